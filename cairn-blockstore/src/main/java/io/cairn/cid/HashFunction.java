@@ -1,0 +1,126 @@
+package io.cairn.cid;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+import org.bouncycastle.crypto.Digest;
+import org.bouncycastle.crypto.digests.Blake2bDigest;
+import org.bouncycastle.crypto.digests.Blake3Digest;
+
+/**
+ * The multihash functions Cairn can compute, with their multicodec code and multihash name.
+ *
+ * <p>All methods are thread-safe. JDK digests are cloned from a prototype per call rather than held
+ * in a {@code ThreadLocal}: a clone costs a few hundred bytes, while thread-locals would pin one
+ * digest per (possibly virtual) thread for the life of that thread.
+ */
+public enum HashFunction {
+    IDENTITY(0x00, "identity", -1, null),
+    SHA1(0x11, "sha1", 20, "SHA-1"),
+    SHA2_256(0x12, "sha2-256", 32, "SHA-256"),
+    SHA2_512(0x13, "sha2-512", 64, "SHA-512"),
+    SHA3_512(0x14, "sha3-512", 64, "SHA3-512"),
+    SHA3_384(0x15, "sha3-384", 48, "SHA3-384"),
+    SHA3_256(0x16, "sha3-256", 32, "SHA3-256"),
+    SHA3_224(0x17, "sha3-224", 28, "SHA3-224"),
+    BLAKE2B_256(0xb220, "blake2b-256", 32, null),
+    BLAKE3(0x1e, "blake3", 32, null);
+
+    private final int code;
+    private final String multihashName;
+    private final int defaultLength;
+    private final MessageDigest prototype;
+
+    HashFunction(int code, String multihashName, int defaultLength, String jdkAlgorithm) {
+        this.code = code;
+        this.multihashName = multihashName;
+        this.defaultLength = defaultLength;
+        this.prototype = jdkAlgorithm == null ? null : jdkDigest(jdkAlgorithm);
+    }
+
+    /** The multicodec code of this function, as written in a multihash header. */
+    public int code() {
+        return code;
+    }
+
+    /** The name in the multicodec table, e.g. {@code sha2-256}; what Kubo's {@code mhtype} accepts. */
+    public String multihashName() {
+        return multihashName;
+    }
+
+    /** Full digest length in bytes; -1 for {@link #IDENTITY}, whose "digest" is the input itself. */
+    public int defaultLength() {
+        return defaultLength;
+    }
+
+    /**
+     * Looks a function up by its multihash name (case-insensitive). Besides the table names,
+     * {@code sha3} is accepted as sha3-512 because the multihash spec's test vectors use it.
+     */
+    public static HashFunction byName(String name) {
+        if (name != null) {
+            String n = name.trim().toLowerCase(Locale.ROOT);
+            if (n.equals("sha3")) {
+                return SHA3_512;
+            }
+            for (HashFunction fn : values()) {
+                if (fn.multihashName.equals(n)) {
+                    return fn;
+                }
+            }
+        }
+        throw new InvalidCidException("unsupported hash function " + InvalidCidException.quote(name)
+                + "; supported: " + Arrays.stream(values()).map(HashFunction::multihashName).toList());
+    }
+
+    public static Optional<HashFunction> byCode(long code) {
+        for (HashFunction fn : values()) {
+            if (fn.code == code) {
+                return Optional.of(fn);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Full-length digest of {@code data}; for {@link #IDENTITY} a copy of the data. */
+    public byte[] digest(byte[] data) {
+        return digest(data, 0, data.length);
+    }
+
+    public byte[] digest(byte[] data, int off, int len) {
+        java.util.Objects.checkFromIndexSize(off, len, data.length);
+        if (this == IDENTITY) {
+            return Arrays.copyOfRange(data, off, off + len);
+        }
+        if (prototype != null) {
+            MessageDigest md = copyOfPrototype();
+            md.update(data, off, len);
+            return md.digest();
+        }
+        Digest d = this == BLAKE3 ? new Blake3Digest(256) : new Blake2bDigest(256);
+        d.update(data, off, len);
+        byte[] out = new byte[d.getDigestSize()];
+        d.doFinal(out, 0);
+        return out;
+    }
+
+    private MessageDigest copyOfPrototype() {
+        try {
+            return (MessageDigest) prototype.clone();
+        } catch (CloneNotSupportedException e) {
+            // Providers that cannot clone are rare; a fresh instance is merely slower.
+            return jdkDigest(prototype.getAlgorithm());
+        }
+    }
+
+    private static MessageDigest jdkDigest(String algorithm) {
+        try {
+            return MessageDigest.getInstance(algorithm);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks " + algorithm + ", which every Java 25 runtime must provide", e);
+        }
+    }
+}
