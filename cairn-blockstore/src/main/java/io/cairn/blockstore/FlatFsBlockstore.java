@@ -1,0 +1,540 @@
+package io.cairn.blockstore;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+import io.cairn.cid.Cid;
+import io.cairn.cid.Multicodec;
+import io.cairn.cid.Multihash;
+
+/**
+ * Blocks as files, in the directory layout of Kubo's flatfs datastore, so a Kubo repository's blocks
+ * open here and a directory written here opens in Kubo.
+ *
+ * <h2>Layout</h2>
+ * {@link #open(Path, FlatFsOptions)} takes the <b>repository root</b>, the directory that contains
+ * {@code blocks/} (Kubo's {@code ~/.ipfs}); the flatfs directory is {@code <root>/blocks}:
+ * <pre>
+ * &lt;root&gt;/blocks/SHARDING                    /repo/flatfs/shard/v1/next-to-last/2
+ * &lt;root&gt;/blocks/&lt;SHARD&gt;/&lt;KEY&gt;.data          one file per block, KEY = base32 upper, unpadded, of the multihash
+ * &lt;root&gt;/blocks/.temp/                     in-flight writes; emptied on open
+ * &lt;root&gt;/blocks/.cairn-lock                held (OS file lock) while a Cairn process has the store open
+ * </pre>
+ * The sharding function is read from {@code SHARDING} ({@code next-to-last/N}, {@code prefix/N} and
+ * {@code suffix/N} are honoured). A new or empty directory gets the one from the options (default
+ * {@code next-to-last/2}); a non-empty directory without {@code SHARDING}, or with one that does not
+ * parse, is refused. Kubo's {@code diskUsage.cache} is not needed; it is deleted on open because
+ * Cairn does not maintain it and a stale one would mislead Kubo's accounting ({@code _README} is not
+ * written).
+ *
+ * <h2>Writes</h2>
+ * A put writes a temporary file in {@code .temp}, fsyncs it (when {@link FlatFsOptions#sync()}),
+ * renames it atomically onto its final name and fsyncs the shard directory; a newly created shard
+ * directory is made durable by an fsync of its parent. A reader therefore sees a whole block or
+ * none, even if the process is killed mid-write, and a failed write (disk full, permission denied)
+ * leaves no partial block. Concurrent puts of one key are safe: each writes its own temporary file
+ * and the last rename wins, with identical content. A put of a block already present (same size) is a
+ * stat and nothing more.
+ *
+ * <h2>Reads</h2>
+ * Through a {@link FileChannel} into a heap array sized from the file. {@link #view} reads the same
+ * way rather than memory-mapping: for blocks of at most 2 MiB a copy costs less than setting up and
+ * tearing down a mapping, and a mapped buffer would keep the file mapped until the garbage collector
+ * frees it, beyond the view's lifetime. File I/O moves at most {@value #IO_CHUNK} bytes per call so
+ * the JDK's per-thread temporary direct buffers stay small instead of growing to the largest block.
+ *
+ * <p>Thread-safe. One open instance per directory: a second open, in this or another process, fails
+ * while the first holds the lock.
+ */
+public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker {
+    static final String BLOCKS_DIR = "blocks";
+    static final String SHARDING_FILE = "SHARDING";
+    static final String TEMP_DIR = ".temp";
+    static final String LOCK_FILE = ".cairn-lock";
+    static final String DISK_USAGE_CACHE = "diskUsage.cache";
+    /** Bound on one read or write call; see "Reads" above. */
+    static final int IO_CHUNK = 64 * 1024;
+
+    private final Path root;
+    private final Path flatfs;
+    private final Path temp;
+    private final FlatFsLayout layout;
+    private final FlatFsOptions options;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final ReadWriteGcLock gcLock = new ReadWriteGcLock();
+    /** Temporary names are unique per open instance and per write, so two writers never share one. */
+    private final String tempPrefix = "put-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + "-";
+    private final AtomicLong tempCounter = new AtomicLong();
+    private volatile boolean closed;
+
+    private FlatFsBlockstore(Path root, Path flatfs, FlatFsLayout layout, FlatFsOptions options,
+            FileChannel lockChannel, FileLock lock) {
+        this.root = root;
+        this.flatfs = flatfs;
+        this.temp = flatfs.resolve(TEMP_DIR);
+        this.layout = layout;
+        this.options = options;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+    }
+
+    /**
+     * Opens (creating if needed) the flatfs store under the repository root {@code dir}.
+     *
+     * @throws StorageException if the directory cannot be created or read, is already open, is a
+     *         non-empty directory without a {@code SHARDING} file, has an unparseable one, or has a
+     *         sharding function other than one explicitly requested in {@code options}
+     */
+    public static FlatFsBlockstore open(Path dir, FlatFsOptions options) {
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(options, "options");
+        Path root = dir.toAbsolutePath().normalize();
+        Path flatfs = root.resolve(BLOCKS_DIR);
+        if (Files.exists(root) && !Files.isDirectory(root)) {
+            throw new StorageException("cannot open a flatfs store: not a directory", root);
+        }
+        if (!Files.isDirectory(flatfs) && Files.exists(root.resolve(SHARDING_FILE))) {
+            throw new StorageException("cannot open a flatfs store: this looks like a flatfs directory itself "
+                    + "(it holds SHARDING but no blocks/); pass the repository root that contains blocks/", root);
+        }
+        try {
+            Files.createDirectories(flatfs);
+        } catch (IOException e) {
+            throw new StorageException("cannot create the flatfs directory", flatfs, e);
+        }
+        FileChannel lockChannel = null;
+        try {
+            Path lockPath = flatfs.resolve(LOCK_FILE);
+            lockChannel = openLock(lockPath);
+            FileLock lock = tryLock(lockChannel, lockPath);
+            cleanTemp(flatfs.resolve(TEMP_DIR));
+            ShardFunction sharding = readOrCreateSharding(flatfs, options);
+            Files.deleteIfExists(flatfs.resolve(DISK_USAGE_CACHE));
+            return new FlatFsBlockstore(root, flatfs, new FlatFsLayout(flatfs, sharding), options, lockChannel, lock);
+        } catch (IOException e) {
+            closeQuietly(lockChannel);
+            throw new StorageException("cannot open the flatfs store", flatfs, e);
+        } catch (RuntimeException e) {
+            closeQuietly(lockChannel);
+            throw e;
+        }
+    }
+
+    private static FileChannel openLock(Path lockPath) {
+        try {
+            return FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new StorageException("cannot create the store's lock file", lockPath, e);
+        }
+    }
+
+    private static FileLock tryLock(FileChannel channel, Path lockPath) throws IOException {
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            throw new StorageException("the flatfs store is already open in this process", lockPath, e);
+        }
+        if (lock == null) {
+            throw new StorageException("the flatfs store is already open in another process", lockPath);
+        }
+        return lock;
+    }
+
+    /** Leftovers of writes interrupted by a crash; never visible as blocks, so safe to drop. */
+    private static void cleanTemp(Path temp) throws IOException {
+        if (Files.isDirectory(temp)) {
+            try (Stream<Path> walk = Files.walk(temp)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    if (!p.equals(temp)) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
+        } else {
+            Files.deleteIfExists(temp);
+            Files.createDirectory(temp);
+        }
+    }
+
+    private static ShardFunction readOrCreateSharding(Path flatfs, FlatFsOptions options) throws IOException {
+        Path file = flatfs.resolve(SHARDING_FILE);
+        ShardFunction requested = options.shardFunction();
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            List<String> strangers = new ArrayList<>();
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(flatfs)) {
+                for (Path p : entries) {
+                    String name = p.getFileName().toString();
+                    if (!name.equals(TEMP_DIR) && !name.equals(LOCK_FILE)) {
+                        strangers.add(name);
+                    }
+                }
+            }
+            if (!strangers.isEmpty()) {
+                throw new StorageException("refusing to open a non-empty flatfs directory without a SHARDING file "
+                        + "(found " + strangers.subList(0, Math.min(5, strangers.size())) + "); "
+                        + "without it the block paths cannot be known", file);
+            }
+            ShardFunction chosen = requested != null ? requested : ShardFunction.DEFAULT;
+            writeSharding(flatfs, chosen, options.sync());
+            return chosen;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new StorageException("the SHARDING file is not text", file, e);
+        }
+        ShardFunction found;
+        try {
+            found = ShardFunction.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new StorageException("unparseable SHARDING file: " + e.getMessage(), file, e);
+        }
+        if (requested != null && !requested.equals(found)) {
+            throw new StorageException("the store's sharding " + found.id() + " differs from the requested "
+                    + requested.id(), file);
+        }
+        return found;
+    }
+
+    /** Written like a block (temporary file, rename), so a crash cannot leave a half-written SHARDING. */
+    private static void writeSharding(Path flatfs, ShardFunction sharding, boolean sync) throws IOException {
+        Path tmp = flatfs.resolve(TEMP_DIR).resolve("sharding-" + Long.toHexString(System.nanoTime()));
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            writeFully(ch, (sharding.id() + "\n").getBytes(StandardCharsets.US_ASCII));
+            if (sync) {
+                ch.force(false);
+            }
+        }
+        Files.move(tmp, flatfs.resolve(SHARDING_FILE), StandardCopyOption.ATOMIC_MOVE);
+        if (sync) {
+            fsyncDirectory(flatfs);
+        }
+    }
+
+    /** The repository root given to {@link #open}. */
+    public Path root() {
+        return root;
+    }
+
+    /** The flatfs directory, {@code <root>/blocks}. */
+    public Path flatFsDirectory() {
+        return flatfs;
+    }
+
+    /** The sharding function in force, as written in {@code SHARDING}. */
+    public String sharding() {
+        return layout.sharding().id();
+    }
+
+    public FlatFsOptions options() {
+        return options;
+    }
+
+    /** The file that holds (or would hold) the block with this CID's multihash. */
+    public Path pathOf(Cid cid) {
+        return layout.path(cid.multihash());
+    }
+
+    @Override
+    public boolean has(Cid cid) {
+        ensureOpen();
+        // Files.exists does not allocate an exception for a missing file, which matters because
+        // misses are the common case of has().
+        return Files.exists(layout.path(cid.multihash()));
+    }
+
+    @Override
+    public Block get(Cid cid) {
+        ensureOpen();
+        return Block.of(cid, read(cid, layout.path(cid.multihash())));
+    }
+
+    @Override
+    public int getSize(Cid cid) {
+        ensureOpen();
+        Path path = layout.path(cid.multihash());
+        try {
+            return toIntSize(Files.size(path), path);
+        } catch (NoSuchFileException e) {
+            throw new BlockNotFoundException(cid);
+        } catch (IOException e) {
+            throw new StorageException("cannot read the size of block " + cid, path, e);
+        }
+    }
+
+    @Override
+    public <T> T view(Cid cid, Function<ByteBuffer, T> reader) {
+        ensureOpen();
+        return reader.apply(ByteBuffer.wrap(read(cid, layout.path(cid.multihash()))).asReadOnlyBuffer());
+    }
+
+    @Override
+    public void put(Block block) {
+        ensureOpen();
+        options.blockSizeLimit().check(block.size());
+        Path dir = write(block);
+        if (dir != null && options.sync()) {
+            syncDirectory(dir);
+        }
+    }
+
+    /**
+     * Writes each block as {@link #put} does, but fsyncs each touched shard directory once at the end
+     * rather than once per block.
+     */
+    @Override
+    public void putMany(Collection<Block> blocks) {
+        ensureOpen();
+        for (Block b : blocks) {
+            options.blockSizeLimit().check(b.size());
+        }
+        Set<Path> touched = new HashSet<>();
+        for (Block b : blocks) {
+            Path dir = write(b);
+            if (dir != null) {
+                touched.add(dir);
+            }
+        }
+        if (options.sync()) {
+            touched.forEach(this::syncDirectory);
+        }
+    }
+
+    @Override
+    public boolean delete(Cid cid) {
+        ensureOpen();
+        Path path = layout.path(cid.multihash());
+        try {
+            return Files.deleteIfExists(path);
+        } catch (IOException e) {
+            throw new StorageException("cannot delete block " + cid, path, e);
+        }
+    }
+
+    /**
+     * Walks the shard directories lazily, one directory handle open at a time. Files whose names are
+     * not keys of this layout (temporary files, other extensions, keys in the wrong shard) are skipped,
+     * as are multihashes that do not decode.
+     */
+    @Override
+    public Stream<Cid> allKeys() {
+        ensureOpen();
+        DirectoryStream<Path> shards;
+        try {
+            shards = Files.newDirectoryStream(flatfs,
+                    p -> !p.getFileName().toString().startsWith(".") && Files.isDirectory(p));
+        } catch (IOException e) {
+            throw new StorageException("cannot list the flatfs directory", flatfs, e);
+        }
+        return StreamSupport.stream(shards.spliterator(), false)
+                .onClose(() -> closeQuietly(shards))
+                .flatMap(this::keysIn)
+                .map(mh -> Cid.v1(Multicodec.RAW, mh));
+    }
+
+    private Stream<Multihash> keysIn(Path shard) {
+        String shardName = shard.getFileName().toString();
+        DirectoryStream<Path> files;
+        try {
+            files = Files.newDirectoryStream(shard);
+        } catch (NoSuchFileException e) {
+            return Stream.empty();
+        } catch (IOException e) {
+            throw new StorageException("cannot list a shard directory", shard, e);
+        }
+        return StreamSupport.stream(files.spliterator(), false)
+                .onClose(() -> closeQuietly(files))
+                .map(p -> layout.parse(shardName, p.getFileName().toString()))
+                .filter(Objects::nonNull);
+    }
+
+    @Override
+    public Unlock gcLock() {
+        return gcLock.gcLock();
+    }
+
+    @Override
+    public Unlock pinLock() {
+        return gcLock.pinLock();
+    }
+
+    @Override
+    public boolean gcRequested() {
+        return gcLock.gcRequested();
+    }
+
+    /** Releases the directory lock. Writes in flight on other threads may still complete. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            lock.release();
+        } catch (IOException | RuntimeException ignored) {
+            // Closing the channel below releases the lock anyway.
+        }
+        closeQuietly(lockChannel);
+    }
+
+    @Override
+    public String toString() {
+        return "FlatFsBlockstore[" + flatfs + ", " + layout.sharding().id() + ", sync=" + options.sync() + "]";
+    }
+
+    /**
+     * Writes one block unless an intact copy is there; returns the shard directory that now needs an
+     * fsync to make the rename durable, or {@code null} when nothing was written.
+     */
+    private Path write(Block block) {
+        Path target = layout.path(block.cid().multihash());
+        try {
+            if (Files.size(target) == block.size()) {
+                return null;
+            }
+            // A file of the wrong size is a remnant of corruption; overwrite it with the good bytes.
+        } catch (NoSuchFileException e) {
+            // the common case: not stored yet
+        } catch (IOException e) {
+            throw new StorageException("cannot check for an existing copy of block " + block.cid(), target, e);
+        }
+        Path tmp = temp.resolve(tempPrefix + tempCounter.incrementAndGet());
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                writeFully(ch, block.bytes());
+                if (options.sync()) {
+                    // fdatasync: the data and the size, which is all a later read needs.
+                    ch.force(false);
+                }
+            }
+            moveIntoPlace(tmp, target);
+            return target.getParent();
+        } catch (IOException e) {
+            deleteQuietly(tmp);
+            throw new StorageException("cannot write block " + block.cid(), target, e);
+        } catch (RuntimeException e) {
+            deleteQuietly(tmp);
+            throw e;
+        }
+    }
+
+    private void moveIntoPlace(Path tmp, Path target) throws IOException {
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+            Path shard = target.getParent();
+            if (Files.isDirectory(shard)) {
+                throw e;
+            }
+            try {
+                Files.createDirectory(shard);
+                if (options.sync()) {
+                    fsyncDirectory(flatfs);
+                }
+            } catch (FileAlreadyExistsException raced) {
+                // another writer created it first
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
+    private byte[] read(Cid cid, Path path) {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            byte[] data = new byte[toIntSize(ch.size(), path)];
+            int off = 0;
+            while (off < data.length) {
+                int n = ch.read(ByteBuffer.wrap(data, off, Math.min(IO_CHUNK, data.length - off)));
+                if (n < 0) {
+                    throw new StorageException("block file of " + data.length + " bytes ended after " + off
+                            + " bytes while reading " + cid, path);
+                }
+                off += n;
+            }
+            return data;
+        } catch (NoSuchFileException e) {
+            throw new BlockNotFoundException(cid);
+        } catch (IOException e) {
+            throw new StorageException("cannot read block " + cid, path, e);
+        }
+    }
+
+    private static void writeFully(FileChannel ch, byte[] data) throws IOException {
+        int off = 0;
+        while (off < data.length) {
+            off += ch.write(ByteBuffer.wrap(data, off, Math.min(IO_CHUNK, data.length - off)));
+        }
+    }
+
+    private void syncDirectory(Path dir) {
+        try {
+            fsyncDirectory(dir);
+        } catch (IOException e) {
+            throw new StorageException("cannot fsync the directory", dir, e);
+        }
+    }
+
+    /** Makes renames and creations in {@code dir} durable (Linux and macOS accept fsync on a directory). */
+    private static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    private static int toIntSize(long size, Path path) {
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new StorageException("block file of " + size + " bytes is too large to be a block", path);
+        }
+        return (int) size;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new StoreClosedException("flatfs blockstore at " + flatfs);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // .temp is emptied on the next open
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // nothing useful to do while already failing or closing
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.cairn.blockstore;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Settings of a {@link FlatFsBlockstore} (and of the stack {@link Blockstores#flatFs} builds on it).
+ * Immutable; validated when built.
+ *
+ * <table>
+ * <caption>Settings and defaults</caption>
+ * <tr><th>setting</th><th>default</th><th>meaning</th></tr>
+ * <tr><td>{@code sync}</td><td>true</td><td>fsync each block file and its directory before a put returns</td></tr>
+ * <tr><td>{@code sharding}</td><td>what the directory says; {@code next-to-last/2} for a new one</td>
+ *     <td>the sharding function; if set and an existing directory says otherwise, open fails</td></tr>
+ * <tr><td>{@code blockSizeLimit}</td><td>2 MiB</td><td>largest block accepted by put</td></tr>
+ * <tr><td>{@code hashOnRead}</td><td>false</td><td>{@link Blockstores#flatFs} adds a {@link ValidatingBlockstore}</td></tr>
+ * </table>
+ *
+ * <p><b>Why sync defaults to on.</b> Without it a put returns once the bytes are in the page cache;
+ * a power loss or kernel crash can then lose blocks the caller was told are stored, or (on file
+ * systems that do not order data before the rename) leave a named but empty file. A process crash
+ * alone loses nothing either way: the rename is atomic. Syncing costs two fsyncs per put; on the
+ * build machine (ext4 on a virtual disk, measured with
+ * {@code java -cp <test classpath> io.cairn.blockstore.FlatFsWriteCost}) small-block puts were
+ * roughly an order of magnitude slower with sync on. Bulk imports that can be redone may turn it off.
+ * Kubo's flatfs also syncs by default.
+ *
+ * <p><b>Why hashOnRead defaults to off.</b> Re-hashing every read costs a SHA-256 pass over each
+ * block (hundreds of MB/s per core) to catch silent disk corruption, which is rare; Kubo makes the
+ * same trade ({@code Datastore.HashOnRead = false}).
+ */
+public final class FlatFsOptions {
+    private final boolean sync;
+    private final ShardFunction sharding;
+    private final BlockSizeLimit blockSizeLimit;
+    private final boolean hashOnRead;
+
+    private FlatFsOptions(Builder b) {
+        this.sync = b.sync;
+        this.sharding = b.sharding;
+        this.blockSizeLimit = b.blockSizeLimit;
+        this.hashOnRead = b.hashOnRead;
+    }
+
+    public static FlatFsOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public boolean sync() {
+        return sync;
+    }
+
+    /** The requested sharding in {@code SHARDING}-file form, empty when the directory decides. */
+    public Optional<String> sharding() {
+        return Optional.ofNullable(sharding).map(ShardFunction::id);
+    }
+
+    ShardFunction shardFunction() {
+        return sharding;
+    }
+
+    public BlockSizeLimit blockSizeLimit() {
+        return blockSizeLimit;
+    }
+
+    public boolean hashOnRead() {
+        return hashOnRead;
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.sync = sync;
+        b.sharding = sharding;
+        b.blockSizeLimit = blockSizeLimit;
+        b.hashOnRead = hashOnRead;
+        return b;
+    }
+
+    @Override
+    public String toString() {
+        return "FlatFsOptions[sync=" + sync + ", sharding=" + (sharding == null ? "(from directory)" : sharding.id())
+                + ", blockSizeLimit=" + blockSizeLimit.maxBytes() + ", hashOnRead=" + hashOnRead + "]";
+    }
+
+    public static final class Builder {
+        private boolean sync = true;
+        private ShardFunction sharding;
+        private BlockSizeLimit blockSizeLimit = BlockSizeLimit.DEFAULT;
+        private boolean hashOnRead;
+
+        private Builder() {
+        }
+
+        public Builder sync(boolean sync) {
+            this.sync = sync;
+            return this;
+        }
+
+        /**
+         * The sharding function, as {@code /repo/flatfs/shard/v1/next-to-last/2} or the short form
+         * {@code next-to-last/2} (also {@code prefix/N} and {@code suffix/N}).
+         *
+         * @throws IllegalArgumentException if the text is not a sharding function
+         */
+        public Builder sharding(String sharding) {
+            this.sharding = sharding == null ? null : ShardFunction.parse(sharding);
+            return this;
+        }
+
+        public Builder blockSizeLimit(BlockSizeLimit limit) {
+            this.blockSizeLimit = Objects.requireNonNull(limit, "blockSizeLimit");
+            return this;
+        }
+
+        public Builder blockSizeLimit(int maxBytes) {
+            return blockSizeLimit(BlockSizeLimit.of(maxBytes));
+        }
+
+        public Builder hashOnRead(boolean hashOnRead) {
+            this.hashOnRead = hashOnRead;
+            return this;
+        }
+
+        public FlatFsOptions build() {
+            return new FlatFsOptions(this);
+        }
+    }
+}
