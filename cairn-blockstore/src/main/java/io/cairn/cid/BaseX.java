@@ -56,17 +56,17 @@ final class BaseX implements Codec {
     }
 
     @Override
-    public byte[] decode(CharSequence text) throws Problem {
+    public byte[] decode(CharSequence text, int from) throws Problem {
         int len = text.length();
-        if (len > MAX_DECODE_CHARS) {
-            throw new Problem(len + " characters is over the " + MAX_DECODE_CHARS
+        if (len - from > MAX_DECODE_CHARS) {
+            throw new Problem((len - from) + " characters is over the " + MAX_DECODE_CHARS
                     + "-character limit for big-number bases");
         }
         int zeros = 0;
-        int[] bytes = new int[len];
+        int[] bytes = new int[len - from];
         int n = 0;
         boolean leading = true;
-        for (int i = 0; i < len; i++) {
+        for (int i = from; i < len; i++) {
             char c = text.charAt(i);
             int v = c < 128 ? values[c] : -1;
             if (v < 0) {

@@ -6,8 +6,13 @@ import java.io.Serial;
 interface Codec {
     void encode(byte[] data, StringBuilder out);
 
-    /** @throws Problem describing what is wrong, without the input (the caller names it) */
-    byte[] decode(CharSequence text) throws Problem;
+    /**
+     * Decodes {@code text} from index {@code from} on; positions in problems are indexes into
+     * {@code text}, so they stay right when the caller quotes the whole prefixed input.
+     *
+     * @throws Problem describing what is wrong, without the input (the caller names it)
+     */
+    byte[] decode(CharSequence text, int from) throws Problem;
 
     /** A decoding failure; {@link Multibase} turns it into an {@link InvalidCidException} naming the input. */
     final class Problem extends Exception {

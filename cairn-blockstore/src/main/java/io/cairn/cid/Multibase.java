@@ -77,7 +77,7 @@ public enum Multibase {
             throw new InvalidCidException("cannot decode null as " + multibaseName);
         }
         try {
-            return codec.decode(text);
+            return codec.decode(text, 0);
         } catch (Codec.Problem p) {
             throw new InvalidCidException("invalid " + multibaseName + " text " + InvalidCidException.quote(text)
                     + ": " + p.getMessage());
@@ -91,7 +91,7 @@ public enum Multibase {
         }
         Multibase base = forPrefix(withPrefix, withPrefix.charAt(0));
         try {
-            return base.codec.decode(withPrefix.substring(1));
+            return base.codec.decode(withPrefix, 1);
         } catch (Codec.Problem p) {
             throw new InvalidCidException("invalid " + base.multibaseName + " text "
                     + InvalidCidException.quote(withPrefix) + ": " + p.getMessage());

@@ -48,26 +48,26 @@ final class Rfc4648 implements Codec {
     }
 
     @Override
-    public byte[] decode(CharSequence text) throws Problem {
+    public byte[] decode(CharSequence text, int from) throws Problem {
         int len = text.length();
         if (padBlock > 0) {
             int dataChars = len;
-            while (dataChars > 0 && text.charAt(dataChars - 1) == '=') {
+            while (dataChars > from && text.charAt(dataChars - 1) == '=') {
                 dataChars--;
             }
             int pads = len - dataChars;
-            int expected = (padBlock - dataChars % padBlock) % padBlock;
+            int expected = (padBlock - (dataChars - from) % padBlock) % padBlock;
             if (pads != expected) {
-                throw new Problem("bad padding: " + dataChars + " data character(s) need " + expected
+                throw new Problem("bad padding: " + (dataChars - from) + " data character(s) need " + expected
                         + " '=' but " + pads + " found");
             }
             len = dataChars;
         }
-        byte[] out = new byte[len * bitsPerChar / 8];
+        byte[] out = new byte[(int) ((long) (len - from) * bitsPerChar / 8)];
         int n = 0;
         int buffer = 0;
         int bits = 0;
-        for (int i = 0; i < len; i++) {
+        for (int i = from; i < len; i++) {
             char c = text.charAt(i);
             int v = c < 128 ? values[c] : -1;
             if (v < 0) {
@@ -86,7 +86,7 @@ final class Rfc4648 implements Codec {
             }
         }
         if (bits >= bitsPerChar) {
-            throw new Problem("impossible length: " + len + " character(s) leave " + bits
+            throw new Problem("impossible length: " + (len - from) + " character(s) leave " + bits
                     + " bits that cannot form a byte");
         }
         if (buffer != 0) {
