@@ -49,19 +49,27 @@ public final class Charts {
         save(chart, png);
     }
 
-    /**
-     * A time-series chart: one line per named series against a shared x axis (seconds). Series with
-     * very different scales should go on separate charts; this draws them on one y axis.
-     */
-    public static void timeline(Path png, String title, String yTitle, double[] x, Map<String, double[]> series)
-            throws IOException {
+    /** One panel of a stacked time-series figure: a title, a y-axis label and named series. */
+    public record Panel(String title, String yTitle, Map<String, double[]> series) {
+    }
+
+    /** Stacked time-series panels sharing an x axis in seconds, saved as one PNG. */
+    public static void timeline(Path png, double[] seconds, List<Panel> panels) throws IOException {
         headless();
-        XYChart chart = new XYChartBuilder().width(900).height(450)
-                .title(title).xAxisTitle("seconds").yAxisTitle(yTitle).build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
-        chart.getStyler().setMarkerSize(0);
-        series.forEach((name, y) -> chart.addSeries(name, x, y));
-        save(chart, png);
+        List<XYChart> charts = new ArrayList<>();
+        for (Panel p : panels) {
+            XYChart chart = new XYChartBuilder().width(900).height(260)
+                    .title(p.title()).xAxisTitle("seconds").yAxisTitle(p.yTitle()).build();
+            chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+            chart.getStyler().setMarkerSize(0);
+            p.series().forEach((name, y) -> chart.addSeries(name, seconds, y));
+            charts.add(chart);
+        }
+        Path parent = png.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        BitmapEncoder.saveBitmap(charts, charts.size(), 1, stripPng(png), BitmapEncoder.BitmapFormat.PNG);
     }
 
     /** Writes {@code chart} to {@code png} (XChart adds the extension itself, so it is stripped here). */
@@ -70,11 +78,12 @@ public final class Charts {
         if (parent != null) {
             Files.createDirectories(parent);
         }
+        BitmapEncoder.saveBitmap(chart, stripPng(png), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    private static String stripPng(Path png) {
         String base = png.toString();
-        if (base.endsWith(".png")) {
-            base = base.substring(0, base.length() - 4);
-        }
-        BitmapEncoder.saveBitmap(chart, base, BitmapEncoder.BitmapFormat.PNG);
+        return base.endsWith(".png") ? base.substring(0, base.length() - 4) : base;
     }
 
     private static void headless() {

@@ -1,0 +1,254 @@
+package io.cairn.bench.load;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A long, paced, mixed get/put load against a server in a child JVM, sampling what a leak or a
+ * GC problem would show: RSS, heap after GC, threads, open files and GC pauses. Growth is judged
+ * after a warm-up, because the first minutes legitimately grow (JIT, caches filling, heap sizing).
+ */
+public final class SoakRun {
+
+    /**
+     * @param duration     total load time
+     * @param warmup       growth is measured from the end of this
+     * @param heap         the child's -Xmx
+     * @param maxMemory    the server's --max-memory (null: its default)
+     * @param threads      client threads
+     * @param opsPerSecond target total rate (paced, so that the data directory stays small)
+     * @param putFraction  share of operations that upload (the rest read acknowledged blocks)
+     * @param maxBlock     uploads are uniform in 1 KiB .. maxBlock bytes
+     * @param sampleEvery  sampling period
+     */
+    public record Config(Duration duration, Duration warmup, String heap, String maxMemory, int threads,
+                         int opsPerSecond, double putFraction, int maxBlock, Duration sampleEvery, Path workDir,
+                         List<String> jvmOptions) {
+        public Config {
+            if (warmup.compareTo(duration) >= 0) {
+                throw new IllegalArgumentException("warm-up " + warmup + " must be shorter than the run " + duration);
+            }
+            if (threads < 1 || opsPerSecond < 1 || putFraction < 0 || putFraction > 1 || maxBlock < 1024) {
+                throw new IllegalArgumentException("need threads >= 1, ops/s >= 1, 0 <= put fraction <= 1, max block >= 1024");
+            }
+        }
+    }
+
+    /**
+     * @param growth        end minus warm-up value of each sampled resource (mean of 3 samples each side)
+     * @param gcPauses      stop-the-world pauses after warm-up, ms
+     * @param getLatencyMs  client-observed read latency
+     * @param putLatencyMs  client-observed upload latency
+     */
+    public record Result(long gets, long puts, long failures, long outOfMemoryErrors, boolean serverDied,
+                         Growth growth, Percentiles gcPauses, int gcPausesTotal, Percentiles getLatencyMs,
+                         Percentiles putLatencyMs, Timeline timeline) {
+
+        public void print(PrintStream out) {
+            out.printf("operations: %d gets, %d puts, %d failed; OOM lines %d%s%n", gets, puts, failures,
+                    outOfMemoryErrors, serverDied ? " — SERVER DIED" : "");
+            out.printf("growth after warm-up: RSS %+.1f MB, heap after GC %+.1f MB, threads %+.0f, open files %+.0f%n",
+                    growth.rssMb(), growth.liveAfterGcMb(), growth.threads(), growth.openFds());
+            out.printf("GC pauses after warm-up (%d): P50 %.2f ms, P95 %.2f ms, P99 %.2f ms, max %.2f ms (all run: %d pauses)%n",
+                    gcPauses.count(), gcPauses.p50(), gcPauses.p95(), gcPauses.p99(), gcPauses.max(), gcPausesTotal);
+            out.printf("get latency: P50 %.2f ms, P95 %.2f ms, P99 %.2f ms, max %.2f ms%n",
+                    getLatencyMs.p50(), getLatencyMs.p95(), getLatencyMs.p99(), getLatencyMs.max());
+            out.printf("put latency: P50 %.2f ms, P95 %.2f ms, P99 %.2f ms, max %.2f ms%n",
+                    putLatencyMs.p50(), putLatencyMs.p95(), putLatencyMs.p99(), putLatencyMs.max());
+            out.printf("goal RSS growth < 5 MB: %s; goal GC pause P95 < 50 ms: %s%n",
+                    growth.rssMb() < 5 ? "met" : "MISSED", gcPauses.count() == 0 || gcPauses.p95() < 50 ? "met" : "MISSED");
+        }
+    }
+
+    /** Resource growth between the end of warm-up and the end of the run. */
+    public record Growth(double rssMb, double liveAfterGcMb, double threads, double openFds) {
+    }
+
+    static final List<String> COLUMNS = List.of("rss_mb", "heap_used_mb", "live_after_gc_mb", "threads", "open_fds",
+            "gets_per_s", "puts_per_s", "failures_per_s");
+
+    private final Config config;
+    private final PrintStream log;
+
+    public SoakRun(Config config, PrintStream log) {
+        this.config = config;
+        this.log = log;
+    }
+
+    public Result run() throws IOException, InterruptedException {
+        try (ChildServer server = ChildServer.start(config.workDir(), config.heap(), config.maxMemory(),
+                config.jvmOptions(), Duration.ofSeconds(60))) {
+            log.printf("server pid %d, heap %s, GC log %s; %d min at %d ops/s (%.0f %% puts) ...%n", server.pid(),
+                    config.heap(), server.gcLog(), config.duration().toMinutes(), config.opsPerSecond(),
+                    config.putFraction() * 100);
+            return soak(server);
+        }
+    }
+
+    private Result soak(ChildServer server) throws IOException, InterruptedException {
+        CairnClient client = new CairnClient(server.apiUri(), server.gatewayUri());
+        List<String> cids = new CopyOnWriteArrayList<>();
+        AtomicLong gets = new AtomicLong();
+        AtomicLong puts = new AtomicLong();
+        AtomicLong failures = new AtomicLong();
+        ConcurrentLinkedQueue<Double> getLat = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Double> putLat = new ConcurrentLinkedQueue<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        long t0 = System.nanoTime();
+        Instant t0Instant = Instant.now();
+        long periodNanos = 1_000_000_000L * config.threads() / config.opsPerSecond();
+
+        ExecutorService pool = Executors.newFixedThreadPool(config.threads());
+        for (int t = 0; t < config.threads(); t++) {
+            long seed = 0x50a4L + t;
+            pool.submit(() -> {
+                SplittableRandom rnd = new SplittableRandom(seed);
+                long next = System.nanoTime();
+                while (!stop.get()) {
+                    next += periodNanos;
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    }
+                    long start = System.nanoTime();
+                    try {
+                        if (cids.isEmpty() || rnd.nextDouble() < config.putFraction()) {
+                            byte[] data = new byte[1024 + rnd.nextInt(config.maxBlock() - 1024 + 1)];
+                            PressureRun.fill(rnd, data);
+                            CairnClient.PutResult r = client.put(data);
+                            putLat.add((System.nanoTime() - start) / 1e6);
+                            if (r.acknowledged()) {
+                                puts.incrementAndGet();
+                                if (cids.size() < 20_000) {
+                                    cids.add(r.cid());
+                                }
+                            } else {
+                                failures.incrementAndGet();
+                            }
+                        } else {
+                            // skewed towards recent uploads: the cache has something to do
+                            int n = cids.size();
+                            double u = rnd.nextDouble();
+                            int idx = n - 1 - (int) (n * u * u * u);
+                            int status = client.getRaw(cids.get(Math.max(0, idx))).statusCode();
+                            getLat.add((System.nanoTime() - start) / 1e6);
+                            if (status == 200) {
+                                gets.incrementAndGet();
+                            } else {
+                                failures.incrementAndGet();
+                            }
+                        }
+                    } catch (IOException e) {
+                        failures.incrementAndGet();
+                    }
+                }
+                return null;
+            });
+        }
+
+        Timeline timeline = new Timeline(COLUMNS);
+        long end = t0 + config.duration().toNanos();
+        long lastNanos = t0;
+        long lastGets = 0;
+        long lastPuts = 0;
+        long lastFail = 0;
+        while (System.nanoTime() < end && server.isAlive()) {
+            Thread.sleep(Math.min(config.sampleEvery().toMillis(), Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+            long now = System.nanoTime();
+            ProcStats ps = ProcStats.of(server.pid());
+            JsonNode mem = null;
+            try {
+                mem = client.debugMemory();
+            } catch (IOException e) {
+                // leave the memory columns at -1 for this sample
+            }
+            double dt = (now - lastNanos) / 1e9;
+            long g = gets.get();
+            long p = puts.get();
+            long f = failures.get();
+            timeline.add((now - t0) / 1e9, ps.rssBytes() / 1048576.0, mb(CairnClient.number(mem, "heapUsed")),
+                    mb(CairnClient.number(mem, "liveSetAfterGc")), ps.threads(), ps.openFds(),
+                    (g - lastGets) / dt, (p - lastPuts) / dt, (f - lastFail) / dt);
+            lastNanos = now;
+            lastGets = g;
+            lastPuts = p;
+            lastFail = f;
+        }
+        stop.set(true);
+        pool.shutdown();
+        if (!pool.awaitTermination(60, TimeUnit.SECONDS)) {
+            pool.shutdownNow();
+        }
+        boolean died = !server.isAlive();
+
+        double warmupSeconds = config.warmup().toSeconds();
+        Growth growth = new Growth(growth(timeline, "rss_mb", warmupSeconds),
+                growth(timeline, "live_after_gc_mb", warmupSeconds), growth(timeline, "threads", warmupSeconds),
+                growth(timeline, "open_fds", warmupSeconds));
+
+        // GC log times are the child's uptime; shift the warm-up end onto that clock
+        double childUptimeAtT0 = ProcessHandle.of(server.pid()).flatMap(h -> h.info().startInstant())
+                .map(s -> Duration.between(s, t0Instant).toMillis() / 1000.0).orElse(0.0);
+        List<GcLog.Event> events = GcLog.read(server.gcLog());
+        List<Double> pauses = new ArrayList<>();
+        int pausesTotal = 0;
+        for (GcLog.Event e : events) {
+            if (e.isPause()) {
+                pausesTotal++;
+                if (e.uptimeSeconds() >= childUptimeAtT0 + warmupSeconds) {
+                    pauses.add(e.millis());
+                }
+            }
+        }
+        return new Result(gets.get(), puts.get(), failures.get(), server.outOfMemoryErrors(), died, growth,
+                Percentiles.of(pauses), pausesTotal, Percentiles.of(getLat), Percentiles.of(putLat), timeline);
+    }
+
+    /** Mean of the last 3 samples minus the mean of the first 3 samples at or after warm-up. */
+    static double growth(Timeline t, String column, double warmupSeconds) {
+        double[] s = t.seconds();
+        double[] v = t.column(column);
+        int first = 0;
+        while (first < s.length && s[first] < warmupSeconds) {
+            first++;
+        }
+        if (s.length - first < 2) {
+            return Double.NaN;
+        }
+        int w = Math.min(3, (s.length - first) / 2);
+        double a = 0;
+        double b = 0;
+        for (int i = 0; i < w; i++) {
+            a += v[first + i];
+            b += v[s.length - 1 - i];
+        }
+        return (b - a) / w;
+    }
+
+    private static double mb(long bytes) {
+        return bytes < 0 ? -1 : bytes / (1024.0 * 1024.0);
+    }
+
+    public static List<Timeline.PanelSpec> panels() {
+        return List.of(
+                new Timeline.PanelSpec("Memory (MB)", "MB", List.of("rss_mb", "heap_used_mb", "live_after_gc_mb")),
+                new Timeline.PanelSpec("Threads and open files", "count", List.of("threads", "open_fds")),
+                new Timeline.PanelSpec("Client-side rates", "per second",
+                        List.of("gets_per_s", "puts_per_s", "failures_per_s")));
+    }
+}
