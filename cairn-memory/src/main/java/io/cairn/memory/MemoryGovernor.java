@@ -35,6 +35,20 @@ public interface MemoryGovernor extends AutoCloseable {
      */
     Reservation tryReserve(long bytes);
 
+    /**
+     * Whether a reservation of {@code bytes} would be granted now. A hint, not a promise: usage
+     * can change before the caller reserves. This default reserves and releases at once;
+     * implementations override it with a cheaper check.
+     */
+    default boolean wouldFit(long bytes) {
+        try {
+            tryReserve(bytes).release();
+            return true;
+        } catch (MemoryPressureException e) {
+            return false;
+        }
+    }
+
     /** Bytes currently held by outstanding reservations. */
     long reservedBytes();
 

@@ -20,8 +20,16 @@ import java.util.Map;
  * @param processRssBytes      resident set size of the process
  * @param containerLimitBytes  the container's memory limit (cgroup), -1 if none
  * @param budgetBytes          the budget usage is measured against
- * @param usedBytes            what the governor counts as used against the budget
+ * @param usedBytes            what the governor counts as used against the budget: live heap,
+ *                             direct and mapped buffers, reservations and off-heap consumers
  * @param level                the pressure level when the snapshot was taken
+ * @param maxDirectBytes       the direct-memory limit (-XX:MaxDirectMemorySize or its default)
+ * @param usageRatio           the ratio the level is derived from: the largest of used/budget,
+ *                             (live heap + reservations)/heap max and direct/max direct, or at
+ *                             least the CRITICAL threshold while the heap fast path holds; may
+ *                             exceed 1.0
+ * @param bindingLimit         which limit produced {@code usageRatio}: "budget", "heap", "direct"
+ *                             or "heap-fast-path"
  */
 public record MemoryStats(
         long timestampMillis,
@@ -38,16 +46,25 @@ public record MemoryStats(
         long containerLimitBytes,
         long budgetBytes,
         long usedBytes,
-        PressureLevel level) {
+        PressureLevel level,
+        long maxDirectBytes,
+        double usageRatio,
+        String bindingLimit) {
 
     public MemoryStats {
         collectors = List.copyOf(collectors);
         consumers = Map.copyOf(consumers);
     }
 
-    /** used / budget; may exceed 1.0. */
-    public double usageRatio() {
-        return budgetBytes <= 0 ? 0.0 : (double) usedBytes / budgetBytes;
+    /** GC cycles so far, summed over the collectors that count cycles rather than pauses. */
+    public long gcCycles() {
+        long sum = 0;
+        for (CollectorStats c : collectors) {
+            if (c.countsCycles()) {
+                sum += Math.max(0, c.count());
+            }
+        }
+        return sum;
     }
 
     /**
@@ -59,5 +76,13 @@ public record MemoryStats(
      * @param lastPauseMillis duration of the most recent collection, -1 if none seen yet
      */
     public record CollectorStats(String name, long count, long totalTimeMillis, long lastPauseMillis) {
+        /**
+         * False for the beans that count pauses of a concurrent collector ("ZGC Minor Pauses",
+         * "Shenandoah Pauses", "G1 Concurrent GC" for remark and cleanup): their pauses belong to
+         * cycles the other beans already count.
+         */
+        public boolean countsCycles() {
+            return !name.endsWith("Pauses") && !name.equals("G1 Concurrent GC");
+        }
     }
 }

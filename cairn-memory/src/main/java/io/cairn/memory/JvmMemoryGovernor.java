@@ -1,0 +1,537 @@
+package io.cairn.memory;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The governor for a real JVM: watches the heap's live set, direct and mapped buffers, its own
+ * reservations and registered off-heap consumers against a budget, and turns that into a
+ * {@link PressureLevel}. Start one per budget with {@link #start(GovernorConfig)} and close it
+ * when done; see docs/MEMORY_MANAGEMENT.md for what is measured and why.
+ *
+ * <p>Threads (daemon, named {@code cairn-governor-<n>-*}): a monitor thread that evaluates on GC
+ * notifications and on a sampler tick, a notification thread for listeners, and a short-lived
+ * thread per requested GC.
+ */
+public final class JvmMemoryGovernor implements MemoryGovernor {
+    private static final Logger LOG = LoggerFactory.getLogger(JvmMemoryGovernor.class);
+    /** Numbers thread names only; holds no instance. */
+    private static final AtomicInteger IDS = new AtomicInteger();
+
+    private final GovernorConfig config;
+    private final String name;
+    private final long heapMax;
+    private final long maxDirect;
+    private final long containerLimit;
+    private final long budget;
+
+    private final JmxSignals signals;
+    private final LiveSetEstimator estimator = new LiveSetEstimator();
+    private final LevelStateMachine machine;
+    private final GcRequestGate gcGate;
+    private final ScheduledExecutorService monitor;
+    private final ListenerDispatcher dispatcher;
+    private final ThreadFactory gcThreads;
+
+    private final AtomicLong reserved = new AtomicLong();
+    /** Bytes of reservations released since the last collection: allocated, but no GC has seen them yet. */
+    private final AtomicLong landed = new AtomicLong();
+    private final List<ConsumerEntry> consumers = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean evaluationQueued = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private volatile PressureLevel level = PressureLevel.NONE;
+    private volatile Usage lastUsage;
+    private volatile long lastCollectionNanos;
+    // Monitor thread only.
+    private ScheduledFuture<?> nextTick;
+
+    private record ConsumerEntry(String name, Residence residence, LongSupplier bytes) {
+    }
+
+    /**
+     * One evaluation's numbers. {@code live} already includes {@code landedCounted}.
+     */
+    record Usage(long heapUsed, long heapCommitted, long live, long landedCounted, long landedAtSample,
+                 long direct, long mapped, long reserved, long offHeap, long used, double ratio,
+                 String binding, boolean fastPath) {
+    }
+
+    private JvmMemoryGovernor(GovernorConfig config) {
+        this.config = config;
+        this.name = "cairn-governor-" + IDS.incrementAndGet();
+        Runtime rt = Runtime.getRuntime();
+        this.heapMax = rt.maxMemory();
+        HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+        this.maxDirect = maxDirectMemory(hotspot, heapMax);
+        this.containerLimit = OsMemory.containerLimitBytes();
+        this.budget = config.maxMemoryBytes() > 0 ? config.maxMemoryBytes()
+                : deriveBudget(heapMax, maxDirect, containerLimit);
+        this.gcGate = new GcRequestGate(config.gcMinInterval().toNanos(), !explicitGcDisabled(hotspot));
+        this.machine = new LevelStateMachine(config, System.nanoTime());
+        this.monitor = Executors.newSingleThreadScheduledExecutor(daemonThreads(name + "-monitor"));
+        this.gcThreads = daemonThreads(name + "-gc");
+        ListenerDispatcher d = null;
+        JmxSignals s = null;
+        try {
+            d = new ListenerDispatcher(daemonThreads(name + "-notify"), monitor, config.listenerTimeout().toNanos());
+            s = new JmxSignals(this::onCollection, this::requestEvaluation,
+                    config.threshold(PressureLevel.LOW));
+        } catch (RuntimeException e) {
+            if (d != null) {
+                d.close();
+            }
+            monitor.shutdownNow();
+            throw e;
+        }
+        this.dispatcher = d;
+        this.signals = s;
+    }
+
+    /**
+     * Starts a governor: takes a first reading, then watches until {@link #close()}.
+     */
+    public static JvmMemoryGovernor start(GovernorConfig config) {
+        Objects.requireNonNull(config, "config");
+        JvmMemoryGovernor governor = new JvmMemoryGovernor(config);
+        governor.lastUsage = governor.measure();
+        governor.monitor.execute(governor::tick);
+        return governor;
+    }
+
+    /** Starts a governor with {@link GovernorConfig#defaults()}. */
+    public static JvmMemoryGovernor start() {
+        return start(GovernorConfig.defaults());
+    }
+
+    /**
+     * The default budget: heap max plus the direct-memory limit (what the JVM itself will let the
+     * process allocate before an OutOfMemoryError), capped by the container limit when there is
+     * one (above it the kernel kills the process instead).
+     */
+    static long deriveBudget(long heapMax, long maxDirect, long containerLimit) {
+        long jvm = heapMax + Math.max(0, maxDirect);
+        return containerLimit > 0 ? Math.min(jvm, containerLimit) : jvm;
+    }
+
+    /** -XX:MaxDirectMemorySize, whose default (0) means "as large as the heap max". */
+    static long maxDirectMemory(HotSpotDiagnosticMXBean hotspot, long heapMax) {
+        if (hotspot == null) {
+            return heapMax;
+        }
+        try {
+            long flag = Long.parseLong(hotspot.getVMOption("MaxDirectMemorySize").getValue());
+            return flag > 0 ? flag : heapMax;
+        } catch (RuntimeException e) {
+            return heapMax;
+        }
+    }
+
+    static boolean explicitGcDisabled(HotSpotDiagnosticMXBean hotspot) {
+        if (hotspot == null) {
+            return false;
+        }
+        try {
+            return Boolean.parseBoolean(hotspot.getVMOption("DisableExplicitGC").getValue());
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String threadName) {
+        return r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    // ---- MemoryGovernor ------------------------------------------------------------------------
+
+    @Override
+    public PressureLevel level() {
+        return level;
+    }
+
+    @Override
+    public MemoryStats stats() {
+        return snapshot(measure(), level);
+    }
+
+    @Override
+    public long budgetBytes() {
+        return budget;
+    }
+
+    /** The heap limit the heap ratio is measured against (Runtime.maxMemory()). */
+    public long heapMaxBytes() {
+        return heapMax;
+    }
+
+    /** The configuration this governor runs with. */
+    public GovernorConfig config() {
+        return config;
+    }
+
+    @Override
+    public Registration addListener(PressureListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        return dispatcher.add(listener);
+    }
+
+    @Override
+    public Reservation tryReserve(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("reservation bytes must not be negative, got " + bytes);
+        }
+        while (true) {
+            long held = reserved.get();
+            Refusal refusal = check(held, bytes);
+            if (refusal != null) {
+                throw new MemoryPressureException("reservation of " + bytes + " bytes refused (" + refusal.limit + ")",
+                        level, bytes, refusal.used, refusal.limit == Limit.HEAP ? heapMax : budget,
+                        config.samplerInterval(level));
+            }
+            if (reserved.compareAndSet(held, held + bytes)) {
+                double after = ratioWith(held + bytes, 0);
+                if (machine.levelEnteredAt(after).ordinal() > level.ordinal()) {
+                    requestEvaluation();
+                }
+                return new HeldReservation(bytes);
+            }
+        }
+    }
+
+    /** Whether {@link #tryReserve(long)} would grant {@code bytes} now; a volatile read and some arithmetic. */
+    @Override
+    public boolean wouldFit(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("bytes must not be negative, got " + bytes);
+        }
+        return check(reserved.get(), bytes) == null;
+    }
+
+    @Override
+    public long reservedBytes() {
+        return reserved.get();
+    }
+
+    @Override
+    public Registration registerConsumer(String consumerName, Residence residence, LongSupplier bytes) {
+        Objects.requireNonNull(consumerName, "name");
+        Objects.requireNonNull(residence, "residence");
+        Objects.requireNonNull(bytes, "bytes");
+        ConsumerEntry entry = new ConsumerEntry(consumerName, residence, bytes);
+        consumers.add(entry);
+        AtomicBoolean done = new AtomicBoolean();
+        return () -> {
+            if (done.compareAndSet(false, true)) {
+                consumers.remove(entry);
+            }
+        };
+    }
+
+    @Override
+    public GcRequestResult requestGc() {
+        if (closed.get()) {
+            return GcRequestResult.RATE_LIMITED;
+        }
+        GcRequestResult result = gcGate.tryStart(System.nanoTime());
+        if (result == GcRequestResult.STARTED) {
+            Thread t = gcThreads.newThread(() -> {
+                try {
+                    System.gc();
+                } finally {
+                    gcGate.finished();
+                }
+            });
+            t.start();
+        }
+        return result;
+    }
+
+    /** How many requested GCs were actually started. */
+    public long gcRequestsStarted() {
+        return gcGate.startedCount();
+    }
+
+    /** False when the JVM runs with -XX:+DisableExplicitGC, so {@link #requestGc()} cannot help. */
+    public boolean explicitGcEffective() {
+        return gcGate.effective();
+    }
+
+    /** The number of subscribed pressure listeners. */
+    public int listenerCount() {
+        return dispatcher.listenerCount();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        signals.close();
+        monitor.shutdownNow();
+        dispatcher.close();
+        consumers.clear();
+    }
+
+    /** Whether {@link #close()} has run. */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /** Every JMX listener this governor ever added; for the leak test. */
+    List<JmxSignals.Subscription> jmxListeners() {
+        return signals.addedListeners();
+    }
+
+    @Override
+    public String toString() {
+        return name + "{level=" + level + ", budget=" + budget + ", heapMax=" + heapMax + "}";
+    }
+
+    // ---- Reservations ----------------------------------------------------------------------------
+
+    private enum Limit {
+        BUDGET, HEAP;
+
+        @Override
+        public String toString() {
+            return this == BUDGET ? "budget" : "heap";
+        }
+    }
+
+    private record Refusal(Limit limit, long used) {
+    }
+
+    /**
+     * Measures a reservation against the last evaluation plus what has changed since in the
+     * governor's own accounting (reservations, landed bytes), so a burst is refused before it
+     * lands even when no evaluation has run in between.
+     */
+    private Refusal check(long held, long bytes) {
+        Usage u = lastUsage;
+        double critical = config.threshold(PressureLevel.CRITICAL);
+        long heapNow = u.live() + extraLanded(u) + held;
+        long totalNow = heapNow + u.direct() + u.mapped() + u.offHeap();
+        if (u.fastPath()) {
+            return new Refusal(Limit.HEAP, Math.max(u.heapUsed(), heapNow));
+        }
+        if (heapNow + bytes >= critical * heapMax) {
+            return new Refusal(Limit.HEAP, heapNow);
+        }
+        if (totalNow + bytes >= critical * budget) {
+            return new Refusal(Limit.BUDGET, totalNow);
+        }
+        return null;
+    }
+
+    private long extraLanded(Usage u) {
+        return Math.max(0, landed.get() - u.landedAtSample());
+    }
+
+    private double ratioWith(long held, long bytes) {
+        Usage u = lastUsage;
+        long heapNow = u.live() + extraLanded(u) + held + bytes;
+        long totalNow = heapNow + u.direct() + u.mapped() + u.offHeap();
+        return Math.max((double) totalNow / budget, (double) heapNow / heapMax);
+    }
+
+    private final class HeldReservation implements Reservation {
+        private final long bytes;
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        HeldReservation(long bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public long bytes() {
+            return bytes;
+        }
+
+        @Override
+        public void release() {
+            if (released.compareAndSet(false, true)) {
+                // The caller has made its allocation; it stays counted until a collection sees it.
+                landed.addAndGet(bytes);
+                reserved.addAndGet(-bytes);
+            }
+        }
+    }
+
+    // ---- Measuring and evaluating ------------------------------------------------------------
+
+    private void onCollection(JmxSignals.Collection c) {
+        estimator.onCollection(c.kind(), c.heapAfter(), c.oldAfter());
+        // Everything released before this collection is now in its after-GC figure (or was garbage).
+        landed.set(0);
+        lastCollectionNanos = System.nanoTime();
+        requestEvaluation();
+    }
+
+    private void requestEvaluation() {
+        if (closed.get() || !evaluationQueued.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            monitor.execute(this::evaluateSafely);
+        } catch (RejectedExecutionException e) {
+            evaluationQueued.set(false);
+        }
+    }
+
+    private void tick() {
+        evaluateSafely();
+        scheduleTick();
+    }
+
+    private void scheduleTick() {
+        if (closed.get()) {
+            return;
+        }
+        if (nextTick != null) {
+            nextTick.cancel(false);
+        }
+        try {
+            nextTick = monitor.schedule(this::tick, config.samplerInterval(level).toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // Closed meanwhile.
+        }
+    }
+
+    private void evaluateSafely() {
+        evaluationQueued.set(false);
+        try {
+            evaluate();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: evaluation failed; the next sample will retry", name, e);
+        }
+    }
+
+    private void evaluate() {
+        if (closed.get()) {
+            return;
+        }
+        Usage u = measure();
+        lastUsage = u;
+        long now = System.nanoTime();
+        PressureLevel previous = level;
+        PressureLevel next = machine.update(u.ratio(), now);
+        if (next != previous) {
+            level = next;
+            dispatcher.publish(previous, next, snapshot(u, next));
+            // Sample at the new level's pace from now on rather than after the old, longer wait.
+            scheduleTick();
+        }
+        PressureLevel autoGc = config.autoGcLevel();
+        if (autoGc != null && next.atLeast(autoGc)) {
+            boolean rose = next.ordinal() > previous.ordinal();
+            // An idle process makes no collections, so its live-set figure would never come down.
+            boolean stale = now - lastCollectionNanos >= config.gcMinInterval().toNanos();
+            if (rose || stale) {
+                requestGc();
+            }
+        }
+    }
+
+    /** Takes one reading of every signal; safe on any thread. */
+    Usage measure() {
+        MemoryUsage heap = signals.heapUsage();
+        long heapUsed = heap.getUsed();
+        long oldNow = signals.oldUsedNow();
+
+        long base = estimator.liveAtLastCollection();
+        long live;
+        long landedNow = landed.get();
+        long landedCounted = 0;
+        if (base < 0) {
+            // No collection yet: everything allocated may be live.
+            live = heapUsed;
+        } else {
+            long heapGrowth = Math.max(0, heapUsed - estimator.heapAfterLastCollection());
+            // Released reservations cannot be more than the heap has grown since the collection.
+            landedCounted = Math.min(landedNow, heapGrowth);
+            long oldGrowth = estimator.oldGrowthSince(oldNow);
+            live = base + Math.max(oldGrowth, landedCounted);
+            if (heapUsed > 0) {
+                live = Math.min(live, Math.max(heapUsed, base));
+            }
+        }
+
+        long direct = signals.directBytes();
+        long mapped = signals.mappedBytes();
+        long held = reserved.get();
+        long offHeap = 0;
+        for (ConsumerEntry c : consumers) {
+            if (c.residence() == Residence.OFF_HEAP) {
+                offHeap += Math.max(0, readConsumer(c));
+            }
+        }
+        long used = live + direct + mapped + held + offHeap;
+
+        double byBudget = (double) used / budget;
+        double byHeap = (double) (live + held) / heapMax;
+        double byDirect = maxDirect > 0 ? (double) direct / maxDirect : 0.0;
+        double ratio = byBudget;
+        String binding = "budget";
+        if (byHeap > ratio) {
+            ratio = byHeap;
+            binding = "heap";
+        }
+        if (byDirect > ratio) {
+            ratio = byDirect;
+            binding = "direct";
+        }
+        // Near the heap max under a stop-the-world collector the next allocation may fail before
+        // any collection reports; concurrent collectors run the heap full as a matter of course.
+        boolean fastPath = estimator.lastKind() == LiveSetEstimator.Kind.STOP_THE_WORLD
+                && heapUsed >= config.heapFastPathRatio() * heapMax;
+        double critical = config.threshold(PressureLevel.CRITICAL);
+        if (fastPath && ratio < critical) {
+            ratio = critical;
+            binding = "heap-fast-path";
+        }
+        return new Usage(heapUsed, heap.getCommitted(), live, landedCounted, landedNow, direct, mapped, held,
+                offHeap, used, ratio, binding, fastPath);
+    }
+
+    private long readConsumer(ConsumerEntry c) {
+        try {
+            return c.bytes().getAsLong();
+        } catch (RuntimeException e) {
+            LOG.debug("{}: consumer {} failed to report its size", name, c.name(), e);
+            return 0;
+        }
+    }
+
+    private MemoryStats snapshot(Usage u, PressureLevel atLevel) {
+        Map<String, Long> byName = new HashMap<>();
+        for (ConsumerEntry c : consumers) {
+            byName.merge(c.name(), Math.max(0, readConsumer(c)), Long::sum);
+        }
+        return new MemoryStats(System.currentTimeMillis(), u.heapUsed(), u.heapCommitted(), heapMax, u.live(),
+                signals.collectorStats(), u.direct(), u.mapped(), u.reserved(), byName,
+                OsMemory.processRssBytes(), containerLimit, budget, u.used(), atLevel, maxDirect, u.ratio(),
+                u.binding());
+    }
+}
