@@ -1,0 +1,42 @@
+package io.cairn.server.cli;
+
+import io.cairn.server.ops.BlockEncoding;
+
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.List;
+
+/** What the block commands need, served by a running server's API or by the data directory itself. */
+interface Backend extends AutoCloseable {
+
+    record Stored(String cid, long size) {
+    }
+
+    record Removed(String cid, String error) {
+    }
+
+    record Imported(List<String> roots, long blocks, long bytes) {
+    }
+
+    /** Options of {@code put}, in Kubo's terms. */
+    record PutOptions(String cidCodec, String mhtype, int mhlen, String format, boolean allowBigBlock) {
+        BlockEncoding encoding() {
+            return BlockEncoding.kubo(format, cidCodec, mhtype, mhlen);
+        }
+    }
+
+    Stored put(Path file, PutOptions options) throws Exception;
+
+    void get(String cid, OutputStream out) throws Exception;
+
+    Stored stat(String cid) throws Exception;
+
+    List<Removed> rm(List<String> cids, boolean force) throws Exception;
+
+    Imported importCar(Path car, ImportProgress progress) throws Exception;
+
+    void export(String cid, OutputStream out) throws Exception;
+
+    @Override
+    void close();
+}

@@ -1,0 +1,120 @@
+package io.cairn.server.cli;
+
+import io.cairn.blockstore.Block;
+import io.cairn.blockstore.BlockNotFoundException;
+import io.cairn.blockstore.Blockstore;
+import io.cairn.cid.Cid;
+import io.cairn.server.ServerConfig;
+import io.cairn.server.ops.CarImport;
+import io.cairn.server.ops.DagExport;
+import io.cairn.server.store.StoreStack;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Opens the data directory itself, through the same store stack the server uses. The flatfs store
+ * allows one process at a time, so this fails with a clear message while a server has it open.
+ */
+final class OfflineBackend implements Backend {
+    private final ServerConfig config;
+    private final StoreStack stack;
+    private final Blockstore store;
+
+    OfflineBackend(ServerConfig config) {
+        this.config = config;
+        this.stack = StoreStack.open(config, new SimpleMeterRegistry());
+        this.store = stack.blockstore();
+    }
+
+    @Override
+    public Stored put(Path file, PutOptions o) throws IOException {
+        var encoding = o.encoding();
+        long size = Files.size(file);
+        long limit = o.allowBigBlock() ? config.maxBlockSize() : Math.min(ServerConfig.SOFT_BLOCK_LIMIT, config.maxBlockSize());
+        if (size > limit) {
+            throw new CliException(file + " is " + size + " bytes, over the " + limit + "-byte block limit"
+                    + (o.allowBigBlock() ? " (max-block-size)" : " (pass --allow-big-block for up to max-block-size)"));
+        }
+        byte[] data = Files.readAllBytes(file);
+        Cid cid = encoding.cidFor(data);
+        store.put(Block.of(cid, data));
+        return new Stored(cid.toString(), data.length);
+    }
+
+    @Override
+    public void get(String cid, OutputStream out) throws IOException {
+        out.write(store.get(Cid.parse(cid)).bytes());
+        out.flush();
+    }
+
+    @Override
+    public Stored stat(String cid) {
+        Cid c = Cid.parse(cid);
+        return new Stored(c.toString(), store.getSize(c));
+    }
+
+    @Override
+    public List<Removed> rm(List<String> cids, boolean force) {
+        List<Cid> parsed = cids.stream().map(Cid::parse).toList();
+        List<Removed> out = new ArrayList<>();
+        for (Cid c : parsed) {
+            if (store.delete(c)) {
+                out.add(new Removed(c.toString(), null));
+            } else if (!force) {
+                out.add(new Removed(c.toString(), "ipld: could not find " + c));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Imported importCar(Path car, ImportProgress progress) throws IOException {
+        long[] read = {0};
+        long[] blocks = {0};
+        try (InputStream in = new FilterInputStream(Files.newInputStream(car)) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                if (n > 0) {
+                    read[0] += n;
+                }
+                return n;
+            }
+        }) {
+            CarImport.Result r = CarImport.run(store, in, config.maxBlockSize() + 1024, new CarImport.Listener() {
+                @Override
+                public void stored(Cid cid, int size) {
+                    blocks[0]++;
+                    if (progress != null) {
+                        progress.advance(read[0], blocks[0]);
+                    }
+                }
+            });
+            return new Imported(r.roots().stream().map(Cid::toString).toList(), r.blocks(), r.bytes());
+        }
+    }
+
+    @Override
+    public void export(String cid, OutputStream out) throws IOException {
+        Block root;
+        try {
+            root = DagExport.root(store, Cid.parse(cid));
+        } catch (BlockNotFoundException e) {
+            throw new CliException("block " + cid + " is not in " + config.dataDir());
+        }
+        DagExport.write(store, root, out);
+    }
+
+    @Override
+    public void close() {
+        stack.close();
+    }
+}

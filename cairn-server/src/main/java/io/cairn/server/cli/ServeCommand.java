@@ -1,0 +1,123 @@
+package io.cairn.server.cli;
+
+import io.cairn.server.CairnServer;
+import io.cairn.server.ServerConfig;
+import io.cairn.server.config.ConfigResolver;
+import io.cairn.server.config.Setting;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code cairn serve}: runs until SIGTERM or Ctrl-C, then shuts down gracefully. */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Start the gateway and API listeners over the data directory.",
+                "Each option also comes from an environment variable (CAIRN_<OPTION>, e.g. CAIRN_GATEWAY_PORT)",
+                "or from the configuration file (key = value lines, keys as the option names without --).",
+                "Precedence: flag > environment > file > default. Sizes: 64k, 512m, 2g. Durations: 500ms, 30s, 5m."})
+final class ServeCommand implements Callable<Integer> {
+    @ParentCommand
+    CairnCli cli;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (env CAIRN_CONFIG).")
+    Path config;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default $XDG_DATA_HOME/cairn, else ~/.cairn).")
+    String data;
+
+    @Option(names = "--bind", paramLabel = "ADDR", description = "Address both listeners bind to (default 127.0.0.1).")
+    String bind;
+
+    @Option(names = "--gateway-port", paramLabel = "N", description = "Gateway port, 0 for any free one (default 8080).")
+    String gatewayPort;
+
+    @Option(names = "--api-port", paramLabel = "N", description = "API port, 0 for any free one (default 5001).")
+    String apiPort;
+
+    @Option(names = "--max-memory", paramLabel = "SIZE", description = "Memory budget (default: derived from heap and container).")
+    String maxMemory;
+
+    @Option(names = "--max-block-size", paramLabel = "SIZE", description = "Largest block accepted (default 4m).")
+    String maxBlockSize;
+
+    @Option(names = "--max-concurrent-requests", paramLabel = "N", description = "Per listener; more get 429 (default 256).")
+    String maxConcurrent;
+
+    @Option(names = "--api-token", paramLabel = "TOKEN", description = "Bearer token the API requires (default none).")
+    String apiToken;
+
+    @Option(names = "--fsync", paramLabel = "BOOL", description = "Sync each block to disk before acknowledging (default true).")
+    String fsync;
+
+    @Option(names = "--cache-size", paramLabel = "SIZE", description = "Block cache budget, 0 disables (default 64m).")
+    String cacheSize;
+
+    @Option(names = "--read-timeout", paramLabel = "DURATION", description = "Longest time a request body may take (default 30s).")
+    String readTimeout;
+
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", description = "Idle connections are closed after this (default 30s).")
+    String idleTimeout;
+
+    @Option(names = "--shutdown-timeout", paramLabel = "DURATION", description = "Time in-flight requests get on shutdown (default 10s).")
+    String shutdownTimeout;
+
+    @Option(names = "--max-header-size", paramLabel = "SIZE", description = "Largest request header block (default 8k).")
+    String maxHeaderSize;
+
+    Map<Setting, String> flags() {
+        Map<Setting, String> m = new EnumMap<>(Setting.class);
+        put(m, Setting.DATA, data);
+        put(m, Setting.BIND, bind);
+        put(m, Setting.GATEWAY_PORT, gatewayPort);
+        put(m, Setting.API_PORT, apiPort);
+        put(m, Setting.MAX_MEMORY, maxMemory);
+        put(m, Setting.MAX_BLOCK_SIZE, maxBlockSize);
+        put(m, Setting.MAX_CONCURRENT_REQUESTS, maxConcurrent);
+        put(m, Setting.API_TOKEN, apiToken);
+        put(m, Setting.FSYNC, fsync);
+        put(m, Setting.CACHE_SIZE, cacheSize);
+        put(m, Setting.READ_TIMEOUT, readTimeout);
+        put(m, Setting.IDLE_TIMEOUT, idleTimeout);
+        put(m, Setting.SHUTDOWN_TIMEOUT, shutdownTimeout);
+        put(m, Setting.MAX_HEADER_SIZE, maxHeaderSize);
+        return m;
+    }
+
+    private static void put(Map<Setting, String> m, Setting s, String v) {
+        if (v != null) {
+            m.put(s, v);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ServerConfig cfg = new ConfigResolver(cli.env).resolve(flags(), config);
+        CairnServer server = CairnServer.start(cfg);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            cli.err.println("cairn: shutting down (finishing requests in flight, up to " + cfg.shutdownTimeout().toSeconds() + " s)");
+            server.close();
+            cli.err.println("cairn: stopped; store closed");
+            cli.err.flush();
+            stopped.countDown();
+        }, "cairn-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        long budget = server.governor().budgetBytes();
+        cli.out.println("cairn " + CairnServer.version() + " serving");
+        cli.out.println("gateway: " + server.gatewayUri() + "/ipfs/{cid}");
+        cli.out.println("api: " + server.apiUri() + "/api/v0/ (metrics " + server.apiUri() + "/metrics, health "
+                + server.apiUri() + "/health)");
+        cli.out.println("data: " + cfg.dataDir().toAbsolutePath() + " (flatfs in " + cfg.blocksDir().toAbsolutePath() + ")");
+        cli.out.println("memory budget: " + ImportProgress.size(budget) + ", max block " + ImportProgress.size(cfg.maxBlockSize())
+                + ", auth " + (cfg.token().isPresent() ? "bearer token" : "none (loopback only)"));
+        cli.out.flush();
+        server.join();
+        stopped.await();
+        return 0;
+    }
+}

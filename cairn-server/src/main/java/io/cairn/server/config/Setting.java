@@ -1,0 +1,50 @@
+package io.cairn.server.config;
+
+import java.util.Locale;
+
+/**
+ * Every setting {@code cairn serve} reads. The key is used as is in the configuration file, with
+ * {@code --} as the flag, and upper-cased with {@code CAIRN_} in front as the environment variable
+ * ({@code gateway-port}, {@code --gateway-port}, {@code CAIRN_GATEWAY_PORT}).
+ */
+public enum Setting {
+    DATA("data", "data directory (the flatfs store is DATA/blocks)", "$XDG_DATA_HOME/cairn, else ~/.cairn"),
+    BIND("bind", "address both listeners bind to", "127.0.0.1"),
+    GATEWAY_PORT("gateway-port", "trustless gateway port, 0 for any free port", "8080"),
+    API_PORT("api-port", "Kubo RPC and admin port, 0 for any free port", "5001"),
+    MAX_MEMORY("max-memory", "memory budget of the governor (e.g. 512m, 2g)", "derived from the heap and container"),
+    MAX_BLOCK_SIZE("max-block-size", "largest block accepted, even with allow-big-block", "4m"),
+    MAX_CONCURRENT_REQUESTS("max-concurrent-requests", "requests in service at once per listener; more get 429", "256"),
+    API_TOKEN("api-token", "bearer token the API requires (required when bind is not loopback)", "none"),
+    FSYNC("fsync", "sync every block write to disk before acknowledging it", "true"),
+    CACHE_SIZE("cache-size", "byte budget of the block cache, 0 to disable", "64m"),
+    READ_TIMEOUT("read-timeout", "longest time a request body may take to arrive", "30s"),
+    IDLE_TIMEOUT("idle-timeout", "a connection silent this long is closed", "30s"),
+    SHUTDOWN_TIMEOUT("shutdown-timeout", "time in-flight requests get to finish on shutdown", "10s"),
+    MAX_HEADER_SIZE("max-header-size", "largest request header block", "8k");
+
+    private final String key;
+    private final String description;
+    private final String defaultText;
+
+    Setting(String key, String description, String defaultText) {
+        this.key = key;
+        this.description = description;
+        this.defaultText = defaultText;
+    }
+
+    public String key() { return key; }
+    public String flag() { return "--" + key; }
+    public String envVar() { return "CAIRN_" + key.toUpperCase(Locale.ROOT).replace('-', '_'); }
+    public String description() { return description; }
+    public String defaultText() { return defaultText; }
+
+    public static Setting byKey(String key) {
+        for (Setting s : values()) {
+            if (s.key.equals(key)) {
+                return s;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,62 @@
+package io.cairn.server.http;
+
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+import java.util.concurrent.Semaphore;
+
+/**
+ * Sheds load instead of queueing it: beyond {@code max} requests in service at once the next one is
+ * answered 429 with Retry-After at once. Queueing would hold the request's connection and buffers
+ * while it waits, which is exactly the memory a pressed server cannot spare. (Jetty's QoSHandler
+ * queues, so it is not used here.)
+ */
+public final class ConcurrencyLimitHandler extends Handler.Wrapper {
+    private final Semaphore permits;
+    private final boolean kuboErrors;
+
+    public ConcurrencyLimitHandler(Handler next, int max, boolean kuboErrors) {
+        super(next);
+        this.permits = new Semaphore(max);
+        this.kuboErrors = kuboErrors;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        if (!permits.tryAcquire()) {
+            HttpProblem p = new HttpProblem(429, 3, "too many concurrent requests; retry shortly",
+                    java.time.Duration.ofSeconds(1));
+            try {
+                if (kuboErrors) {
+                    Http.sendKuboError(response, p);
+                } else {
+                    response.getHeaders().put(HttpHeader.RETRY_AFTER, p.retryAfterSeconds());
+                    Http.sendText(response, 429, p.getMessage(), "HEAD".equals(request.getMethod()));
+                }
+                callback.succeeded();
+            } catch (Throwable t) {
+                callback.failed(t);
+            }
+            return true;
+        }
+        Callback release = Callback.from(callback, (Runnable) permits::release);
+        boolean handled;
+        try {
+            handled = super.handle(request, response, release);
+        } catch (Throwable t) {
+            permits.release();
+            throw t;
+        }
+        if (!handled) {
+            permits.release();
+        }
+        return handled;
+    }
+
+    public int available() {
+        return permits.availablePermits();
+    }
+}

@@ -1,0 +1,43 @@
+package io.cairn.server.http;
+
+import io.cairn.blockstore.BlockNotFoundException;
+import io.cairn.blockstore.BlockTooLargeException;
+import io.cairn.blockstore.HashMismatchException;
+import io.cairn.blockstore.StorageException;
+import io.cairn.blockstore.StoreClosedException;
+import io.cairn.car.InvalidCarException;
+import io.cairn.cid.InvalidCidException;
+import io.cairn.ipld.MalformedBlockException;
+import io.cairn.memory.MemoryPressureException;
+
+import java.time.Duration;
+
+/** Maps every failure to one status code, so nothing surfaces as a bare 500 or a stack trace. */
+final class Errors {
+    private Errors() {
+    }
+
+    static HttpProblem toProblem(Throwable t, boolean write) {
+        return switch (t) {
+            case HttpProblem p -> p;
+            case InvalidCidException e -> HttpProblem.badRequest(e.getMessage());
+            case InvalidCarException e -> HttpProblem.badRequest("invalid CAR: " + e.getMessage());
+            case MalformedBlockException e -> HttpProblem.badRequest(e.getMessage());
+            case BlockNotFoundException e -> new HttpProblem(404, 0, e.getMessage());
+            case BlockTooLargeException e -> new HttpProblem(413, 1, e.getMessage());
+            case HashMismatchException e -> HttpProblem.badRequest(e.getMessage());
+            case MemoryPressureException e -> new HttpProblem(503, 3,
+                    (write ? "memory pressure refused the write: " : "memory pressure refused the request: ")
+                            + e.getMessage(), e.retryAfter());
+            case StoreClosedException e -> new HttpProblem(503, 0, "the store is closed (server shutting down): "
+                    + e.getMessage(), Duration.ofSeconds(5));
+            case StorageException e -> new HttpProblem(500, 0, "storage failure: " + e.getMessage());
+            case MultipartException e -> HttpProblem.badRequest(e.getMessage());
+            case BodyLimitInputStream.TooLargeException e -> new HttpProblem(413, 1, e.getMessage());
+            case BodyLimitInputStream.TooSlowException e -> new HttpProblem(408, 1, e.getMessage());
+            case java.io.EOFException e -> HttpProblem.badRequest("request body ended early: " + e.getMessage());
+            case IllegalArgumentException e -> HttpProblem.badRequest(e.getMessage());
+            default -> new HttpProblem(500, 0, "internal error: " + t);
+        };
+    }
+}

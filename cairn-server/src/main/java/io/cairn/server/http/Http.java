@@ -1,0 +1,108 @@
+package io.cairn.server.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Blocker;
+import org.eclipse.jetty.util.Fields;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Blocking response writes (handlers run on virtual threads) and small request helpers. */
+final class Http {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private Http() {
+    }
+
+    /** Writes the whole body and completes the response, blocking this (virtual) thread. */
+    static void send(Response response, int status, String contentType, byte[] body, boolean head) throws IOException {
+        response.setStatus(status);
+        if (contentType != null) {
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        }
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        write(response, true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(body));
+    }
+
+    static void write(Response response, boolean last, ByteBuffer buffer) throws IOException {
+        try (Blocker.Callback cb = Blocker.callback()) {
+            response.write(last, buffer, cb);
+            cb.block();
+        }
+    }
+
+    static void sendText(Response response, int status, String text, boolean head) throws IOException {
+        send(response, status, "text/plain; charset=utf-8", (text + "\n").getBytes(StandardCharsets.UTF_8), head);
+    }
+
+    static void sendJson(Response response, int status, Object value) throws IOException {
+        byte[] body = JSON.writeValueAsBytes(value);
+        byte[] line = new byte[body.length + 1];
+        System.arraycopy(body, 0, line, 0, body.length);
+        line[body.length] = '\n';
+        send(response, status, "application/json", line, false);
+    }
+
+    /** Kubo's error body: {"Message":"...","Code":n,"Type":"error"}. */
+    static void sendKuboError(Response response, HttpProblem p) throws IOException {
+        if (p.status() == 429 || p.status() == 503) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, p.retryAfterSeconds());
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("Message", p.getMessage());
+        body.put("Code", p.kuboCode());
+        body.put("Type", "error");
+        sendJson(response, p.status(), body);
+    }
+
+    static Fields query(Request request) {
+        return Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+    }
+
+    static String param(Fields q, String name) {
+        Fields.Field f = q.get(name);
+        return f == null ? null : f.getValue();
+    }
+
+    static List<String> params(Fields q, String name) {
+        Fields.Field f = q.get(name);
+        return f == null ? List.of() : f.getValues();
+    }
+
+    /** Kubo's boolean options: present without value or "true" means true. */
+    static boolean flag(Fields q, String name, boolean dflt) {
+        String v = param(q, name);
+        if (v == null) {
+            return dflt;
+        }
+        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "", "true", "1", "yes" -> true;
+            case "false", "0", "no" -> false;
+            default -> throw HttpProblem.badRequest("option '" + name + "' must be true or false, got '" + v + "'");
+        };
+    }
+
+    static int intParam(Fields q, String name, int dflt) {
+        String v = param(q, name);
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw HttpProblem.badRequest("option '" + name + "' must be a whole number, got '" + v + "'");
+        }
+    }
+
+    static Content.Source body(Request request) {
+        return request;
+    }
+}
