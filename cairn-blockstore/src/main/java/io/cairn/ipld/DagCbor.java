@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -116,7 +117,7 @@ public final class DagCbor {
                     if (!(e.getKey() instanceof String key)) {
                         throw new IllegalArgumentException("DAG-CBOR map keys must be strings, not " + e.getKey());
                     }
-                    entries.add(Map.entry(key.getBytes(StandardCharsets.UTF_8), e.getValue()));
+                    entries.add(new AbstractMap.SimpleImmutableEntry<>(key.getBytes(StandardCharsets.UTF_8), e.getValue()));
                 }
                 entries.sort(Comparator.<Map.Entry<byte[], Object>>comparingInt(e -> e.getKey().length)
                         .thenComparing(Map.Entry::getKey, Arrays::compareUnsigned));
