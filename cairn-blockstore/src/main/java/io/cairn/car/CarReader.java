@@ -1,5 +1,7 @@
 package io.cairn.car;
 
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -71,7 +73,11 @@ public final class CarReader implements AutoCloseable, Iterable<CarBlock> {
         if (maxSectionLength <= 0) {
             throw new IllegalArgumentException("maxSectionLength must be positive, got " + maxSectionLength);
         }
-        Counting in = new Counting(stream);
+        // Varints are read a byte at a time, so an unbuffered socket stream would cost a system call
+        // per byte; over-reading past a CARv2 payload is harmless because the reader owns the stream.
+        InputStream source = stream instanceof BufferedInputStream || stream instanceof ByteArrayInputStream
+                ? stream : new BufferedInputStream(stream, 64 * 1024);
+        Counting in = new Counting(source);
         Map<String, Object> header = readHeader(in, -1);
         long version = headerVersion(header);
         if (version == 1) {

@@ -32,8 +32,8 @@ final class BaseX implements Codec {
         while (zeros < data.length && data[zeros] == 0) {
             zeros++;
         }
-        // log(256)/log(base) digits per byte, rounded up; base 10 needs the most (2.41).
-        int[] digits = new int[(int) ((data.length - zeros) * Math.log(256) / Math.log(base)) + 1];
+        // log(256)/log(base) digits per byte; one spare digit beyond the ceiling absorbs rounding.
+        int[] digits = new int[(int) ((data.length - zeros) * Math.log(256) / Math.log(base)) + 2];
         int len = 0;
         for (int i = zeros; i < data.length; i++) {
             int carry = data[i] & 0xFF;

@@ -8,8 +8,9 @@ import io.cairn.cid.Multicodec;
 /**
  * Finds the child CIDs of a block, for walking a DAG (export, pinning, garbage collection).
  *
- * <p>dag-pb links come from {@code PBNode.Links[].Hash}; dag-cbor links are every tag-42 value.
- * Blocks in any other codec (raw, identity, json, cbor, codecs Cairn cannot name) are leaves.
+ * <p>dag-pb links come from {@code PBNode.Links[].Hash}; dag-cbor links are every tag-42 value;
+ * dag-json links are every {@code {"/": "<cid>"}} object. Blocks in any other codec (raw,
+ * identity, json, cbor, codecs Cairn cannot name) are leaves.
  */
 public final class Links {
     private Links() {
@@ -29,11 +30,14 @@ public final class Links {
         if (codec == Multicodec.DAG_CBOR) {
             return DagCbor.links(data);
         }
+        if (codec == Multicodec.DAG_JSON) {
+            return DagJson.links(data);
+        }
         return List.of();
     }
 
     /** Whether {@link #of} can find links in blocks of this codec (otherwise they are leaves). */
     public static boolean understands(long codec) {
-        return codec == Multicodec.DAG_PB || codec == Multicodec.DAG_CBOR;
+        return codec == Multicodec.DAG_PB || codec == Multicodec.DAG_CBOR || codec == Multicodec.DAG_JSON;
     }
 }
