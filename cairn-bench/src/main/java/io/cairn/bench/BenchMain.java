@@ -1,6 +1,7 @@
 package io.cairn.bench;
 
 import io.cairn.bench.cli.HitRateCommand;
+import io.cairn.bench.governor.GovernorCommand;
 import io.cairn.bench.cli.PressureCommand;
 import io.cairn.bench.cli.SoakCommand;
 import picocli.CommandLine;
@@ -14,7 +15,7 @@ import java.util.Arrays;
  */
 @Command(name = "cairn bench", mixinStandardHelpOptions = true,
         description = "Benchmarks and harnesses for Cairn (see docs/BENCHMARKS.md).",
-        subcommands = {HitRateCommand.class, PressureCommand.class, SoakCommand.class,
+        subcommands = {HitRateCommand.class, PressureCommand.class, SoakCommand.class, GovernorCommand.class,
                 BenchMain.JmhHelp.class, CommandLine.HelpCommand.class})
 public final class BenchMain {
 
