@@ -38,7 +38,9 @@ final class BodyLimitInputStream extends FilterInputStream {
         if (System.nanoTime() - deadlineNanos > 0) {
             throw new TooSlowException(what + " took longer than the read timeout to arrive");
         }
-        int n = super.read(b, off, (int) Math.min(len, limit - count + 1));
+        // One byte past the limit is allowed through so that "exactly at the limit" and "over it" differ.
+        long room = limit == Long.MAX_VALUE ? Long.MAX_VALUE : limit - count + 1;
+        int n = super.read(b, off, (int) Math.min(len, Math.max(1, room)));
         if (n > 0) {
             count += n;
             if (count > limit) {
