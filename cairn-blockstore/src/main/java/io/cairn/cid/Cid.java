@@ -17,6 +17,12 @@ public final class Cid implements Comparable<Cid> {
     private static final byte SHA2_256_LENGTH = 0x20;
     private static final int V0_BYTES = 34;
     private static final int V0_CHARS = 46;
+    /**
+     * Longest CID text parsed. Hash-based CIDs are under 150 characters; identity CIDs carry data
+     * inline and are capped by {@link Multihash#MAX_DIGEST_LENGTH} anyway, so this only stops a
+     * huge string from being decoded before that check can run.
+     */
+    static final int MAX_TEXT_LENGTH = 2 * Multihash.MAX_DIGEST_LENGTH + 64;
 
     private final int version;
     private final long codec;
@@ -41,6 +47,10 @@ public final class Cid implements Comparable<Cid> {
     public static Cid parse(String text) {
         if (text == null || text.isEmpty()) {
             throw new InvalidCidException("empty CID text");
+        }
+        if (text.length() > MAX_TEXT_LENGTH) {
+            throw new InvalidCidException("CID text " + InvalidCidException.quote(text) + " is longer than the "
+                    + MAX_TEXT_LENGTH + "-character limit");
         }
         byte[] raw;
         if (text.length() == V0_CHARS && text.startsWith("Qm")) {

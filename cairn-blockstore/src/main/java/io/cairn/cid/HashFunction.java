@@ -33,12 +33,15 @@ public enum HashFunction {
     private final String multihashName;
     private final int defaultLength;
     private final MessageDigest prototype;
+    /** Preallocated so that {@link #byCode}, called for every decoded multihash, allocates nothing. */
+    private final Optional<HashFunction> asOptional;
 
     HashFunction(int code, String multihashName, int defaultLength, String jdkAlgorithm) {
         this.code = code;
         this.multihashName = multihashName;
         this.defaultLength = defaultLength;
         this.prototype = jdkAlgorithm == null ? null : jdkDigest(jdkAlgorithm);
+        this.asOptional = Optional.of(this);
     }
 
     /** The multicodec code of this function, as written in a multihash header. */
@@ -77,12 +80,30 @@ public enum HashFunction {
     }
 
     public static Optional<HashFunction> byCode(long code) {
-        for (HashFunction fn : values()) {
-            if (fn.code == code) {
-                return Optional.of(fn);
-            }
+        HashFunction fn = forCode(code);
+        return fn == null ? Optional.empty() : fn.asOptional;
+    }
+
+    /** Like {@link #byCode} but null when unknown, for hot paths. */
+    static HashFunction forCode(long code) {
+        if (code == 0xb220) {
+            return BLAKE2B_256;
         }
-        return Optional.empty();
+        if (code < 0 || code > 0x1e) {
+            return null;
+        }
+        return switch ((int) code) {
+            case 0x00 -> IDENTITY;
+            case 0x11 -> SHA1;
+            case 0x12 -> SHA2_256;
+            case 0x13 -> SHA2_512;
+            case 0x14 -> SHA3_512;
+            case 0x15 -> SHA3_384;
+            case 0x16 -> SHA3_256;
+            case 0x17 -> SHA3_224;
+            case 0x1e -> BLAKE3;
+            default -> null;
+        };
     }
 
     /** Full-length digest of {@code data}; for {@link #IDENTITY} a copy of the data. */

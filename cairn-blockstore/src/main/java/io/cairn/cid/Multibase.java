@@ -37,6 +37,14 @@ public enum Multibase {
     BASE64URL('u', "base64url", Rfc4648.of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", 6, 0, false)),
     BASE64URLPAD('U', "base64urlpad", Rfc4648.of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", 6, 4, false));
 
+    private static final Multibase[] BY_PREFIX = new Multibase[128];
+
+    static {
+        for (Multibase b : values()) {
+            BY_PREFIX[b.prefix] = b;
+        }
+    }
+
     private final char prefix;
     private final String multibaseName;
     private final Codec codec;
@@ -104,10 +112,9 @@ public enum Multibase {
     }
 
     private static Multibase forPrefix(String input, char c) {
-        for (Multibase b : values()) {
-            if (b.prefix == c) {
-                return b;
-            }
+        Multibase b = c < BY_PREFIX.length ? BY_PREFIX[c] : null;
+        if (b != null) {
+            return b;
         }
         String what = Character.isISOControl(c) || Character.isWhitespace(c)
                 ? String.format("U+%04X", (int) c) : "'" + c + "'";

@@ -111,10 +111,10 @@ public final class Multihash implements Comparable<Multihash> {
     }
 
     private static void checkLength(long code, int length) {
-        Optional<HashFunction> fn = HashFunction.byCode(code);
-        if (fn.isPresent() && fn.get().defaultLength() >= 0 && length > fn.get().defaultLength()) {
-            throw new InvalidCidException("digest length " + length + " exceeds the " + fn.get().defaultLength()
-                    + " bytes that " + fn.get().multihashName() + " produces");
+        HashFunction fn = HashFunction.forCode(code);
+        if (fn != null && fn.defaultLength() >= 0 && length > fn.defaultLength()) {
+            throw new InvalidCidException("digest length " + length + " exceeds the " + fn.defaultLength()
+                    + " bytes that " + fn.multihashName() + " produces");
         }
     }
 

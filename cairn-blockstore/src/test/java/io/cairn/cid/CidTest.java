@@ -212,6 +212,9 @@ class CidTest {
                 .hasMessageContaining("impossible length");
         assertThatThrownBy(() -> Cid.parse("bafkreibmlvvgdyihetgocpof6xk64kjjzdeq2e4c7hqs3krdheosk4tg"))
                 .isInstanceOf(InvalidCidException.class).hasMessageContaining("declares a 32-byte digest");
+        assertThatThrownBy(() -> Cid.parse("b" + "a".repeat(1_000_000)))
+                .isInstanceOf(InvalidCidException.class).hasMessageContaining("-character limit")
+                .hasMessageContaining("(1000001 chars)");
         assertThatThrownBy(() -> Cid.parse("bafkre!bmlvvgdyihetgocpof6xk64kjjzdeq2e4c7hqs3krdheosk4tgj4"))
                 .isInstanceOf(InvalidCidException.class).hasMessageContaining("character '!' at position 6");
     }

@@ -3,7 +3,12 @@ package io.cairn.cid;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.util.Map;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,7 +32,18 @@ public final class Vectors {
             return fail("test vector 'vectors/" + relative + "' is missing from the test classpath");
         }
         try {
-            return Path.of(url.toURI());
+            URI uri = url.toURI();
+            if (uri.getScheme().equals("jar")) {
+                // Running from a test-jar: mount it once; the file system stays open for the JVM's life.
+                try {
+                    FileSystems.newFileSystem(uri, Map.of());
+                } catch (FileSystemAlreadyExistsException alreadyMounted) {
+                    // another test mounted it first
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return Path.of(uri);
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
