@@ -12,9 +12,10 @@ import java.util.HashMap;
  *
  * <p>Weighted form: every size in the paper (|T1|, |B1|, p, c, ...) is measured in weight instead of
  * entries, ghosts remember the weight their entry had, and a ghost hit moves p by the returning
- * entry's weight times the paper's ratio ({@code max(1, B2/B1)} resp. {@code max(1, B1/B2)}, integer
- * division as in the paper's integer sizes). With unit weights this is the paper's algorithm
- * exactly. The paper evicts before inserting; here the newcomer is linked first and excluded from
+ * entry's weight times the paper's ratio ({@code max(1, B2/B1)} resp. {@code max(1, B1/B2)}). The
+ * target p is kept as a real number: the paper's ratios are fractions, and rounding them (as some
+ * implementations do) measurably changes hit ratios (e.g. lirs_multi2 at 2000 entries: 64.1 % with
+ * integer division, 64.3 % with real). With unit weights this is the paper's algorithm exactly. The paper evicts before inserting; here the newcomer is linked first and excluded from
  * |T1| when choosing the victim (REPLACE), and the ghost lists are trimmed to the paper's bounds
  * (|T1|+|B1| &le; c, total &le; 2c) afterwards, which yields the same lists.
  *
@@ -36,7 +37,7 @@ final class ArcStrategy<K, V> implements EvictionStrategy<K, V> {
     private long wB1;
     private long wB2;
     private long c;
-    private long p;
+    private double p;
     /** The node inserted last, excluded from |T1| when choosing a victim for it. */
     private Node<K, V> fresh;
     private boolean freshFromB2;
@@ -63,12 +64,12 @@ final class ArcStrategy<K, V> implements EvictionStrategy<K, V> {
             wT1 += x.weight;
         } else {
             if (g.list == b1) {
-                long ratio = (wB1 >= wB2 || wB1 == 0) ? 1 : wB2 / wB1;
+                double ratio = (wB1 >= wB2 || wB1 == 0) ? 1 : (double) wB2 / wB1;
                 p = Math.min(c, p + Math.max(1, x.weight) * ratio);
                 b1.unlink(g);
                 wB1 -= g.weight;
             } else {
-                long ratio = (wB2 >= wB1 || wB2 == 0) ? 1 : wB1 / wB2;
+                double ratio = (wB2 >= wB1 || wB2 == 0) ? 1 : (double) wB1 / wB2;
                 p = Math.max(0, p - Math.max(1, x.weight) * ratio);
                 b2.unlink(g);
                 wB2 -= g.weight;
@@ -159,7 +160,7 @@ final class ArcStrategy<K, V> implements EvictionStrategy<K, V> {
         fresh = null;
     }
 
-    long target() {
+    double target() {
         return p;
     }
 

@@ -102,6 +102,7 @@ final class WTinyLfuStrategy<K, V> implements EvictionStrategy<K, V> {
         node.queue = WINDOW;
         window.addLast(node);
         windowWeight += node.weight;
+        evictFromWindow();
         if (!warm && windowWeight + probationWeight + protectedWeight >= maximum / 2) {
             warm = true; // before this, hit-rate samples only measure the cold start
         }
@@ -168,16 +169,7 @@ final class WTinyLfuStrategy<K, V> implements EvictionStrategy<K, V> {
 
     @Override
     public Node<K, V> selectVictim() {
-        while (windowWeight > windowMax && !window.isEmpty()) {
-            Node<K, V> n = window.pollFirst();
-            windowWeight -= n.weight;
-            n.queue = PROBATION;
-            probation.addLast(n);
-            probationWeight += n.weight;
-            if (candidate == null) {
-                candidate = n;
-            }
-        }
+        evictFromWindow(); // the window may have shrunk (resize, adaptation) since the last insert
         Node<K, V> victim = probation.first();
         if (victim == null) {
             victim = protectedQ.first();
@@ -193,6 +185,23 @@ final class WTinyLfuStrategy<K, V> implements EvictionStrategy<K, V> {
         }
         candidate = candidate.next; // admitted: it stays in probation, the next candidate competes
         return victim;
+    }
+
+    /**
+     * Moves the window's overflow to the tail of probation. The first node moved since the last
+     * insert or access becomes the candidate that selectVictim weighs against probation's head.
+     */
+    private void evictFromWindow() {
+        while (windowWeight > windowMax && !window.isEmpty()) {
+            Node<K, V> n = window.pollFirst();
+            windowWeight -= n.weight;
+            n.queue = PROBATION;
+            probation.addLast(n);
+            probationWeight += n.weight;
+            if (candidate == null) {
+                candidate = n;
+            }
+        }
     }
 
     @Override
