@@ -1,18 +1,36 @@
 package io.cairn.bench.sim;
 
+import io.cairn.cache.Cache;
+import io.cairn.cache.CacheBuilder;
+import io.cairn.cache.EvictionPolicy;
+
 import java.util.List;
 
-/** Cairn's cache engine under replay, one entry of weight 1 per key. */
+/**
+ * Cairn's cache engine under replay: one entry of weight 1 per key, so the capacity is in entries
+ * as for the other policies. No executor is given, so all maintenance runs on the replaying thread
+ * and a replay is deterministic.
+ */
 final class EngineReplay implements OnlinePolicy.ReplayCache {
     static final List<String> POLICIES = List.of("lru", "lfu", "arc", "wtinylfu");
 
+    private final Cache<Long, Boolean> cache;
+
     EngineReplay(String policy, int capacity) {
-        throw new UnsupportedOperationException("the cache engine (io.cairn.cache) is not built yet; policy "
-                + policy + " unavailable");
+        this.cache = CacheBuilder.<Long, Boolean>newBuilder()
+                .name("replay-" + policy)
+                .maximumWeight(capacity)
+                .weigher((Long k, Boolean v) -> 1)
+                .evictionPolicy(EvictionPolicy.byName(policy))
+                .build();
     }
 
     @Override
     public boolean access(long key) {
-        throw new UnsupportedOperationException();
+        if (cache.getIfPresent(key) != null) {
+            return true;
+        }
+        cache.put(key, Boolean.TRUE);
+        return false;
     }
 }
