@@ -166,7 +166,7 @@ class MultihashTest {
             List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
             for (int t = 0; t < 8; t++) {
                 results.add(pool.submit(() -> {
-                    for (int i = 0; i < 200; i++) {
+                    for (int i = 0; i < 50; i++) {
                         for (HashFunction fn : HashFunction.values()) {
                             if (!java.util.Arrays.equals(fn.digest(data), expected.get(fn))) {
                                 return false;
