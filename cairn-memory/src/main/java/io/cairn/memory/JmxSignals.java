@@ -32,7 +32,8 @@ final class JmxSignals implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JmxSignals.class);
 
     /** One collection as the governor needs it. */
-    record Collection(String collector, LiveSetEstimator.Kind kind, long heapAfter, long oldAfter, long durationMillis) {
+    record Collection(String collector, LiveSetEstimator.Kind kind, long heapAfter, long oldAfter, long durationMillis,
+                      long endUptimeMillis) {
     }
 
     private final MemoryMXBean memoryBean = ManagementFactory.getMemoryMXBean();
@@ -153,7 +154,8 @@ final class JmxSignals implements AutoCloseable {
                     }
                 }
             }
-            onCollection.accept(new Collection(info.getGcName(), kind, heapAfter, oldAfter, duration));
+            onCollection.accept(new Collection(info.getGcName(), kind, heapAfter, oldAfter, duration,
+                    info.getGcInfo().getEndTime()));
         } catch (RuntimeException e) {
             // A malformed notification must not kill the JVM's notification thread.
             LOG.debug("ignored a GC notification the governor could not read", e);

@@ -52,8 +52,18 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
     private final ThreadFactory gcThreads;
 
     private final AtomicLong reserved = new AtomicLong();
-    /** Bytes of reservations released since the last collection: allocated, but no GC has seen them yet. */
-    private final AtomicLong landed = new AtomicLong();
+    /**
+     * Released reservations. Released means allocated; the part released since the last
+     * collection (total minus the estimator's mark) is in no after-GC figure yet.
+     */
+    private final LandedLedger landed = new LandedLedger();
+    /**
+     * Places GcInfo end times (milliseconds on the JVM's management clock, whose origin differs
+     * from RuntimeMXBean uptime by tens of milliseconds) on the nanoTime axis: the smallest
+     * arrival-minus-end difference seen so far, which converges on the true offset plus the
+     * shortest notification delay. Written by the notification thread only.
+     */
+    private volatile long gcClockOffsetNanos = Long.MAX_VALUE;
     private final List<ConsumerEntry> consumers = new CopyOnWriteArrayList<>();
     private final AtomicBoolean evaluationQueued = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -68,9 +78,10 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
     }
 
     /**
-     * One evaluation's numbers. {@code live} already includes {@code landedCounted}.
+     * One evaluation's numbers. {@code live} already includes {@code landedCounted};
+     * {@code landedMark} is the landed total up to which the estimate had seen collections.
      */
-    record Usage(long heapUsed, long heapCommitted, long live, long landedCounted, long landedAtSample,
+    record Usage(long heapUsed, long heapCommitted, long live, long landedCounted, long landedMark,
                  long direct, long mapped, long reserved, long offHeap, long used, double ratio,
                  String binding, boolean fastPath) {
     }
@@ -336,6 +347,11 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
         if (u.fastPath()) {
             return new Refusal(Limit.HEAP, Math.max(u.heapUsed(), heapNow));
         }
+        // Close to the line the last evaluation may be a collection or two old; the heap's own
+        // figure is one call away and catches a burst that outruns the notifications.
+        if (heapNow + bytes >= config.threshold(PressureLevel.HIGH) * heapMax && fastPathNow()) {
+            return new Refusal(Limit.HEAP, Math.max(signals.heapUsage().getUsed(), heapNow));
+        }
         if (heapNow + bytes >= critical * heapMax) {
             return new Refusal(Limit.HEAP, heapNow);
         }
@@ -345,8 +361,17 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
         return null;
     }
 
+    /**
+     * Landed bytes the usage snapshot does not include. Measured from the snapshot's mark, so a
+     * collection since then makes this over-count until the next evaluation, never under-count.
+     */
     private long extraLanded(Usage u) {
-        return Math.max(0, landed.get() - u.landedAtSample());
+        return Math.max(0, landed.total() - u.landedMark() - u.landedCounted());
+    }
+
+    private boolean fastPathNow() {
+        return estimator.lastKind() == LiveSetEstimator.Kind.STOP_THE_WORLD
+                && signals.heapUsage().getUsed() >= config.heapFastPathRatio() * heapMax;
     }
 
     private double ratioWith(long held, long bytes) {
@@ -373,7 +398,7 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
         public void release() {
             if (released.compareAndSet(false, true)) {
                 // The caller has made its allocation; it stays counted until a collection sees it.
-                landed.addAndGet(bytes);
+                landed.add(bytes);
                 reserved.addAndGet(-bytes);
             }
         }
@@ -382,9 +407,15 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
     // ---- Measuring and evaluating ------------------------------------------------------------
 
     private void onCollection(JmxSignals.Collection c) {
-        estimator.onCollection(c.kind(), c.heapAfter(), c.oldAfter());
-        // Everything released before this collection is now in its after-GC figure (or was garbage).
-        landed.set(0);
+        // What had landed when the collection ended is in its after-GC figure (or was garbage).
+        // End times have millisecond resolution, so step back by two to stay on the safe side.
+        long arrival = System.nanoTime();
+        long endOnGcClock = c.endUptimeMillis() * 1_000_000L;
+        long offset = Math.min(gcClockOffsetNanos, arrival - endOnGcClock);
+        gcClockOffsetNanos = offset;
+        long endNanos = endOnGcClock + offset - 2_000_000L;
+        long mark = landed.totalAsOf(endNanos, estimator.landedMark());
+        estimator.onCollection(c.kind(), c.heapAfter(), c.oldAfter(), mark);
         lastCollectionNanos = System.nanoTime();
         requestEvaluation();
     }
@@ -460,19 +491,21 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
         long heapUsed = heap.getUsed();
         long oldNow = signals.oldUsedNow();
 
-        long base = estimator.liveAtLastCollection();
+        LiveSetEstimator.Reading r = estimator.read(oldNow);
+        long base = r.live();
+        long mark = r.landedMark();
         long live;
-        long landedNow = landed.get();
+        long landedSince = Math.max(0, landed.total() - mark);
         long landedCounted = 0;
         if (base < 0) {
-            // No collection yet: everything allocated may be live.
+            // No collection yet: everything allocated may be live, landed bytes included.
             live = heapUsed;
+            landedCounted = Math.min(landedSince, heapUsed);
         } else {
-            long heapGrowth = Math.max(0, heapUsed - estimator.heapAfterLastCollection());
+            long heapGrowth = Math.max(0, heapUsed - base);
             // Released reservations cannot be more than the heap has grown since the collection.
-            landedCounted = Math.min(landedNow, heapGrowth);
-            long oldGrowth = estimator.oldGrowthSince(oldNow);
-            live = base + Math.max(oldGrowth, landedCounted);
+            landedCounted = Math.min(landedSince, heapGrowth);
+            live = base + Math.max(r.oldGrowth(), landedCounted);
             if (heapUsed > 0) {
                 live = Math.min(live, Math.max(heapUsed, base));
             }
@@ -504,14 +537,14 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
         }
         // Near the heap max under a stop-the-world collector the next allocation may fail before
         // any collection reports; concurrent collectors run the heap full as a matter of course.
-        boolean fastPath = estimator.lastKind() == LiveSetEstimator.Kind.STOP_THE_WORLD
+        boolean fastPath = r.lastKind() == LiveSetEstimator.Kind.STOP_THE_WORLD
                 && heapUsed >= config.heapFastPathRatio() * heapMax;
         double critical = config.threshold(PressureLevel.CRITICAL);
         if (fastPath && ratio < critical) {
             ratio = critical;
             binding = "heap-fast-path";
         }
-        return new Usage(heapUsed, heap.getCommitted(), live, landedCounted, landedNow, direct, mapped, held,
+        return new Usage(heapUsed, heap.getCommitted(), live, landedCounted, mark, direct, mapped, held,
                 offHeap, used, ratio, binding, fastPath);
     }
 

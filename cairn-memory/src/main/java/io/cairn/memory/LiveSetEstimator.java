@@ -14,22 +14,24 @@ package io.cairn.memory;
  *       96 MB heap with 30 MB live and heavy churn, ZGC minor cycles ended with 42 to 96 MB in use,
  *       while the old generation alone stayed at 36 to 44 MB. So the old generation after the last
  *       cycle is taken as it is, and the young part is the smallest seen over the last
- *       {@value #CONCURRENT_WINDOW} cycles: allocation during a cycle only ever inflates it, and a
- *       young live set that persists shows in every cycle, so the minimum lags a real rise by at
- *       most that many cycles (tens of milliseconds when the application is allocating).</li>
+ *       {@value #CONCURRENT_WINDOW} cycles: allocation during a cycle only ever inflates it. A
+ *       young live set that persists is promoted within a few cycles and then shows in the old
+ *       generation, so the long window costs little promptness.</li>
  * </ul>
- * Between collections the old generation can grow without one (G1 allocates humongous objects
- * straight into it), so growth of the old pools since the last report is added on top.
+ * Between stop-the-world collections the old generation can grow without one (G1 allocates
+ * humongous objects straight into it), so growth of the old pools since the last report is added
+ * on top.
  *
  * <p>Thread-safe: reports arrive on the JMX notification thread, readings on the monitor thread.
  */
 final class LiveSetEstimator {
-    static final int CONCURRENT_WINDOW = 4;
+    static final int CONCURRENT_WINDOW = 16;
 
     /** How a collection reported itself. */
     enum Kind { STOP_THE_WORLD, CONCURRENT }
 
     private final long[] youngWindow = new long[CONCURRENT_WINDOW];
+    private final long[] markWindow = new long[CONCURRENT_WINDOW];
     private int youngCount;
     private int youngNext;
 
@@ -37,23 +39,40 @@ final class LiveSetEstimator {
     private Kind lastKind = Kind.STOP_THE_WORLD;
     private long heapAfter;
     private long oldAfter;
+    private long landedMark;
 
     /**
      * Records one collection's end state.
      *
      * @param heapAfterBytes heap used after it, all heap pools
      * @param oldAfterBytes  old-generation pools used after it, 0 if the heap has no such pool
+     * @param landedTotal    the governor's running total of released reservations when the
+     *                       report arrived: everything up to it is inside this figure
      */
-    synchronized void onCollection(Kind kind, long heapAfterBytes, long oldAfterBytes) {
+    synchronized void onCollection(Kind kind, long heapAfterBytes, long oldAfterBytes, long landedTotal) {
         seen = true;
+        landedMark = landedTotal;
         lastKind = kind;
         heapAfter = heapAfterBytes;
         oldAfter = oldAfterBytes;
         if (kind == Kind.CONCURRENT) {
             youngWindow[youngNext] = Math.max(0, heapAfterBytes - oldAfterBytes);
+            markWindow[youngNext] = landedTotal;
             youngNext = (youngNext + 1) % CONCURRENT_WINDOW;
             youngCount = Math.min(youngCount + 1, CONCURRENT_WINDOW);
         }
+    }
+
+    /** One consistent reading of everything the estimator holds. */
+    record Reading(long live, long heapAfter, long oldGrowth, long landedMark, Kind lastKind) {
+    }
+
+    /**
+     * The live set as of the last collection ({@code live}, -1 before any), plus what goes with it,
+     * taken under one lock so a report arriving meanwhile cannot mix two collections' figures.
+     */
+    synchronized Reading read(long oldUsedNow) {
+        return new Reading(liveAtLastCollection(), heapAfter, oldGrowthSince(oldUsedNow), estimateMark(), lastKind);
     }
 
     /** True once a collection has been reported. */
@@ -64,6 +83,29 @@ final class LiveSetEstimator {
     /** The kind of the most recent report; STOP_THE_WORLD before any. */
     synchronized Kind lastKind() {
         return lastKind;
+    }
+
+    /** The landed-bytes total the most recent collection already accounts for; 0 before any. */
+    synchronized long landedMark() {
+        return landedMark;
+    }
+
+    /**
+     * The landed total the live estimate accounts for. For a concurrent collector that is the mark
+     * of the cycle whose young part the estimate uses: bytes landed after it may sit in the young
+     * generation that the minimum leaves out.
+     */
+    private long estimateMark() {
+        if (lastKind == Kind.STOP_THE_WORLD || youngCount == 0) {
+            return landedMark;
+        }
+        int best = 0;
+        for (int i = 1; i < youngCount; i++) {
+            if (youngWindow[i] < youngWindow[best]) {
+                best = i;
+            }
+        }
+        return markWindow[best];
     }
 
     /** Heap used right after the most recent collection (raw, not windowed); 0 before any. */
@@ -88,8 +130,15 @@ final class LiveSetEstimator {
         return oldAfter + minYoung;
     }
 
-    /** How much the old generation grew since the last collection; 0 if unknown. */
+    /**
+     * How much the old generation grew since the last collection; 0 if unknown. Only after
+     * stop-the-world collections: a concurrent collector's old generation grows mid-cycle by
+     * promoting young objects the young part of the estimate already counts.
+     */
     synchronized long oldGrowthSince(long oldUsedNow) {
-        return seen && oldUsedNow >= 0 ? Math.max(0, oldUsedNow - oldAfter) : 0;
+        if (!seen || oldUsedNow < 0 || lastKind != Kind.STOP_THE_WORLD) {
+            return 0;
+        }
+        return Math.max(0, oldUsedNow - oldAfter);
     }
 }

@@ -1,0 +1,219 @@
+package io.cairn.memory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Runs one memory scenario inside a child JVM with a small heap and reports on stdout, one fact
+ * per line, for {@link GovernorPressureTest} to parse:
+ * <pre>
+ *   CHANGE prev cur ratio      a level change as a listener saw it
+ *   STEP name target level ratio live
+ *   RESULT key value
+ * </pre>
+ * Exit code 0 when the scenario ran to the end; 3 on OutOfMemoryError.
+ */
+public final class PressureChild {
+    private static final int CHUNK = Integer.getInteger("child.chunk", 64 * 1024); // below G1's humongous size for any region size
+
+    private static volatile Object sink;
+
+    private PressureChild() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        try {
+            switch (args[0]) {
+                case "steps" -> steps();
+                case "churn" -> churn();
+                case "burst" -> burst();
+                case "gcflag" -> gcFlag();
+                default -> throw new IllegalArgumentException("unknown scenario " + args[0]);
+            }
+        } catch (OutOfMemoryError e) {
+            System.out.println("RESULT oom " + e.getMessage());
+            System.out.flush();
+            System.exit(3);
+        }
+        System.out.flush();
+        System.exit(0);
+    }
+
+    private static void listen(JvmMemoryGovernor g) {
+        g.addListener((prev, cur, stats) -> {
+            synchronized (System.out) {
+                System.out.printf("CHANGE %s %s %.4f%n", prev, cur, stats.usageRatio());
+            }
+        });
+    }
+
+    /** Grows the live set through every band and shrinks it back, holding inside each hysteresis band. */
+    private static void steps() throws InterruptedException {
+        // Wide bands on a small heap: ZGC's page granularity moves the live estimate by a few MB.
+        GovernorConfig config = GovernorConfig.builder()
+                .thresholds(0.30, 0.45, 0.60, 0.75)
+                .hysteresis(0.10)
+                .minDwell(Duration.ofMillis(200))
+                .samplerInterval(Duration.ofMillis(200))
+                .minSamplerInterval(Duration.ofMillis(50))
+                .autoGcLevel(null)
+                .build();
+        List<byte[]> live = new ArrayList<>();
+        try (JvmMemoryGovernor g = JvmMemoryGovernor.start(config)) {
+            listen(g);
+            System.gc();
+            Thread.sleep(300);
+            long heapMax = g.heapMaxBytes();
+            long baseline = g.stats().liveSetAfterGc();
+            System.out.println("RESULT baseline " + baseline + " heapMax " + heapMax);
+            double[] up = {0.34, 0.49, 0.64, 0.82};
+            PressureLevel[] upLevels = {PressureLevel.LOW, PressureLevel.MEDIUM, PressureLevel.HIGH, PressureLevel.CRITICAL};
+            for (int i = 0; i < up.length; i++) {
+                resize(live, (long) (up[i] * heapMax) - baseline);
+                // No explicit GC on the way up: the allocation churn of a working application
+                // triggers the collections whose reports the governor reads.
+                waitForLevelWithChurn(g, upLevels[i]);
+                report(g, "up" + i, up[i]);
+            }
+            double[] down = {0.70, 0.55, 0.40, 0.25, 0.05};
+            for (int i = 0; i < down.length; i++) {
+                resize(live, Math.max(0, (long) (down[i] * heapMax) - baseline));
+                // Reclaiming the old generation needs a marking cycle whose timing G1 and ZGC pick
+                // by their own heuristics; a forced collection makes the step deterministic.
+                System.gc();
+                Thread.sleep(800);
+                report(g, "down" + i, down[i]);
+            }
+        }
+        sink = live;
+    }
+
+    private static void resize(List<byte[]> live, long targetBytes) {
+        long have = (long) live.size() * CHUNK;
+        while (have < targetBytes) {
+            live.add(new byte[CHUNK]);
+            have += CHUNK;
+        }
+        while (have - CHUNK >= targetBytes && !live.isEmpty()) {
+            live.remove(live.size() - 1);
+            have -= CHUNK;
+        }
+    }
+
+    /**
+     * Allocates garbage at a steady, moderate rate (about 256 MB/s) until the level is reached.
+     * A tight allocation loop would make every concurrent ZGC cycle end with the heap full of
+     * fresh garbage, which the estimate (rightly, conservatively) counts; see LiveSetEstimator.
+     */
+    private static void waitForLevelWithChurn(JvmMemoryGovernor g, PressureLevel wanted) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (g.level() != wanted && System.nanoTime() < deadline) {
+            for (int i = 0; i < 256; i++) {
+                sink = new byte[1024];
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    private static void report(JvmMemoryGovernor g, String step, double target) {
+        MemoryStats s = g.stats();
+        System.out.printf("STEP %s %.2f %s %.4f %d%n", step, target, g.level(), s.usageRatio(), s.liveSetAfterGc());
+    }
+
+    /** A small live set and as much short-lived garbage as one thread can make for a few seconds. */
+    private static void churn() {
+        List<byte[]> live = new ArrayList<>();
+        try (JvmMemoryGovernor g = JvmMemoryGovernor.start(GovernorConfig.defaults())) {
+            listen(g);
+            resize(live, g.heapMaxBytes() / 10);
+            PressureLevel max = PressureLevel.NONE;
+            long allocated = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            while (System.nanoTime() < deadline) {
+                for (int i = 0; i < 1000; i++) {
+                    int size = 512 + random.nextInt(32 * 1024);
+                    sink = new byte[size];
+                    allocated += size;
+                }
+                PressureLevel now = g.level();
+                if (now.ordinal() > max.ordinal()) {
+                    max = now;
+                }
+            }
+            MemoryStats s = g.stats();
+            System.out.println("RESULT allocated " + allocated);
+            System.out.println("RESULT gcCycles " + s.gcCycles());
+            System.out.println("RESULT maxLevel " + max);
+            System.out.println("RESULT live " + s.liveSetAfterGc() + " heapMax " + s.heapMax());
+        }
+        sink = live;
+    }
+
+    /**
+     * Writers that reserve before allocating and keep what they allocate: the heap fills until
+     * reservations are refused; a refused writer drops part of its data and backs off. Must end
+     * without OutOfMemoryError.
+     */
+    private static void burst() throws InterruptedException {
+        List<byte[]> kept = new ArrayList<>();
+        long refused = 0;
+        long granted = 0;
+        long maxLive = 0;
+        MemoryPressureException sample = null;
+        try (JvmMemoryGovernor g = JvmMemoryGovernor.start(configFromProperties())) {
+            listen(g);
+            for (int i = 0; i < 6000; i++) {
+                try (MemoryGovernor.Reservation r = g.tryReserve(CHUNK * 4L)) {
+                    kept.add(new byte[CHUNK * 4]);
+                    granted++;
+                } catch (MemoryPressureException e) {
+                    refused++;
+                    if (sample == null) {
+                        sample = e;
+                    }
+                    kept.subList(0, kept.size() / 4).clear();
+                    Thread.sleep(20);
+                }
+                maxLive = Math.max(maxLive, (long) kept.size() * CHUNK * 4);
+                if (Boolean.getBoolean("child.debug") && i % 20 == 0) {
+                    MemoryStats st = g.stats();
+                    System.out.println("DEBUG i=" + i + " keptMB=" + (kept.size() / 4) + " level=" + g.level()
+                            + " ratio=" + st.usageRatio() + " live=" + (st.liveSetAfterGc() >> 20) + " heap=" + (st.heapUsed() >> 20) + " bind=" + st.bindingLimit() + " refused=" + refused);
+                }
+            }
+            System.out.println("RESULT granted " + granted);
+            System.out.println("RESULT refused " + refused);
+            System.out.println("RESULT maxKept " + maxLive + " heapMax " + g.heapMaxBytes());
+            if (sample != null) {
+                System.out.println("RESULT sample " + sample.requestedBytes() + " " + sample.usedBytes() + " "
+                        + sample.budgetBytes() + " " + sample.level());
+            }
+        }
+        sink = kept;
+    }
+
+    /** Defaults, or thresholds given as -Dchild.thresholds=low,medium,high,critical. */
+    private static GovernorConfig configFromProperties() {
+        String t = System.getProperty("child.thresholds");
+        if (t == null) {
+            return GovernorConfig.defaults();
+        }
+        String[] p = t.split(",");
+        return GovernorConfig.builder()
+                .thresholds(Double.parseDouble(p[0]), Double.parseDouble(p[1]), Double.parseDouble(p[2]),
+                        Double.parseDouble(p[3]))
+                .build();
+    }
+
+    private static void gcFlag() {
+        try (JvmMemoryGovernor g = JvmMemoryGovernor.start(GovernorConfig.defaults())) {
+            System.out.println("RESULT effective " + g.explicitGcEffective());
+            System.out.println("RESULT first " + g.requestGc());
+            System.out.println("RESULT second " + g.requestGc());
+            System.out.println("RESULT started " + g.gcRequestsStarted());
+        }
+    }
+}
