@@ -77,7 +77,7 @@ public final class PressureChild {
                 waitForLevelWithChurn(g, upLevels[i]);
                 report(g, "up" + i, up[i]);
             }
-            double[] down = {0.70, 0.55, 0.40, 0.25, 0.05};
+            double[] down = {0.68, 0.53, 0.38, 0.23, 0.05};
             for (int i = 0; i < down.length; i++) {
                 resize(live, Math.max(0, (long) (down[i] * heapMax) - baseline));
                 // Reclaiming the old generation needs a marking cycle whose timing G1 and ZGC pick
