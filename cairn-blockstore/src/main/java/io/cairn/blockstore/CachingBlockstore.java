@@ -1,0 +1,396 @@
+package io.cairn.blockstore;
+
+import io.cairn.cache.Cache;
+import io.cairn.cache.CacheBuilder;
+import io.cairn.cache.EvictionPolicy;
+import io.cairn.cache.GovernanceConfig;
+import io.cairn.cache.Weigher;
+import io.cairn.cid.Cid;
+import io.cairn.cid.Multihash;
+import io.cairn.memory.MemoryGovernor;
+import java.nio.ByteBuffer;
+import java.util.Collection;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts three caches in front of a store, after boxo's {@code CachedBlockstore}:
+ * <ul>
+ *   <li>a <b>content cache</b> of block bytes, bounded in bytes (payload plus per-entry overhead);</li>
+ *   <li>a <b>has/size cache</b> remembering, per multihash, "absent" or the block's size, so repeated
+ *       {@code has}/{@code getSize} calls and lookups of missing blocks do not reach the store;</li>
+ *   <li>an optional <b>Bloom filter</b> of every stored key, built in the background at start, that
+ *       answers "definitely absent" for blocks that were never stored.</li>
+ * </ul>
+ * Until the Bloom filter is {@link BloomStatus#READY} lookups fall through to the caches and the
+ * store: answers are always correct, only unaccelerated.
+ *
+ * <p><b>Consistency.</b> Caches are filled only by lookups, and a lookup that raced a write or delete
+ * of the same key discards what it learnt: each key belongs to one of {@value #EPOCH_STRIPES} stripes
+ * whose epoch every {@code put}/{@code delete} bumps <em>after</em> changing the store; a lookup reads
+ * the epoch before asking the store, records the answer, and then drops it again if the epoch moved.
+ * Either the writer's invalidation or the reader's re-check removes the stale entry, whatever the
+ * interleaving, so the has/size cache can never claim "absent" for an acknowledged block.
+ *
+ * <p>When built with a {@link MemoryGovernor} the caches obey it (see {@code GovernanceConfig}):
+ * trimmed at MEDIUM, not admitting at HIGH, emptied at CRITICAL.
+ */
+public final class CachingBlockstore extends ForwardingBlockstore {
+    private static final Logger LOG = LoggerFactory.getLogger(CachingBlockstore.class);
+    private static final int EPOCH_STRIPES = 256;
+    private static final int ABSENT = -1;
+    private static final int PRESENT_SIZE_UNKNOWN = -2;
+
+    /** Progress of the background Bloom filter build. */
+    public enum BloomStatus { DISABLED, BUILDING, READY, FAILED }
+
+    private final Options options;
+    private final Cache<Multihash, byte[]> content;
+    private final Cache<Multihash, Integer> metadata;
+    private final BloomFilter bloom;
+    private final AtomicLongArray epochs = new AtomicLongArray(EPOCH_STRIPES);
+    private volatile BloomStatus bloomStatus;
+    private final Thread bloomBuilder;
+
+    private CachingBlockstore(Blockstore delegate, Options options, MemoryGovernor governor, GovernanceConfig governance) {
+        super(delegate);
+        this.options = Objects.requireNonNull(options, "options");
+        this.content = options.contentCacheBytes() > 0
+                ? build(CacheBuilder.<Multihash, byte[]>newBuilder()
+                        .maximumWeight(options.contentCacheBytes())
+                        .weigher(Weigher.<Multihash, byte[]>bytesWithOverhead(data -> data.length))
+                        .evictionPolicy(options.contentPolicy()), "blocks", governor, governance)
+                : null;
+        this.metadata = options.metadataCacheEntries() > 0
+                ? build(CacheBuilder.<Multihash, Integer>newBuilder()
+                        .maximumWeight(options.metadataCacheEntries())
+                        .weigher(Weigher.singleton())
+                        .evictionPolicy(EvictionPolicy.ARC), "has", governor, governance)
+                : null;
+        if (options.bloomExpectedKeys() > 0) {
+            this.bloom = new BloomFilter(options.bloomExpectedKeys(), options.bloomFalsePositiveRate());
+            this.bloomStatus = BloomStatus.BUILDING;
+            this.bloomBuilder = Thread.ofPlatform().daemon().name("cairn-bloom-build").start(this::buildBloom);
+        } else {
+            this.bloom = null;
+            this.bloomStatus = BloomStatus.DISABLED;
+            this.bloomBuilder = null;
+        }
+    }
+
+    private static <V> Cache<Multihash, V> build(CacheBuilder<Multihash, V> builder, String name,
+                                                 MemoryGovernor governor, GovernanceConfig governance) {
+        builder.name(name).recordStats();
+        if (governor != null) {
+            builder.governedBy(governor, governance);
+        }
+        return builder.build();
+    }
+
+    /** Caches in front of {@code delegate} that do not follow any governor. */
+    public static CachingBlockstore wrap(Blockstore delegate, Options options) {
+        return new CachingBlockstore(delegate, options, null, null);
+    }
+
+    /** Caches in front of {@code delegate} that shrink and stop admitting as {@code governor} says. */
+    public static CachingBlockstore wrap(Blockstore delegate, Options options, MemoryGovernor governor,
+                                         GovernanceConfig governance) {
+        return new CachingBlockstore(delegate, options, Objects.requireNonNull(governor, "governor"),
+                Objects.requireNonNull(governance, "governance"));
+    }
+
+    @Override
+    public boolean has(Cid cid) {
+        Multihash mh = cid.multihash();
+        if (definitelyAbsent(mh)) {
+            return false;
+        }
+        Integer known = metadata == null ? null : metadata.getIfPresent(mh);
+        if (known != null) {
+            return known != ABSENT;
+        }
+        long epoch = epoch(mh);
+        boolean present = delegate().has(cid);
+        remember(mh, present ? PRESENT_SIZE_UNKNOWN : ABSENT, epoch);
+        return present;
+    }
+
+    @Override
+    public int getSize(Cid cid) {
+        Multihash mh = cid.multihash();
+        if (definitelyAbsent(mh)) {
+            throw new BlockNotFoundException(cid);
+        }
+        Integer known = metadata == null ? null : metadata.getIfPresent(mh);
+        if (known != null && known >= 0) {
+            return known;
+        }
+        if (known != null && known == ABSENT) {
+            throw new BlockNotFoundException(cid);
+        }
+        long epoch = epoch(mh);
+        try {
+            int size = delegate().getSize(cid);
+            remember(mh, size, epoch);
+            return size;
+        } catch (BlockNotFoundException e) {
+            remember(mh, ABSENT, epoch);
+            throw e;
+        }
+    }
+
+    @Override
+    public Block get(Cid cid) {
+        return Block.of(cid, bytes(cid));
+    }
+
+    @Override
+    public <T> T view(Cid cid, Function<ByteBuffer, T> reader) {
+        Multihash mh = cid.multihash();
+        byte[] cached = content == null ? null : content.getIfPresent(mh);
+        if (cached != null) {
+            return reader.apply(ByteBuffer.wrap(cached).asReadOnlyBuffer());
+        }
+        if (definitelyAbsent(mh) || knownAbsent(mh)) {
+            throw new BlockNotFoundException(cid);
+        }
+        // Not cached: a zero-copy read from the store beats copying the block into the cache.
+        return super.view(cid, reader);
+    }
+
+    private byte[] bytes(Cid cid) {
+        Multihash mh = cid.multihash();
+        if (definitelyAbsent(mh) || knownAbsent(mh)) {
+            throw new BlockNotFoundException(cid);
+        }
+        long epoch = epoch(mh);
+        try {
+            byte[] data;
+            if (content == null) {
+                data = delegate().get(cid).bytes();
+            } else {
+                // Concurrent misses on one block run one store read (the cache coalesces loads).
+                data = content.get(mh, k -> delegate().get(cid).bytes());
+                if (epoch(mh) != epoch) {
+                    content.invalidate(mh);
+                }
+            }
+            remember(mh, data.length, epoch);
+            return data;
+        } catch (BlockNotFoundException e) {
+            remember(mh, ABSENT, epoch);
+            throw e;
+        }
+    }
+
+    @Override
+    public void put(Block block) {
+        Multihash mh = block.cid().multihash();
+        // Into the filter before the store: a put that fails leaves a harmless false positive, while
+        // the opposite order would let a reader see "definitely absent" for an acknowledged block.
+        if (bloom != null) {
+            bloom.add(mh);
+        }
+        delegate().put(block);
+        written(mh);
+        if (options.cacheOnPut() && content != null) {
+            long epoch = epoch(mh);
+            content.put(mh, block.bytes());
+            if (epoch(mh) != epoch) {
+                content.invalidate(mh);
+            }
+        }
+    }
+
+    @Override
+    public void putMany(Collection<Block> blocks) {
+        if (bloom != null) {
+            for (Block b : blocks) {
+                bloom.add(b.cid().multihash());
+            }
+        }
+        delegate().putMany(blocks);
+        for (Block b : blocks) {
+            written(b.cid().multihash());
+        }
+    }
+
+    @Override
+    public boolean delete(Cid cid) {
+        Multihash mh = cid.multihash();
+        boolean removed = delegate().delete(cid);
+        written(mh);
+        if (content != null) {
+            content.invalidate(mh);
+        }
+        return removed;
+    }
+
+    @Override
+    public Stream<Cid> allKeys() {
+        return delegate().allKeys();
+    }
+
+    @Override
+    public void close() {
+        if (bloomBuilder != null) {
+            bloomBuilder.interrupt();
+        }
+        if (content != null) {
+            content.close();
+        }
+        if (metadata != null) {
+            metadata.close();
+        }
+        super.close();
+    }
+
+    /** The content cache, or {@code null} when disabled (for metrics and tests). */
+    public Cache<Multihash, byte[]> contentCache() {
+        return content;
+    }
+
+    /** The has/size cache, or {@code null} when disabled. */
+    public Cache<Multihash, Integer> metadataCache() {
+        return metadata;
+    }
+
+    public BloomStatus bloomStatus() {
+        return bloomStatus;
+    }
+
+    /** The Bloom filter, or {@code null} when disabled. */
+    public BloomFilter bloomFilter() {
+        return bloom;
+    }
+
+    /** Bytes held by the content cache (payload and per-entry overhead). */
+    public long cachedBytes() {
+        return content == null ? 0 : content.weightedSize();
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    private boolean definitelyAbsent(Multihash mh) {
+        return bloomStatus == BloomStatus.READY && !bloom.mightContain(mh);
+    }
+
+    private boolean knownAbsent(Multihash mh) {
+        if (metadata == null) {
+            return false;
+        }
+        Integer known = metadata.getIfPresent(mh);
+        return known != null && known == ABSENT;
+    }
+
+    private long epoch(Multihash mh) {
+        return epochs.get(stripe(mh));
+    }
+
+    private static int stripe(Multihash mh) {
+        return (mh.hashCode() & 0x7fffffff) % EPOCH_STRIPES;
+    }
+
+    /** After the store changed for {@code mh}: move its epoch, then drop what the caches knew. */
+    private void written(Multihash mh) {
+        epochs.incrementAndGet(stripe(mh));
+        if (metadata != null) {
+            metadata.invalidate(mh);
+        }
+    }
+
+    /** Records a lookup's answer unless a write to the same stripe happened since {@code epoch}. */
+    private void remember(Multihash mh, int sizeOrMarker, long epoch) {
+        if (metadata == null) {
+            return;
+        }
+        metadata.put(mh, sizeOrMarker);
+        if (epoch(mh) != epoch) {
+            metadata.invalidate(mh);
+        }
+    }
+
+    private void buildBloom() {
+        long added = 0;
+        try (Stream<Cid> keys = delegate().allKeys()) {
+            var it = keys.iterator();
+            while (it.hasNext()) {
+                if (Thread.currentThread().isInterrupted()) {
+                    bloomStatus = BloomStatus.FAILED;
+                    return;
+                }
+                bloom.add(it.next().multihash());
+                added++;
+            }
+            bloomStatus = BloomStatus.READY;
+            LOG.debug("bloom filter ready: {} keys, {} bytes", added, bloom.sizeInBytes());
+        } catch (RuntimeException e) {
+            bloomStatus = BloomStatus.FAILED;
+            LOG.warn("bloom filter build failed after {} keys; lookups continue without it: {}", added, e.toString());
+        }
+    }
+
+    /**
+     * Cache settings. Memory costs are approximate heap bytes on a 64-bit JVM with compressed oops.
+     *
+     * @param contentCacheBytes      bytes of block content cached, payload plus about 100 bytes of
+     *                               overhead per block; 0 disables the content cache
+     * @param contentPolicy          eviction policy of the content cache
+     * @param metadataCacheEntries   entries of the has/size cache, about 150 bytes each; 0 disables it
+     * @param bloomExpectedKeys      keys the Bloom filter is sized for, about 1.2 bytes each at 1 %;
+     *                               0 disables the filter
+     * @param bloomFalsePositiveRate the filter's target false-positive rate at {@code bloomExpectedKeys}
+     * @param cacheOnPut             whether written blocks enter the content cache (off by default:
+     *                               in a block store writes rarely predict reads)
+     */
+    public record Options(long contentCacheBytes, EvictionPolicy contentPolicy, long metadataCacheEntries,
+                          long bloomExpectedKeys, double bloomFalsePositiveRate, boolean cacheOnPut) {
+
+        public Options {
+            Objects.requireNonNull(contentPolicy, "contentPolicy");
+            if (contentCacheBytes < 0) {
+                throw new IllegalArgumentException("contentCacheBytes must be >= 0, got " + contentCacheBytes);
+            }
+            if (metadataCacheEntries < 0) {
+                throw new IllegalArgumentException("metadataCacheEntries must be >= 0, got " + metadataCacheEntries);
+            }
+            if (bloomExpectedKeys < 0) {
+                throw new IllegalArgumentException("bloomExpectedKeys must be >= 0, got " + bloomExpectedKeys);
+            }
+            if (bloomExpectedKeys > 0 && !(bloomFalsePositiveRate > 0 && bloomFalsePositiveRate < 1)) {
+                throw new IllegalArgumentException("bloomFalsePositiveRate must be in (0, 1), got " + bloomFalsePositiveRate);
+            }
+        }
+
+        /** 64 MiB of content (W-TinyLFU), 65,536 has/size entries, no Bloom filter, no caching on put. */
+        public static Options defaults() {
+            return new Options(64L << 20, EvictionPolicy.W_TINY_LFU, 65_536, 0, 0.01, false);
+        }
+
+        public Options withContentCacheBytes(long bytes) {
+            return new Options(bytes, contentPolicy, metadataCacheEntries, bloomExpectedKeys, bloomFalsePositiveRate, cacheOnPut);
+        }
+
+        public Options withContentPolicy(EvictionPolicy policy) {
+            return new Options(contentCacheBytes, policy, metadataCacheEntries, bloomExpectedKeys, bloomFalsePositiveRate, cacheOnPut);
+        }
+
+        public Options withMetadataCacheEntries(long entries) {
+            return new Options(contentCacheBytes, contentPolicy, entries, bloomExpectedKeys, bloomFalsePositiveRate, cacheOnPut);
+        }
+
+        public Options withBloom(long expectedKeys, double falsePositiveRate) {
+            return new Options(contentCacheBytes, contentPolicy, metadataCacheEntries, expectedKeys, falsePositiveRate, cacheOnPut);
+        }
+
+        public Options withCacheOnPut(boolean cache) {
+            return new Options(contentCacheBytes, contentPolicy, metadataCacheEntries, bloomExpectedKeys, bloomFalsePositiveRate, cache);
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package io.cairn.blockstore;
+
+import io.cairn.cid.Cid;
+import io.cairn.memory.GovernorConfig;
+import io.cairn.memory.JvmMemoryGovernor;
+import io.cairn.memory.MemoryGovernor;
+import io.cairn.memory.MemoryPressureException;
+import io.cairn.memory.PressureLevel;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Child-JVM program for {@link MemoryAwareFloodTest}: several writers flood a flatfs store with
+ * blocks, each holding a window of blocks "in flight" the way a server holds request bodies.
+ *
+ * <p>{@code baseline}: the store sits behind a plain unbounded map cache and nothing watches memory.
+ * {@code governed}: the memory-aware stack over the same store; writers reserve a block's bytes before
+ * allocating it (as the server does for request bodies) and the store reserves again while writing.
+ *
+ * <p>Prints {@code RESULT key=value ...} on the last line; exits 3 after an OutOfMemoryError.
+ */
+public final class FloodChild {
+    static final int BLOCK = 128 * 1024;
+    static final int WRITERS = 4;
+    static final int WINDOW = 32;
+
+    public static void main(String[] args) throws Exception {
+        String mode = args[0];
+        Path dir = Path.of(args[1]);
+        int blocksPerWriter = Integer.parseInt(args[2]);
+        FlatFsOptions fs = FlatFsOptions.builder().sync(false).build();
+        try {
+            if (mode.equals("baseline")) {
+                baseline(dir, fs, blocksPerWriter);
+            } else {
+                governed(dir, fs, blocksPerWriter);
+            }
+        } catch (OutOfMemoryError e) {
+            System.out.println("RESULT oom=1");
+            System.out.flush();
+            System.exit(3);
+        }
+    }
+
+    static byte[] content(int writer, int seq) {
+        byte[] data = new byte[BLOCK];
+        new SplittableRandom(((long) writer << 32) | seq).nextBytes(data);
+        return data;
+    }
+
+    private static void baseline(Path dir, FlatFsOptions fs, int blocksPerWriter) throws Exception {
+        Map<Cid, byte[]> unboundedCache = new ConcurrentHashMap<>();
+        AtomicLong acked = new AtomicLong();
+        try (Blockstore store = Blockstores.flatFs(dir, fs)) {
+            List<Thread> writers = new ArrayList<>();
+            ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+            for (int w = 0; w < WRITERS; w++) {
+                int writer = w;
+                writers.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        for (int seq = 0; seq < blocksPerWriter; seq++) {
+                            Block b = Block.raw(content(writer, seq));
+                            store.put(b);
+                            unboundedCache.put(b.cid(), b.bytes());
+                            acked.incrementAndGet();
+                        }
+                    } catch (Throwable t) {
+                        errors.add(t);
+                    }
+                }));
+            }
+            for (Thread t : writers) {
+                t.join();
+            }
+            for (Throwable t : errors) {
+                if (t instanceof OutOfMemoryError oom) {
+                    throw oom;
+                }
+            }
+        }
+        System.out.println("RESULT oom=0 acked=" + acked.get() + " cached=" + unboundedCache.size());
+    }
+
+    private static void governed(Path dir, FlatFsOptions fs, int blocksPerWriter) throws Exception {
+        long heapMax = Runtime.getRuntime().maxMemory();
+        MemoryAwareConfig config = MemoryAwareConfig.builder()
+                .caching(CachingBlockstore.Options.defaults().withContentCacheBytes(heapMax / 4).withCacheOnPut(true))
+                .build();
+        AtomicLong refused = new AtomicLong();
+        AtomicLong oom = new AtomicLong();
+        List<List<Integer>> ackedSeqs = new ArrayList<>();
+        List<PressureLevel> levelsSeen = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (JvmMemoryGovernor governor = JvmMemoryGovernor.start(GovernorConfig.defaults());
+             MemoryAwareBlockstore store = MemoryAwareBlockstore.stack(Blockstores.flatFs(dir, fs), governor, config)) {
+            governor.addListener((prev, cur, s) -> levelsSeen.add(cur));
+            List<Thread> writers = new ArrayList<>();
+            for (int w = 0; w < WRITERS; w++) {
+                int writer = w;
+                List<Integer> acked = new ArrayList<>();
+                ackedSeqs.add(acked);
+                writers.add(Thread.ofPlatform().start(() -> {
+                    ArrayDeque<Object[]> inFlight = new ArrayDeque<>();
+                    try {
+                        for (int seq = 0; seq < blocksPerWriter || !inFlight.isEmpty(); seq++) {
+                            if (seq < blocksPerWriter) {
+                                try {
+                                    MemoryGovernor.Reservation r = governor.tryReserve(BLOCK);
+                                    inFlight.add(new Object[] {seq, Block.raw(content(writer, seq)), r});
+                                } catch (MemoryPressureException e) {
+                                    refused.incrementAndGet();
+                                    Thread.sleep(5);
+                                }
+                            }
+                            if (inFlight.size() >= WINDOW || seq >= blocksPerWriter) {
+                                Object[] next = inFlight.poll();
+                                try (MemoryGovernor.Reservation r = (MemoryGovernor.Reservation) next[2]) {
+                                    store.put((Block) next[1]);
+                                    acked.add((Integer) next[0]);
+                                } catch (MemoryPressureException e) {
+                                    refused.incrementAndGet();
+                                }
+                            }
+                        }
+                    } catch (OutOfMemoryError e) {
+                        oom.incrementAndGet();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+            }
+            for (Thread t : writers) {
+                t.join();
+            }
+            PressureLevel peak = levelsSeen.stream().max(Enum::compareTo).orElse(PressureLevel.NONE);
+
+            // The flood is over: the level must come back to 0 by itself.
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (governor.level() != PressureLevel.NONE && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            PressureLevel afterFlood = governor.level();
+
+            long verified = 0;
+            long wrong = 0;
+            for (int w = 0; w < WRITERS; w++) {
+                for (int seq : ackedSeqs.get(w)) {
+                    byte[] expected = content(w, seq);
+                    Block b = Block.raw(expected);
+                    byte[] actual = store.get(b.cid()).bytes();
+                    if (java.util.Arrays.equals(expected, actual)) {
+                        verified++;
+                    } else {
+                        wrong++;
+                    }
+                }
+            }
+            long acked = ackedSeqs.stream().mapToLong(List::size).sum();
+            System.out.println("RESULT oom=" + oom.get() + " acked=" + acked + " refused=" + refused.get()
+                    + " storeRefused=" + store.rejectedOps() + " verified=" + verified + " wrong=" + wrong
+                    + " peak=" + peak.severity() + " levelAfterFlood=" + afterFlood.severity());
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.cairn.blockstore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The same write flood, in a child JVM with a 128 MiB heap, through a plain unbounded cache and
+ * through the memory-aware stack: the first dies of OutOfMemoryError, the second refuses some writes,
+ * loses none it acknowledged, and returns to level 0 by itself.
+ */
+class MemoryAwareFloodTest {
+    private static final int BLOCKS_PER_WRITER = 600; // 4 writers x 600 x 128 KiB = 300 MiB, over twice the heap
+
+    @Test
+    void unboundedCacheBaselineDiesOfOutOfMemory(@TempDir Path dir) throws Exception {
+        Run run = runChild("baseline", dir);
+        assertThat(run.exitCode).as("exit code; output:%n%s", run.output).isEqualTo(3);
+        assertThat(run.result).containsEntry("oom", "1");
+    }
+
+    @Test
+    void memoryAwareStackRefusesInsteadOfDyingAndLosesNothing(@TempDir Path dir) throws Exception {
+        Run run = runChild("governed", dir);
+        assertThat(run.exitCode).as("exit code; output:%n%s", run.output).isZero();
+        Map<String, String> r = run.result;
+        assertThat(r.get("oom")).as("OutOfMemoryErrors").isEqualTo("0");
+        assertThat(Long.parseLong(r.get("acked"))).as("acknowledged writes").isPositive();
+        assertThat(Long.parseLong(r.get("refused"))).as("writes refused with MemoryPressureException").isPositive();
+        assertThat(r.get("wrong")).as("acknowledged blocks read back wrong").isEqualTo("0");
+        assertThat(r.get("verified")).as("acknowledged blocks read back right").isEqualTo(r.get("acked"));
+        assertThat(Integer.parseInt(r.get("peak"))).as("peak level").isGreaterThanOrEqualTo(2);
+        assertThat(r.get("levelAfterFlood")).as("level once the flood stopped").isEqualTo("0");
+    }
+
+    private record Run(int exitCode, String output, Map<String, String> result) {
+    }
+
+    private static Run runChild(String mode, Path dir) throws IOException, InterruptedException {
+        String java = System.getProperty("cairn.test.java", ProcessHandle.current().info().command().orElse("java"));
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx128m", "-XX:+UseG1GC",
+                "-cp", System.getProperty("java.class.path"), FloodChild.class.getName(),
+                mode, dir.toString(), Integer.toString(BLOCKS_PER_WRITER)));
+        Path log = Files.createTempFile("flood-" + mode, ".log");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            if (!p.waitFor(3, TimeUnit.MINUTES)) {
+                p.destroyForcibly().waitFor();
+                throw new AssertionError("flood child (" + mode + ") did not finish in 3 minutes:\n" + Files.readString(log));
+            }
+            String out = Files.readString(log, StandardCharsets.UTF_8);
+            Map<String, String> result = new HashMap<>();
+            out.lines().filter(l -> l.startsWith("RESULT ")).reduce((a, b) -> b).ifPresent(line -> {
+                for (String kv : line.substring(7).split(" ")) {
+                    String[] parts = kv.split("=", 2);
+                    result.put(parts[0], parts[1]);
+                }
+            });
+            if (result.isEmpty()) {
+                throw new AssertionError("flood child (" + mode + ") printed no RESULT line:\n" + out);
+            }
+            return new Run(p.exitValue(), out, result);
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+}
