@@ -243,9 +243,9 @@ abstract class BlockstoreContractTest {
             try {
                 AtomicBoolean collected = new AtomicBoolean();
                 Future<?> gc = ex.submit(() -> {
-                    try (GcLocker.Unlock g = locker.gcLock()) {
-                        collected.set(true);
-                    }
+                    GcLocker.Unlock g = locker.gcLock();
+                    collected.set(true);
+                    g.close();
                 });
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (!locker.gcRequested() && System.nanoTime() < deadline) {
