@@ -63,11 +63,12 @@ public final class CairnServer implements AutoCloseable {
         Blockstore store = stack.blockstore();
         MemoryGovernor governor = stack.governor();
 
-        Handler gatewayChain = new ConcurrencyLimitHandler(new GatewayHandler(store), config.maxConcurrentRequests(), false);
+        Handler gatewayChain = new ConcurrencyLimitHandler(new GatewayHandler(store), config.maxConcurrentRequests(), false, 0, 0);
         this.gateway = jetty("gateway", config.gatewayPort(), new RequestMetricsHandler(gatewayChain, registry, "gateway"));
 
         Handler rpc = new ConcurrencyLimitHandler(new RpcHandler(store, governor, config, version()),
-                config.maxConcurrentRequests(), true);
+                config.maxConcurrentRequests(), true, (long) config.maxBlockSize() + 64 * 1024,
+                config.readTimeout().toMillis());
         Handler apiChain = new Handler.Sequence(new AdminHandler(governor, registry, stack::describe), rpc, new NotFoundHandler());
         if (config.token().isPresent()) {
             apiChain = new TokenAuthHandler(apiChain, config.apiToken());

@@ -17,11 +17,19 @@ import java.util.concurrent.Semaphore;
 public final class ConcurrencyLimitHandler extends Handler.Wrapper {
     private final Semaphore permits;
     private final boolean kuboErrors;
+    private final long drainLimit;
+    private final long drainTimeoutMillis;
 
-    public ConcurrencyLimitHandler(Handler next, int max, boolean kuboErrors) {
+    /**
+     * @param drainLimit uploads up to this size are read and discarded before the 429, so the client
+     *                   sees the answer (see {@link Http#drain}); 0 for a read-only listener
+     */
+    public ConcurrencyLimitHandler(Handler next, int max, boolean kuboErrors, long drainLimit, long drainTimeoutMillis) {
         super(next);
         this.permits = new Semaphore(max);
         this.kuboErrors = kuboErrors;
+        this.drainLimit = drainLimit;
+        this.drainTimeoutMillis = drainTimeoutMillis;
     }
 
     @Override
@@ -30,6 +38,9 @@ public final class ConcurrencyLimitHandler extends Handler.Wrapper {
             HttpProblem p = new HttpProblem(429, 3, "too many concurrent requests; retry shortly",
                     java.time.Duration.ofSeconds(1));
             try {
+                if (drainLimit > 0 && request.getLength() != 0) {
+                    Http.drain(request, drainLimit, drainTimeoutMillis);
+                }
                 if (kuboErrors) {
                     Http.sendKuboError(response, p);
                 } else {

@@ -9,6 +9,7 @@ import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.util.Fields;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -102,7 +103,25 @@ final class Http {
         }
     }
 
-    static Content.Source body(Request request) {
-        return request;
+    /**
+     * Reads and discards what is left of a request body (at most {@code limit} bytes, within
+     * {@code timeoutMillis}) before an early error answer. A server that answers while the client is
+     * still sending and then closes makes the client's TCP stack reset the connection, and the client
+     * never sees the 503 or 429 it was sent; discarding costs bandwidth, not memory.
+     */
+    static void drain(Request request, long limit, long timeoutMillis) {
+        long declared = request.getLength();
+        if (declared > limit) {
+            return;
+        }
+        try {
+            InputStream in = new BodyLimitInputStream(Content.Source.asInputStream(request), limit, timeoutMillis, "body");
+            byte[] sink = new byte[16 * 1024];
+            while (in.read(sink, 0, sink.length) >= 0) {
+                // discard
+            }
+        } catch (IOException | RuntimeException e) {
+            // Too large, too slow or already broken: Jetty closes the connection after the answer.
+        }
     }
 }

@@ -80,6 +80,9 @@ public final class RpcHandler extends Handler.Abstract {
             }
             callback.succeeded();
         } catch (Throwable t) {
+            if (write && !response.isCommitted()) {
+                Http.drain(request, (long) config.maxBlockSize() + MULTIPART_OVERHEAD, config.readTimeout().toMillis());
+            }
             fail(response, callback, t, write);
         }
         return true;

@@ -1,0 +1,124 @@
+package io.cairn.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cairn.blockstore.Block;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A flood of concurrent uploads against a server in a child JVM with a 128 MiB heap and a 64 MiB
+ * budget: it must refuse with 503 + Retry-After rather than run out of memory, keep everything it
+ * acknowledged, and come back to level 0 afterwards.
+ */
+class MemoryPressureFloodTest {
+    static final int UPLOADS = 240;
+    static final int CONCURRENCY = 48;
+    static final int SIZE = 1024 * 1024;
+
+    @TempDir
+    Path data;
+
+    static byte[] payload(int i) {
+        byte[] b = new byte[SIZE];
+        new Random(1000 + i).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void floodIsRefusedCleanlyWithoutOutOfMemory() throws Exception {
+        // ExitOnOutOfMemoryError turns the first OutOfMemoryError, even a caught one, into a dead child.
+        try (ChildServer child = new ChildServer(data, List.of("-Xmx128m", "-XX:+ExitOnOutOfMemoryError"),
+                "--max-memory", "64m")) {
+            Map<Integer, Integer> status = new ConcurrentHashMap<>();
+            AtomicInteger refusalsWithoutRetryAfter = new AtomicInteger();
+            AtomicInteger refusalsWithWrongBody = new AtomicInteger();
+            List<String> unexpected = java.util.Collections.synchronizedList(new ArrayList<>());
+            try (ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY)) {
+                List<Future<?>> fs = new ArrayList<>();
+                for (int i = 0; i < UPLOADS; i++) {
+                    int n = i;
+                    fs.add(pool.submit(() -> {
+                        try {
+                            HttpResponse<byte[]> r = TestHttp.put(child.api, payload(n), "");
+                            status.put(n, r.statusCode());
+                            if (r.statusCode() == 503) {
+                                if (TestHttp.header(r, "Retry-After") == null) {
+                                    refusalsWithoutRetryAfter.incrementAndGet();
+                                }
+                                JsonNode e = TestHttp.json(r);
+                                if (e.get("Code").asInt() != 3 || !e.get("Message").asText().contains("memory pressure")) {
+                                    refusalsWithWrongBody.incrementAndGet();
+                                }
+                            } else if (r.statusCode() != 200) {
+                                unexpected.add(n + ": " + r.statusCode() + " " + TestHttp.text(r));
+                            }
+                        } catch (Exception e) {
+                            unexpected.add(n + ": " + e);
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : fs) {
+                    f.get(3, TimeUnit.MINUTES);
+                }
+            }
+            String err = child.stderrText();
+            assertThat(err).doesNotContain("OutOfMemoryError");
+            assertThat(child.process.isAlive()).as("child alive after the flood; stderr:\n" + err).isTrue();
+            assertThat(unexpected).isEmpty();
+            long ok = status.values().stream().filter(s -> s == 200).count();
+            long refused = status.values().stream().filter(s -> s == 503).count();
+            System.out.printf("flood: %d uploads of %d bytes, %d concurrent: %d accepted, %d refused with 503%n",
+                    UPLOADS, SIZE, CONCURRENCY, ok, refused);
+            assertThat(ok + refused).isEqualTo(UPLOADS);
+            assertThat(ok).as("some uploads succeed").isPositive();
+            assertThat(refused).as("the flood was large enough to be refused").isPositive();
+            assertThat(refusalsWithoutRetryAfter.get()).isZero();
+            assertThat(refusalsWithWrongBody.get()).isZero();
+
+            // Every acknowledged upload is there, byte for byte.
+            for (Map.Entry<Integer, Integer> e : status.entrySet()) {
+                if (e.getValue() != 200) {
+                    continue;
+                }
+                byte[] expected = payload(e.getKey());
+                HttpResponse<byte[]> got = TestHttp.get(child.gateway, "/ipfs/" + Block.raw(expected).cid() + "?format=raw");
+                assertThat(got.statusCode()).isEqualTo(200);
+                assertThat(got.body()).isEqualTo(expected);
+            }
+
+            // Pressure recedes by itself once the flood is over.
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            int level = -1;
+            while (System.nanoTime() < deadline) {
+                level = TestHttp.json(TestHttp.get(child.api, "/health")).get("degradationLevel").asInt();
+                if (level == 0) {
+                    break;
+                }
+                Thread.sleep(250);
+            }
+            assertThat(level).as("degradation level after the flood").isZero();
+            assertThat(TestHttp.put(child.api, "after".getBytes(), "").statusCode()).isEqualTo(200);
+
+            int exit = child.terminate(30);
+            assertThat(exit).isEqualTo(143);
+            assertThat(child.stderrText()).doesNotContain("OutOfMemoryError").contains("store closed");
+        }
+    }
+}
