@@ -13,6 +13,8 @@ import java.util.concurrent.Callable;
 /** {@code cairn cid FILE}: the CID FILE would be stored under, computed locally. */
 @Command(name = "cid", mixinStandardHelpOptions = true, description = "Print the CID of FILE's bytes as one block.")
 final class CidCommand implements Callable<Integer> {
+    static final long MAX_BYTES = 64L * 1024 * 1024;
+
     @ParentCommand
     CairnCli cli;
 
@@ -35,6 +37,11 @@ final class CidCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!Files.isRegularFile(file)) {
             throw new CliException(file + ": no such file");
+        }
+        long size = Files.size(file);
+        if (size > MAX_BYTES) {
+            // The whole file is hashed as one block in memory; no block store accepts more than this.
+            throw new CliException(file + " is " + size + " bytes; a single block is at most " + MAX_BYTES + " bytes");
         }
         BlockEncoding base = BlockEncoding.kubo(null, codec, mhtype, mhlen);
         BlockEncoding encoding = version == 0

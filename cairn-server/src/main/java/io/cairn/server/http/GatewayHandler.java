@@ -111,27 +111,28 @@ public final class GatewayHandler extends Handler.Abstract {
     }
 
     private void serveRaw(Request request, Response response, Cid cid, boolean head) throws IOException {
-        Block block = store.get(cid);
-        byte[] data = block.bytes();
+        // HEAD needs only the size, which the store answers without reading the block.
+        byte[] data = head ? null : store.get(cid).bytes();
+        int size = head ? store.getSize(cid) : data.length;
         var h = response.getHeaders();
         h.put(HttpHeader.CONTENT_DISPOSITION, "attachment; filename=\"" + cid + ".bin\"");
         h.put(HttpHeader.ACCEPT_RANGES, "bytes");
-        long[] range = Ranges.parse(request.getHeaders().get(HttpHeader.RANGE), data.length);
+        long[] range = Ranges.parse(request.getHeaders().get(HttpHeader.RANGE), size);
         if (range == Ranges.UNSATISFIABLE) {
-            h.put(HttpHeader.CONTENT_RANGE, "bytes */" + data.length);
-            throw new HttpProblem(416, 1, "range not satisfiable for a block of " + data.length + " bytes");
+            h.put(HttpHeader.CONTENT_RANGE, "bytes */" + size);
+            throw new HttpProblem(416, 1, "range not satisfiable for a block of " + size + " bytes");
         }
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, RAW);
         if (range == null) {
             response.setStatus(200);
-            h.put(HttpHeader.CONTENT_LENGTH, data.length);
+            h.put(HttpHeader.CONTENT_LENGTH, size);
             Http.write(response, true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(data));
             return;
         }
         int from = (int) range[0];
         int to = (int) range[1];
         response.setStatus(206);
-        h.put(HttpHeader.CONTENT_RANGE, "bytes " + from + "-" + to + "/" + data.length);
+        h.put(HttpHeader.CONTENT_RANGE, "bytes " + from + "-" + to + "/" + size);
         h.put(HttpHeader.CONTENT_LENGTH, to - from + 1);
         Http.write(response, true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(data, from, to - from + 1));
     }
