@@ -1,6 +1,7 @@
 package io.cairn.memory;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
+import io.cairn.memory.UsageModel.Usage;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.util.HashMap;
@@ -43,6 +44,7 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
     private final long containerLimit;
     private final long budget;
 
+    private final UsageModel model;
     private final JmxSignals signals;
     private final LiveSetEstimator estimator = new LiveSetEstimator();
     private final LevelStateMachine machine;
@@ -77,15 +79,6 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
     private record ConsumerEntry(String name, Residence residence, LongSupplier bytes) {
     }
 
-    /**
-     * One evaluation's numbers. {@code live} already includes {@code landedCounted};
-     * {@code landedMark} is the landed total up to which the estimate had seen collections.
-     */
-    record Usage(long heapUsed, long heapCommitted, long live, long landedCounted, long landedMark,
-                 long direct, long mapped, long reserved, long offHeap, long used, double ratio,
-                 String binding, boolean fastPath) {
-    }
-
     private JvmMemoryGovernor(GovernorConfig config) {
         this.config = config;
         this.name = "cairn-governor-" + IDS.incrementAndGet();
@@ -96,6 +89,8 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
         this.containerLimit = OsMemory.containerLimitBytes();
         this.budget = config.maxMemoryBytes() > 0 ? config.maxMemoryBytes()
                 : deriveBudget(heapMax, maxDirect, containerLimit);
+        this.model = new UsageModel(budget, heapMax, maxDirect, config.threshold(PressureLevel.CRITICAL),
+                config.heapFastPathRatio());
         this.gcGate = new GcRequestGate(config.gcMinInterval().toNanos(), !explicitGcDisabled(hotspot));
         this.machine = new LevelStateMachine(config, System.nanoTime());
         this.monitor = Executors.newSingleThreadScheduledExecutor(daemonThreads(name + "-monitor"));
@@ -222,7 +217,7 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
                         config.samplerInterval(level));
             }
             if (reserved.compareAndSet(held, held + bytes)) {
-                double after = ratioWith(held + bytes, 0);
+                double after = ratioWith(held + bytes);
                 if (machine.levelEnteredAt(after).ordinal() > level.ordinal()) {
                     requestEvaluation();
                 }
@@ -342,15 +337,18 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
     private Refusal check(long held, long bytes) {
         Usage u = lastUsage;
         double critical = config.threshold(PressureLevel.CRITICAL);
-        long heapNow = u.live() + extraLanded(u) + held;
-        long totalNow = heapNow + u.direct() + u.mapped() + u.offHeap();
+        long heapNow = model.heapInUse(u, landed.total(), held);
+        long totalNow = model.totalInUse(u, heapNow);
         if (u.fastPath()) {
             return new Refusal(Limit.HEAP, Math.max(u.heapUsed(), heapNow));
         }
         // Close to the line the last evaluation may be a collection or two old; the heap's own
         // figure is one call away and catches a burst that outruns the notifications.
-        if (heapNow + bytes >= config.threshold(PressureLevel.HIGH) * heapMax && fastPathNow()) {
-            return new Refusal(Limit.HEAP, Math.max(signals.heapUsage().getUsed(), heapNow));
+        if (heapNow + bytes >= config.threshold(PressureLevel.HIGH) * heapMax) {
+            long heapUsedNow = signals.heapUsage().getUsed();
+            if (model.fastPathApplies(estimator.lastKind(), heapUsedNow)) {
+                return new Refusal(Limit.HEAP, Math.max(heapUsedNow, heapNow));
+            }
         }
         if (heapNow + bytes >= critical * heapMax) {
             return new Refusal(Limit.HEAP, heapNow);
@@ -361,24 +359,10 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
         return null;
     }
 
-    /**
-     * Landed bytes the usage snapshot does not include. Measured from the snapshot's mark, so a
-     * collection since then makes this over-count until the next evaluation, never under-count.
-     */
-    private long extraLanded(Usage u) {
-        return Math.max(0, landed.total() - u.landedMark() - u.landedCounted());
-    }
-
-    private boolean fastPathNow() {
-        return estimator.lastKind() == LiveSetEstimator.Kind.STOP_THE_WORLD
-                && signals.heapUsage().getUsed() >= config.heapFastPathRatio() * heapMax;
-    }
-
-    private double ratioWith(long held, long bytes) {
+    private double ratioWith(long held) {
         Usage u = lastUsage;
-        long heapNow = u.live() + extraLanded(u) + held + bytes;
-        long totalNow = heapNow + u.direct() + u.mapped() + u.offHeap();
-        return Math.max((double) totalNow / budget, (double) heapNow / heapMax);
+        long heapNow = model.heapInUse(u, landed.total(), held);
+        return model.ratio(heapNow, model.totalInUse(u, heapNow));
     }
 
     private final class HeldReservation implements Reservation {
@@ -478,7 +462,8 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
         if (autoGc != null && next.atLeast(autoGc)) {
             boolean rose = next.ordinal() > previous.ordinal();
             // An idle process makes no collections, so its live-set figure would never come down.
-            boolean stale = now - lastCollectionNanos >= config.gcMinInterval().toNanos();
+            boolean stale = !estimator.seenCollection()
+                    || now - lastCollectionNanos >= config.gcMinInterval().toNanos();
             if (rose || stale) {
                 requestGc();
             }
@@ -488,64 +473,15 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
     /** Takes one reading of every signal; safe on any thread. */
     Usage measure() {
         MemoryUsage heap = signals.heapUsage();
-        long heapUsed = heap.getUsed();
-        long oldNow = signals.oldUsedNow();
-
-        LiveSetEstimator.Reading r = estimator.read(oldNow);
-        long base = r.live();
-        long mark = r.landedMark();
-        long live;
-        long landedSince = Math.max(0, landed.total() - mark);
-        long landedCounted = 0;
-        if (base < 0) {
-            // No collection yet: everything allocated may be live, landed bytes included.
-            live = heapUsed;
-            landedCounted = Math.min(landedSince, heapUsed);
-        } else {
-            long heapGrowth = Math.max(0, heapUsed - base);
-            // Released reservations cannot be more than the heap has grown since the collection.
-            landedCounted = Math.min(landedSince, heapGrowth);
-            live = base + Math.max(r.oldGrowth(), landedCounted);
-            if (heapUsed > 0) {
-                live = Math.min(live, Math.max(heapUsed, base));
-            }
-        }
-
-        long direct = signals.directBytes();
-        long mapped = signals.mappedBytes();
-        long held = reserved.get();
+        LiveSetEstimator.Reading reading = estimator.read(signals.oldUsedNow());
         long offHeap = 0;
         for (ConsumerEntry c : consumers) {
             if (c.residence() == Residence.OFF_HEAP) {
                 offHeap += Math.max(0, readConsumer(c));
             }
         }
-        long used = live + direct + mapped + held + offHeap;
-
-        double byBudget = (double) used / budget;
-        double byHeap = (double) (live + held) / heapMax;
-        double byDirect = maxDirect > 0 ? (double) direct / maxDirect : 0.0;
-        double ratio = byBudget;
-        String binding = "budget";
-        if (byHeap > ratio) {
-            ratio = byHeap;
-            binding = "heap";
-        }
-        if (byDirect > ratio) {
-            ratio = byDirect;
-            binding = "direct";
-        }
-        // Near the heap max under a stop-the-world collector the next allocation may fail before
-        // any collection reports; concurrent collectors run the heap full as a matter of course.
-        boolean fastPath = r.lastKind() == LiveSetEstimator.Kind.STOP_THE_WORLD
-                && heapUsed >= config.heapFastPathRatio() * heapMax;
-        double critical = config.threshold(PressureLevel.CRITICAL);
-        if (fastPath && ratio < critical) {
-            ratio = critical;
-            binding = "heap-fast-path";
-        }
-        return new Usage(heapUsed, heap.getCommitted(), live, landedCounted, mark, direct, mapped, held,
-                offHeap, used, ratio, binding, fastPath);
+        return model.compute(new UsageModel.Inputs(heap.getUsed(), heap.getCommitted(), reading, landed.total(),
+                signals.directBytes(), signals.mappedBytes(), reserved.get(), offHeap));
     }
 
     private long readConsumer(ConsumerEntry c) {

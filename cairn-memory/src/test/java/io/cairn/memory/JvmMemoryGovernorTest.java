@@ -130,6 +130,23 @@ class JvmMemoryGovernorTest {
     }
 
     @Test
+    void theGovernorRequestsACollectionItselfOnReachingTheAutoGcLevel() {
+        try (JvmMemoryGovernor g = JvmMemoryGovernor.start(GovernorConfig.builder()
+                .autoGcLevel(PressureLevel.HIGH).samplerInterval(Duration.ofMillis(100))
+                .minSamplerInterval(Duration.ofMillis(20)).build())) {
+            g.registerConsumer("pool", Residence.OFF_HEAP, () -> (long) (g.budgetBytes() * 0.80));
+            await().atMost(Duration.ofSeconds(10)).until(() -> g.level() == PressureLevel.MEDIUM);
+            assertThat(g.gcRequestsStarted()).as("MEDIUM is below the configured HIGH").isZero();
+        }
+        try (JvmMemoryGovernor g = JvmMemoryGovernor.start(GovernorConfig.builder()
+                .autoGcLevel(PressureLevel.MEDIUM).samplerInterval(Duration.ofMillis(100))
+                .minSamplerInterval(Duration.ofMillis(20)).build())) {
+            g.registerConsumer("pool", Residence.OFF_HEAP, () -> (long) (g.budgetBytes() * 0.80));
+            await().atMost(Duration.ofSeconds(10)).until(() -> g.gcRequestsStarted() == 1);
+        }
+    }
+
+    @Test
     void requestGcStartsOneCollectionThenRefusesUntilTheIntervalPasses() {
         GcRequestResult first = governor.requestGc();
         GcRequestResult second = governor.requestGc();
