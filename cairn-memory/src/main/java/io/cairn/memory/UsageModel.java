@@ -17,8 +17,12 @@ package io.cairn.memory;
  */
 final class UsageModel {
 
-    /** One evaluation's numbers. {@code live} already includes {@code landedCounted}. */
-    record Usage(long heapUsed, long heapCommitted, long live, long landedCounted, long landedMark,
+    /**
+     * One evaluation's numbers. {@code live} already includes {@code landedCounted}, the part of
+     * the bytes landed since the last collection that the heap's growth confirms;
+     * {@code landedTotal} is the ledger's total when the evaluation read it.
+     */
+    record Usage(long heapUsed, long heapCommitted, long live, long landedCounted, long landedTotal,
                  long direct, long mapped, long reserved, long offHeap, long used, double ratio,
                  String binding, boolean fastPath) {
     }
@@ -84,7 +88,7 @@ final class UsageModel {
             ratio = critical;
             binding = "heap-fast-path";
         }
-        return new Usage(heapUsed, in.heapCommitted(), live, landedCounted, mark, in.direct(), in.mapped(),
+        return new Usage(heapUsed, in.heapCommitted(), live, landedCounted, in.landedTotal(), in.direct(), in.mapped(),
                 in.reserved(), in.offHeap(), used, ratio, binding, fastPath);
     }
 
@@ -93,13 +97,12 @@ final class UsageModel {
     }
 
     /**
-     * Heap bytes in use for a reservation check: the snapshot's live heap, plus bytes landed since
-     * the snapshot, plus what reservations hold now. Measured from the snapshot's mark, so a
-     * collection since then makes this over-count until the next evaluation, never under-count.
+     * Heap bytes in use for a reservation check: the snapshot's live heap, plus every byte landed
+     * since the snapshot, plus what reservations hold now. A collection since the snapshot makes
+     * this over-count until the next evaluation, never under-count.
      */
     long heapInUse(Usage u, long landedTotalNow, long held) {
-        long extraLanded = Math.max(0, landedTotalNow - u.landedMark() - u.landedCounted());
-        return u.live() + extraLanded + held;
+        return u.live() + Math.max(0, landedTotalNow - u.landedTotal()) + held;
     }
 
     /** Budget bytes in use for a reservation check, given {@link #heapInUse}. */
