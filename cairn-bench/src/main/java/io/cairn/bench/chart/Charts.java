@@ -37,6 +37,9 @@ public final class Charts {
         if (byPolicy.isEmpty()) {
             throw new IllegalArgumentException("no results for trace " + trace);
         }
+        if (byPolicy.containsKey("lru")) {
+            byPolicy.remove("lhm-lru"); // the oracle draws exactly over the engine's LRU
+        }
         byPolicy.forEach((policy, rs) -> {
             rs.sort((a, b) -> Integer.compare(a.size(), b.size()));
             XYSeries s = chart.addSeries(policy, rs.stream().mapToDouble(HitRate::size).toArray(),

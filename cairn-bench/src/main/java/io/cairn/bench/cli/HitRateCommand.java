@@ -139,7 +139,10 @@ public final class HitRateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "no trace matched --only " + only);
         }
         HitRateReport.writeCsv(out.resolve("hitrate.csv"), results);
-        Files.writeString(out.resolve("hitrate.md"), HitRateReport.markdown(results), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("hitrate.md"), "# Hit ratios (%)\n\n" + HitRateReport.markdown(results)
+                + "\n## Summary over all rows\n\n" + HitRateReport.summary(results)
+                + "\n## Against the reference numbers in traces/README.md\n\n"
+                + HitRateReport.versusReference(results, reference), StandardCharsets.UTF_8);
         System.out.println("wrote " + out.resolve("hitrate.csv") + ", hitrate.md and "
                 + results.stream().map(HitRate::trace).distinct().count() + " charts");
         return 0;

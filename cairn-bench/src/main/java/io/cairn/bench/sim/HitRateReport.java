@@ -78,4 +78,84 @@ public final class HitRateReport {
         });
         return sb.toString();
     }
+
+    /**
+     * Per policy over every (trace, size) row: the mean hit %, the mean gap to {@code opt} (when
+     * it ran) and on how many rows the policy was best or tied for best among the online ones.
+     */
+    public static String summary(List<HitRate> results) {
+        Map<String, Map<String, Double>> rows = new LinkedHashMap<>();
+        Set<String> policies = new LinkedHashSet<>();
+        for (HitRate r : results) {
+            rows.computeIfAbsent(r.trace() + "@" + r.size(), k -> new LinkedHashMap<>()).put(r.policy(), r.hitPercent());
+            policies.add(r.policy());
+        }
+        StringBuilder sb = new StringBuilder("| policy | mean hit % | mean gap to OPT (points) | rows best (of "
+                + rows.size() + ") |\n|---|---:|---:|---:|\n");
+        for (String p : policies) {
+            double sum = 0;
+            double gap = 0;
+            int n = 0;
+            int gapN = 0;
+            int best = 0;
+            for (Map<String, Double> row : rows.values()) {
+                Double v = row.get(p);
+                if (v == null) {
+                    continue;
+                }
+                sum += v;
+                n++;
+                if (row.containsKey("opt")) {
+                    gap += row.get("opt") - v;
+                    gapN++;
+                }
+                double max = row.entrySet().stream().filter(e -> !e.getKey().equals("opt"))
+                        .mapToDouble(Map.Entry::getValue).max().orElse(Double.NaN);
+                if (!p.equals("opt") && Math.abs(v - max) < 0.05) {
+                    best++;
+                }
+            }
+            sb.append(String.format(Locale.ROOT, "| %s | %.2f | %s | %s |%n", p, sum / n,
+                    p.equals("opt") || gapN == 0 ? "–" : String.format(Locale.ROOT, "%.2f", gap / gapN),
+                    p.equals("opt") ? "–" : Integer.toString(best)));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Our numbers beside the published reference (traces/README.md) for every reference cell whose
+     * policy we ran: LRU against {@code lru} (the engine) and {@code lhm-lru}, ARC against
+     * {@code arc}, Caffeine against {@code caffeine}, OPT against {@code opt}.
+     */
+    public static String versusReference(List<HitRate> results, ReferenceTable reference) {
+        Map<String, String[]> mapping = new LinkedHashMap<>();
+        mapping.put("lru", new String[] {"lru", "lhm-lru"});
+        mapping.put("arc", new String[] {"arc"});
+        mapping.put("caffeine", new String[] {"caffeine"});
+        mapping.put("opt", new String[] {"opt"});
+        Map<String, Double> ours = new LinkedHashMap<>();
+        for (HitRate r : results) {
+            ours.put(r.trace() + "@" + r.size() + "@" + r.policy(), r.hitPercent());
+        }
+        StringBuilder sb = new StringBuilder("| trace | entries | policy | reference | measured | difference |\n"
+                + "|---|---:|---|---:|---:|---:|\n");
+        for (ReferenceTable.Row row : reference.rows()) {
+            for (Map.Entry<String, String[]> m : mapping.entrySet()) {
+                double[] ref = row.policy(m.getKey()).orElse(null);
+                if (ref == null) {
+                    continue;
+                }
+                for (int i = 0; i < row.sizes().length; i++) {
+                    for (String policy : m.getValue()) {
+                        Double v = ours.get(row.trace() + "@" + row.sizes()[i] + "@" + policy);
+                        if (v != null) {
+                            sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %.1f | %.2f | %+.2f |%n", row.trace(),
+                                    row.sizes()[i], policy, ref[i], v, v - ref[i]));
+                        }
+                    }
+                }
+            }
+        }
+        return sb.toString();
+    }
 }
