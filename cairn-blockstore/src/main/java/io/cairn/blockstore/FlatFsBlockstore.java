@@ -1,6 +1,8 @@
 package io.cairn.blockstore;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -60,11 +62,11 @@ import io.cairn.cid.Multihash;
  * stat and nothing more.
  *
  * <h2>Reads</h2>
- * Through a {@link FileChannel} into a heap array sized from the file. {@link #view} reads the same
- * way rather than memory-mapping: for blocks of at most 2 MiB a copy costs less than setting up and
- * tearing down a mapping, and a mapped buffer would keep the file mapped until the garbage collector
- * frees it, beyond the view's lifetime. File I/O moves at most {@value #IO_CHUNK} bytes per call so
- * the JDK's per-thread temporary direct buffers stay small instead of growing to the largest block.
+ * {@link #get} reads through a {@link FileChannel} into a heap array sized from the file. File I/O
+ * moves at most {@value #IO_CHUNK} bytes per call so the JDK's per-thread temporary direct buffers
+ * stay small instead of growing to the largest block. {@link #view} does the same for small blocks
+ * and memory-maps large ones (see {@link FlatFsOptions#mapViewsFrom()}), so serving a large block
+ * needs no heap at all.
  *
  * <p>Thread-safe. One open instance per directory: a second open, in this or another process, fails
  * while the first holds the lock.
@@ -287,10 +289,31 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker {
         }
     }
 
+    /**
+     * Blocks of at least {@link FlatFsOptions#mapViewsFrom()} bytes are memory-mapped for the duration
+     * of the call and unmapped deterministically afterwards (a shared {@link Arena}, so the reader may
+     * hand the buffer to another thread while it runs); smaller ones are read into the heap. A buffer
+     * kept past the call fails on access instead of reading freed memory.
+     */
     @Override
     public <T> T view(Cid cid, Function<ByteBuffer, T> reader) {
         ensureOpen();
-        return reader.apply(ByteBuffer.wrap(read(cid, layout.path(cid.multihash()))).asReadOnlyBuffer());
+        Path path = layout.path(cid.multihash());
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < options.mapViewsFrom()) {
+                return reader.apply(ByteBuffer.wrap(readFully(ch, cid, path)).asReadOnlyBuffer());
+            }
+            toIntSize(size, path);
+            try (Arena arena = Arena.ofShared()) {
+                MemorySegment mapped = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+                return reader.apply(mapped.asByteBuffer().asReadOnlyBuffer());
+            }
+        } catch (NoSuchFileException e) {
+            throw new BlockNotFoundException(cid);
+        } catch (IOException e) {
+            throw new StorageException("cannot read block " + cid, path, e);
+        }
     }
 
     @Override
@@ -449,10 +472,12 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker {
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (NoSuchFileException e) {
-            Path shard = target.getParent();
-            if (Files.isDirectory(shard)) {
+            // Either the shard directory is missing (create it and retry; another writer may have
+            // created it since the failed rename, which is fine), or our temporary file vanished.
+            if (!Files.exists(tmp)) {
                 throw e;
             }
+            Path shard = target.getParent();
             try {
                 Files.createDirectory(shard);
                 if (options.sync()) {
@@ -467,22 +492,26 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker {
 
     private byte[] read(Cid cid, Path path) {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            byte[] data = new byte[toIntSize(ch.size(), path)];
-            int off = 0;
-            while (off < data.length) {
-                int n = ch.read(ByteBuffer.wrap(data, off, Math.min(IO_CHUNK, data.length - off)));
-                if (n < 0) {
-                    throw new StorageException("block file of " + data.length + " bytes ended after " + off
-                            + " bytes while reading " + cid, path);
-                }
-                off += n;
-            }
-            return data;
+            return readFully(ch, cid, path);
         } catch (NoSuchFileException e) {
             throw new BlockNotFoundException(cid);
         } catch (IOException e) {
             throw new StorageException("cannot read block " + cid, path, e);
         }
+    }
+
+    private static byte[] readFully(FileChannel ch, Cid cid, Path path) throws IOException {
+        byte[] data = new byte[toIntSize(ch.size(), path)];
+        int off = 0;
+        while (off < data.length) {
+            int n = ch.read(ByteBuffer.wrap(data, off, Math.min(IO_CHUNK, data.length - off)));
+            if (n < 0) {
+                throw new StorageException("block file of " + data.length + " bytes ended after " + off
+                        + " bytes while reading " + cid, path);
+            }
+            off += n;
+        }
+        return data;
     }
 
     private static void writeFully(FileChannel ch, byte[] data) throws IOException {

@@ -368,6 +368,66 @@ class FlatFsBlockstoreTest {
         }
     }
 
+    /** Writers racing to create the same new shard directory must all succeed. */
+    @Test
+    void concurrentFirstPutsIntoOneNewShardAllSucceed() throws Exception {
+        for (int round = 0; round < 40; round++) {
+            Path dir = Files.createTempDirectory(repo, "round");
+            // prefix/1 puts every sha2-256 key ("CIQ...") into the one shard "C"
+            FlatFsOptions options = FlatFsOptions.builder().sync(false).sharding("prefix/1").build();
+            try (FlatFsBlockstore store = FlatFsBlockstore.open(dir, options)) {
+                int threads = 6;
+                ExecutorService ex = Executors.newFixedThreadPool(threads);
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<Block>> fs = new ArrayList<>();
+                try {
+                    for (int t = 0; t < threads; t++) {
+                        Block b = Block.raw(("round " + round + " writer " + t).getBytes(StandardCharsets.UTF_8));
+                        fs.add(ex.submit(() -> {
+                            start.await();
+                            store.put(b);
+                            return b;
+                        }));
+                    }
+                    start.countDown();
+                    for (Future<Block> f : fs) {
+                        Block b = f.get(30, TimeUnit.SECONDS);
+                        assertThat(dir.resolve("blocks/C").resolve(key(b) + ".data")).hasBinaryContent(b.bytes());
+                    }
+                } finally {
+                    ex.shutdownNow();
+                }
+            }
+        }
+    }
+
+    @Test
+    void largeViewsAreMappedReadOnlyAndUnmappedWhenTheReaderReturns() throws Exception {
+        byte[] big = new byte[600_000];
+        new java.util.Random(7).nextBytes(big);
+        Block block = Block.raw(big);
+        Block small = Block.raw(MARS);
+        try (FlatFsBlockstore store = FlatFsBlockstore.open(repo, noSync())) {
+            assertThat(store.options().mapViewsFrom()).isEqualTo(512 * 1024);
+            store.putMany(List.of(block, small));
+            java.nio.ByteBuffer[] leaked = new java.nio.ByteBuffer[1];
+            byte[] seen = store.view(block.cid(), buf -> {
+                assertThat(buf.isDirect()).as("mapped, not copied into the heap").isTrue();
+                assertThat(buf.isReadOnly()).isTrue();
+                leaked[0] = buf;
+                byte[] copy = new byte[buf.remaining()];
+                buf.get(copy);
+                return copy;
+            });
+            assertThat(seen).isEqualTo(big);
+            // a buffer kept past the call is unmapped: touching it fails rather than reading freed memory
+            assertThatThrownBy(() -> leaked[0].get(0)).isInstanceOf(IllegalStateException.class);
+
+            boolean smallIsHeap = store.view(small.cid(), buf -> !buf.isDirect());
+            assertThat(smallIsHeap).isTrue();
+        }
+    }
+
     static void deleteRecursively(Path p) throws IOException {
         if (!Files.exists(p)) {
             return;
