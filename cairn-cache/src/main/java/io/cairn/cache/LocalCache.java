@@ -379,6 +379,10 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
     /** Inserts or replaces under the lock; a replacement counts as an access when {@code access}. */
     private void store(K key, V value, long weight, long now, boolean access) {
         Node<K, V> old = data.get(key);
+        if (old != null && isExpired(old, now)) {
+            removeNode(old, RemovalCause.EXPIRED); // report the lapse as such, not as a replacement
+            old = null;
+        }
         if (old != null) {
             replace(old, value, weight, now, access);
             return;

@@ -147,4 +147,17 @@ class ExpiryAndRefreshTest {
         ticker.advance(Duration.ofSeconds(4));
         assertThat(c.getIfPresent("a")).isNull();
     }
+
+    @Test
+    void writingOverAnExpiredEntryReportsTheExpiry() {
+        FakeTicker ticker = new FakeTicker();
+        Recorder<String, String> rec = new Recorder<>();
+        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(100)
+                .expireAfterWrite(Duration.ofSeconds(1)).ticker(ticker).removalListener(rec).build();
+        c.put("a", "1");
+        ticker.advance(Duration.ofSeconds(2));
+        c.put("a", "2");
+        assertThat(rec.events).containsExactly(new Recorder.Event<>("a", "1", RemovalCause.EXPIRED));
+        assertThat(c.get("a", k -> "loaded")).isEqualTo("2");
+    }
 }
