@@ -269,7 +269,12 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
                     gcGate.finished();
                 }
             });
-            t.start();
+            try {
+                t.start();
+            } catch (RuntimeException | OutOfMemoryError e) {
+                gcGate.finished();
+                throw e;
+            }
         }
         return result;
     }
@@ -416,8 +421,11 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
     }
 
     private void tick() {
-        evaluateSafely();
-        scheduleTick();
+        try {
+            evaluateSafely();
+        } finally {
+            scheduleTick();
+        }
     }
 
     private void scheduleTick() {
@@ -431,20 +439,32 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
             nextTick = monitor.schedule(this::tick, config.samplerInterval(level).toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             // Closed meanwhile.
+        } catch (OutOfMemoryError e) {
+            // The next GC report evaluates and reschedules.
+            nextTick = null;
         }
     }
 
+    /**
+     * Never lets a failure end the monitor: an OutOfMemoryError in particular is exactly when the
+     * next evaluation matters most, and a task that throws is dropped by its executor for good.
+     */
     private void evaluateSafely() {
         evaluationQueued.set(false);
         try {
             evaluate();
-        } catch (RuntimeException e) {
-            LOG.warn("{}: evaluation failed; the next sample will retry", name, e);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            try {
+                LOG.warn("{}: evaluation failed; the next sample will retry", name, e);
+            } catch (Throwable ignored) {
+                // Logging can fail for the same reason; the retry matters more than the message.
+            }
         }
     }
 
     private void evaluate() {
-        if (closed.get()) {
+        // lastUsage is set once start() has finished constructing; a GC report can arrive earlier.
+        if (closed.get() || lastUsage == null) {
             return;
         }
         Usage u = measure();

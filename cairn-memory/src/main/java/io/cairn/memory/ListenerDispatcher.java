@@ -104,7 +104,6 @@ final class ListenerDispatcher implements AutoCloseable {
         volatile Thread thread;
         // Guarded by lock: the call in progress and whether this worker was handed to its listener.
         Slot calling;
-        long callStartNanos;
         long callSeq;
         boolean retired;
 
@@ -156,7 +155,6 @@ final class ListenerDispatcher implements AutoCloseable {
                         continue;
                     }
                     calling = slot;
-                    callStartNanos = System.nanoTime();
                     seq = ++callSeq;
                 }
                 scheduleWatchdog(change, snapshot, i, seq);

@@ -27,7 +27,8 @@ public interface MemoryGovernor extends AutoCloseable {
 
     /**
      * Reserves {@code bytes} for an allocation the caller is about to make (a block write, a request
-     * body). Reserved bytes count toward usage until the reservation is released.
+     * body). Reserved bytes count toward usage until the reservation is released; release it once
+     * the bytes are allocated (or the allocation is abandoned).
      *
      * @throws MemoryPressureException at once if the reservation would take usage past the CRITICAL
      *         threshold; the exception carries the bytes wanted, in use, the budget and the level

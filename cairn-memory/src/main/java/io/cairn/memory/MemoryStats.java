@@ -11,7 +11,9 @@ import java.util.Map;
  * @param heapUsed             heap in use now, garbage included
  * @param heapCommitted        heap the JVM has committed
  * @param heapMax              the heap limit (-Xmx)
- * @param liveSetAfterGc       heap occupancy right after the last collection: the live set
+ * @param liveSetAfterGc       the live-set estimate: heap occupancy after the last collection (for
+ *                             concurrent collectors, old generation plus the smallest recent young
+ *                             figure), plus old-generation growth and released reservations since
  * @param collectors           per-collector counts and times
  * @param directBufferBytes    direct ByteBuffers in use
  * @param mappedBufferBytes    mapped ByteBuffers in use

@@ -13,7 +13,9 @@ import java.util.concurrent.ThreadLocalRandom;
  *   STEP name target level ratio live
  *   RESULT key value
  * </pre>
- * Exit code 0 when the scenario ran to the end; 3 on OutOfMemoryError.
+ * Exit code 0 when the scenario ran to the end; 3 on OutOfMemoryError. System properties:
+ * {@code child.chunk} (allocation unit in bytes; the burst writes four of them at a time),
+ * {@code child.thresholds} (low,medium,high,critical for the burst), {@code child.debug}.
  */
 public final class PressureChild {
     private static final int CHUNK = Integer.getInteger("child.chunk", 64 * 1024); // below G1's humongous size for any region size
@@ -167,7 +169,7 @@ public final class PressureChild {
             listen(g);
             for (int i = 0; i < 6000; i++) {
                 try (MemoryGovernor.Reservation r = g.tryReserve(CHUNK * 4L)) {
-                    kept.add(new byte[CHUNK * 4]);
+                    kept.add(new byte[(int) r.bytes()]);
                     granted++;
                 } catch (MemoryPressureException e) {
                     refused++;
@@ -180,7 +182,7 @@ public final class PressureChild {
                 maxLive = Math.max(maxLive, (long) kept.size() * CHUNK * 4);
                 if (Boolean.getBoolean("child.debug") && i % 20 == 0) {
                     MemoryStats st = g.stats();
-                    System.out.println("DEBUG i=" + i + " keptMB=" + (kept.size() / 4) + " level=" + g.level()
+                    System.out.println("DEBUG i=" + i + " keptMB=" + ((long) kept.size() * CHUNK * 4 >> 20) + " level=" + g.level()
                             + " ratio=" + st.usageRatio() + " live=" + (st.liveSetAfterGc() >> 20) + " heap=" + (st.heapUsed() >> 20) + " bind=" + st.bindingLimit() + " refused=" + refused);
                 }
             }
