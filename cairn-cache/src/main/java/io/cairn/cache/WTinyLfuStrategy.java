@@ -254,10 +254,16 @@ final class WTinyLfuStrategy<K, V> implements EvictionStrategy<K, V> {
 
     /**
      * Sizes the sketch for the number of entries the cache holds when full, estimated from the
-     * average weight so far (exact when every entry weighs 1); regrows when that estimate doubles.
+     * average weight so far (exact when every entry weighs 1). As in Caffeine it is created only
+     * once the cache is half full: a cache that never fills (or is unbounded) pays nothing for it,
+     * and the estimate of the average weight has had time to settle. Regrows when the estimate
+     * doubles (growing forgets the counts, which the next halving would have aged anyway).
      */
     private void sizeSketch() {
         long total = windowWeight + probationWeight + protectedWeight;
+        if (sketch.capacity() == 0 && total < maximum / 2) {
+            return;
+        }
         double averageWeight = entries <= 1 || total == 0 ? 1.0 : Math.max(1.0, (double) total / (entries - 1));
         long expected = (long) Math.min(FrequencySketch.MAX_CAPACITY, Math.max(entries, maximum / averageWeight));
         if (sketch.capacity() == 0 || expected > 2L * sketch.capacity()) {

@@ -99,7 +99,13 @@ class PolicySequencesTest {
     void wTinyLfuAdmitsOnlyCandidatesMorePopularThanTheVictim() {
         Recorder<String, String> rec = new Recorder<>();
         Cache<String, String> c = cache(EvictionPolicy.W_TINY_LFU, 10, rec);
-        // maximum 10: window 10 - floor(9.9) = 1, main 9, protected floor(0.8 * 9) = 7
+        // maximum 10: window 10 - floor(9.9) = 1, main 9, protected floor(0.8 * 9) = 7.
+        // The sketch starts counting once the cache was half full (as Caffeine's does): warm it up
+        // with fillers, then start from an empty cache whose every key is counted.
+        for (int i = 1; i <= 6; i++) {
+            put(c, "filler" + i);
+        }
+        c.invalidateAll();
         for (int i = 1; i <= 10; i++) {
             put(c, "k" + i);          // window [k10], probation [k1 .. k9]
         }
