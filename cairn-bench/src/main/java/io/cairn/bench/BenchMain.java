@@ -2,6 +2,7 @@ package io.cairn.bench;
 
 import io.cairn.bench.cli.HitRateCommand;
 import io.cairn.bench.governor.GovernorCommand;
+import io.cairn.bench.governor.MemoryCommand;
 import io.cairn.bench.cli.PressureCommand;
 import io.cairn.bench.cli.SoakCommand;
 import picocli.CommandLine;
@@ -15,7 +16,7 @@ import java.util.Arrays;
  */
 @Command(name = "cairn bench", mixinStandardHelpOptions = true,
         description = "Benchmarks and harnesses for Cairn (see docs/BENCHMARKS.md).",
-        subcommands = {HitRateCommand.class, PressureCommand.class, SoakCommand.class, GovernorCommand.class,
+        subcommands = {HitRateCommand.class, PressureCommand.class, SoakCommand.class, GovernorCommand.class, MemoryCommand.class,
                 BenchMain.JmhHelp.class, CommandLine.HelpCommand.class})
 public final class BenchMain {
 
