@@ -107,6 +107,22 @@ final class JmxSignals implements AutoCloseable {
         }
     }
 
+    /** Heap in use outside the old-generation pools now, or -1 if the heap has no old pool. */
+    static long youngUsedNow() {
+        long young = 0;
+        boolean hasOld = false;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.isValid()) {
+                if (isOldPool(pool.getName())) {
+                    hasOld = true;
+                } else {
+                    young += pool.getUsage().getUsed();
+                }
+            }
+        }
+        return hasOld ? young : -1;
+    }
+
     /** Generational pools that hold long-lived objects: G1, Parallel, Serial and generational ZGC. */
     static boolean isOldPool(String name) {
         return name.contains("Old") || name.contains("Tenured");

@@ -46,7 +46,7 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
 
     private final UsageModel model;
     private final JmxSignals signals;
-    private final LiveSetEstimator estimator = new LiveSetEstimator();
+    private final LiveSetEstimator estimator;
     private final LevelStateMachine machine;
     private final GcRequestGate gcGate;
     private final ScheduledExecutorService monitor;
@@ -93,6 +93,7 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
                 config.heapFastPathRatio());
         this.gcGate = new GcRequestGate(config.gcMinInterval().toNanos(), !explicitGcDisabled(hotspot));
         this.machine = new LevelStateMachine(config, System.nanoTime());
+        this.estimator = new LiveSetEstimator(JmxSignals.youngUsedNow());
         this.monitor = Executors.newSingleThreadScheduledExecutor(daemonThreads(name + "-monitor"));
         this.gcThreads = daemonThreads(name + "-gc");
         ListenerDispatcher d = null;

@@ -54,4 +54,15 @@ class LiveSetEstimatorTest {
         }
         assertThat(e.liveAtLastCollection()).isEqualTo(70 * MB);
     }
+
+    @Test
+    void aQuietSeedKeepsTheFirstFullCyclesOfAColdStartFromReadingAsLive() {
+        LiveSetEstimator e = new LiveSetEstimator(4 * MB);
+        e.onCollection(Kind.CONCURRENT, 96 * MB, 8 * MB, 0);   // first cycle under an allocation stall
+        assertThat(e.liveAtLastCollection()).isEqualTo(8 * MB + 4 * MB);
+        for (int i = 0; i < LiveSetEstimator.CONCURRENT_WINDOW; i++) {
+            e.onCollection(Kind.CONCURRENT, 30 * MB, 10 * MB, 0);
+        }
+        assertThat(e.liveAtLastCollection()).as("the seed has aged out").isEqualTo(30 * MB);
+    }
 }
