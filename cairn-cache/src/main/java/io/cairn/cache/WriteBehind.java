@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The write-behind queue and its flusher thread.
@@ -48,6 +49,8 @@ final class WriteBehind<K, V> {
     private final ArrayBlockingQueue<Op<K, V>> queue;
     private final ConcurrentHashMap<K, Op<K, V>> latest = new ConcurrentHashMap<>();
     private final ReentrantLock flushLock = new ReentrantLock();
+    /** Enqueuers share it; close takes it exclusively, so nothing is queued after the last flush. */
+    private final ReentrantReadWriteLock closeGate = new ReentrantReadWriteLock();
     private final Thread flusher;
 
     // guarded by flushLock
@@ -78,20 +81,30 @@ final class WriteBehind<K, V> {
      * bookkeeping in {@code latest} cannot race with another write of the same key.
      */
     boolean enqueue(K key, V value) {
-        Op<K, V> op = new Op<>(key, value);
-        Op<K, V> previous = latest.put(key, op);
-        if (queue.offer(op)) {
-            if (queue.size() >= settings.batchSize()) {
-                LockSupport.unpark(flusher);
+        if (!closeGate.readLock().tryLock()) {
+            return false; // closing: write synchronously instead
+        }
+        try {
+            if (closing) {
+                return false;
             }
-            return true;
+            Op<K, V> op = new Op<>(key, value);
+            Op<K, V> previous = latest.put(key, op);
+            if (queue.offer(op)) {
+                if (queue.size() >= settings.batchSize()) {
+                    LockSupport.unpark(flusher);
+                }
+                return true;
+            }
+            if (previous != null) {
+                latest.replace(key, op, previous);
+            } else {
+                latest.remove(key, op);
+            }
+            return false;
+        } finally {
+            closeGate.readLock().unlock();
         }
-        if (previous != null) {
-            latest.replace(key, op, previous);
-        } else {
-            latest.remove(key, op);
-        }
-        return false;
     }
 
     /**
@@ -156,7 +169,12 @@ final class WriteBehind<K, V> {
      */
     void close() {
         closeDeadlineNanos = System.nanoTime() + settings.closeTimeout().toNanos();
-        closing = true;
+        closeGate.writeLock().lock();
+        try {
+            closing = true;
+        } finally {
+            closeGate.writeLock().unlock();
+        }
         LockSupport.unpark(flusher);
         try {
             flusher.join(settings.closeTimeout().plusSeconds(5));

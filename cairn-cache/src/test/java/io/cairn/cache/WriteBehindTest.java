@@ -243,6 +243,40 @@ class WriteBehindTest {
     }
 
     @Test
+    void manyWritersLeaveTheStoreAgreeingWithTheCache() throws Exception {
+        RecordingStore store = new RecordingStore();
+        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(10_000)
+                .writer(store, WritePolicy.WRITE_BEHIND)
+                .writeBehindQueue(16).writeBehindBatch(8, Duration.ofMillis(1)).build();
+        int threads = 4;
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            final int id = t;
+            workers.add(Thread.ofPlatform().start(() -> {
+                java.util.SplittableRandom rnd = new java.util.SplittableRandom(id);
+                for (int i = 0; i < 8_000; i++) {
+                    String key = "k" + rnd.nextInt(50);
+                    if (rnd.nextInt(10) == 0) {
+                        c.invalidate(key);
+                    } else {
+                        c.put(key, id + ":" + i);
+                    }
+                }
+            }));
+        }
+        for (Thread w : workers) {
+            w.join(60_000);
+            assertThat(w.isAlive()).isFalse();
+        }
+        c.close();
+        // Nothing was evicted (the bound is far away), so the store must hold exactly the cache's view.
+        for (int k = 0; k < 50; k++) {
+            String key = "k" + k;
+            assertThat(store.data.get(key)).as(key).isEqualTo(c.getIfPresent(key));
+        }
+    }
+
+    @Test
     void closeStopsTheFlusherThread() {
         RecordingStore store = new RecordingStore();
         Cache<String, String> c = CacheBuilder.newBuilder().name("stopping").maximumWeight(10)
