@@ -21,7 +21,8 @@ public final class PressureCommand implements Callable<Integer> {
     @Option(names = "--heap", defaultValue = "128m", description = "Child -Xmx (default ${DEFAULT-VALUE}).")
     String heap;
 
-    @Option(names = "--max-memory", description = "Server --max-memory (default: the server's own).")
+    @Option(names = "--max-memory", description = {"Server --max-memory (default: the same as --heap, so the budget is the",
+            "heap; 'server' leaves it to the server, which derives heap + direct memory)."})
     String maxMemory;
 
     @Option(names = "--writers", defaultValue = "48", description = "Concurrent uploaders (default ${DEFAULT-VALUE}).")
@@ -55,7 +56,8 @@ public final class PressureCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path outDir = out != null ? out : RepoPaths.repoRoot().resolve("docs/results");
         Path workDir = work != null ? work : Files.createTempDirectory("cairn-pressure-");
-        PressureRun.Config cfg = new PressureRun.Config(heap, maxMemory, writers, readers, blockKib * 1024,
+        String budget = maxMemory == null ? heap : maxMemory.equals("server") ? null : maxMemory;
+        PressureRun.Config cfg = new PressureRun.Config(heap, budget, writers, readers, blockKib * 1024,
                 Duration.ofSeconds(seconds), Duration.ofSeconds(recoverSeconds), Duration.ofMillis(sampleMs), workDir, jvm);
         PressureRun.Result r = new PressureRun(cfg, System.out).run();
         r.print(System.out);

@@ -146,17 +146,21 @@ public final class CairnClient {
     }
 
     /**
-     * Bytes reported by consumers whose name mentions "cache" (the block and has/size caches),
-     * or -1 when /debug/memory has no consumers map.
+     * Bytes in Cairn's caches: {@code store.cachedBytes} of a /health answer when it has one,
+     * otherwise the sum of the consumers a /debug/memory answer lists; -1 when neither says.
      */
-    public static long cacheBytes(JsonNode stats) {
+    public static long cacheBytes(JsonNode health, JsonNode stats) {
+        JsonNode store = health == null ? null : health.get("store");
+        if (store != null && store.get("cachedBytes") != null && store.get("cachedBytes").isNumber()) {
+            return store.get("cachedBytes").asLong();
+        }
         JsonNode consumers = stats == null ? null : stats.get("consumers");
         if (consumers == null || !consumers.isObject()) {
             return -1;
         }
         long sum = 0;
         for (Map.Entry<String, JsonNode> e : consumers.properties()) {
-            if (e.getKey().toLowerCase(java.util.Locale.ROOT).contains("cache") && e.getValue().isNumber()) {
+            if (e.getValue().isNumber()) {
                 sum += e.getValue().asLong();
             }
         }

@@ -63,6 +63,7 @@ public final class PressureRun {
      * @param attempts                    uploads tried
      * @param acknowledged                uploads answered 200 with a CID
      * @param refused                     uploads answered 503 or 429
+     * @param refused429                  of those, answered 429 (concurrency limit rather than memory)
      * @param refusedWithoutRetryAfter    of those, answered without Retry-After
      * @param otherStatuses               other statuses, by code
      * @param transportErrors             uploads that failed below HTTP (reset, timeout)
@@ -70,24 +71,29 @@ public final class PressureRun {
      * @param failedReadsDuringFlood      of those, not 200
      * @param notRetrievable              acknowledged blocks missing or wrong afterwards (must be 0)
      * @param maxLevel                    highest level seen
+     * @param levelAtFirstRefusal         the last sampled level when the first refusal came, -1 if none
      * @param criticalToFirstRefusalMs    from the first sample at level 4 to the first refusal
      * @param backToZeroMs                from the end of the flood to the first sample at level 0
      */
     public record Result(long outOfMemoryErrors, boolean serverDied, long attempts, long acknowledged, long refused,
-                         long refusedWithoutRetryAfter, Map<Integer, Long> otherStatuses, long transportErrors,
+                         long refused429, long refusedWithoutRetryAfter, Map<Integer, Long> otherStatuses, long transportErrors,
                          long readsDuringFlood, long failedReadsDuringFlood, long notRetrievable, long maxLevel,
-                         long criticalToFirstRefusalMs, long backToZeroMs, Timeline timeline) {
+                         long levelAtFirstRefusal, long criticalToFirstRefusalMs, long backToZeroMs, Timeline timeline) {
 
         public void print(PrintStream out) {
             out.printf("OutOfMemoryError in server log : %d (goal 0)%s%n", outOfMemoryErrors,
                     serverDied ? "  — SERVER DIED" : "");
-            out.printf("uploads tried / acked / refused: %d / %d / %d (refused without Retry-After: %d)%n",
-                    attempts, acknowledged, refused, refusedWithoutRetryAfter);
+            out.printf("uploads tried / acked / refused: %d / %d / %d (of the refused: %d were 429; %d lacked Retry-After)%n",
+                    attempts, acknowledged, refused, refused429, refusedWithoutRetryAfter);
             out.printf("other statuses / transport err : %s / %d%n", otherStatuses, transportErrors);
             out.printf("reads during flood (failed)    : %d (%d)%n", readsDuringFlood, failedReadsDuringFlood);
             out.printf("acked but not retrievable      : %d (must be 0)%n", notRetrievable);
             out.printf("highest level seen             : %d%n", maxLevel);
-            out.printf("CRITICAL -> first refusal      : %s%n", ms(criticalToFirstRefusalMs));
+            out.printf("CRITICAL -> first refusal      : %s%n", criticalToFirstRefusalMs != Long.MIN_VALUE
+                    ? ms(criticalToFirstRefusalMs)
+                    : refused == 0 ? "n/a (no refusal)"
+                    : "n/a (level 4 never sampled; the first refusal came at sampled level " + levelAtFirstRefusal
+                            + ": the per-write reservation refused before the level reached CRITICAL)");
             out.printf("flood end -> level 0           : %s%n", ms(backToZeroMs));
         }
 
@@ -127,11 +133,13 @@ public final class PressureRun {
         AtomicLong acks = new AtomicLong();
         AtomicLong refusals = new AtomicLong();
         AtomicLong noRetryAfter = new AtomicLong();
+        AtomicLong tooMany = new AtomicLong();
         AtomicLong transport = new AtomicLong();
         AtomicLong reads = new AtomicLong();
         AtomicLong failedReads = new AtomicLong();
         Map<Integer, AtomicLong> other = new ConcurrentHashMap<>();
         AtomicLong firstRefusalNanos = new AtomicLong(Long.MIN_VALUE);
+        AtomicLong levelAtFirstRefusal = new AtomicLong(-1);
         AtomicBoolean stop = new AtomicBoolean();
         long t0 = System.nanoTime();
 
@@ -165,7 +173,12 @@ public final class PressureRun {
                             acks.incrementAndGet();
                         } else if (r.status() == 503 || r.status() == 429) {
                             refusals.incrementAndGet();
-                            firstRefusalNanos.compareAndSet(Long.MIN_VALUE, System.nanoTime());
+                            if (r.status() == 429) {
+                                tooMany.incrementAndGet();
+                            }
+                            if (firstRefusalNanos.compareAndSet(Long.MIN_VALUE, System.nanoTime())) {
+                                levelAtFirstRefusal.set(sampler.lastLevel);
+                            }
                             if (r.retryAfter() == null) {
                                 noRetryAfter.incrementAndGet();
                             }
@@ -242,8 +255,8 @@ public final class PressureRun {
         Map<Integer, Long> others = new TreeMap<>();
         other.forEach((k, v) -> others.put(k, v.get()));
         return new Result(server.outOfMemoryErrors(), died, attempts.get(), acks.get(), refusals.get(),
-                noRetryAfter.get(), others, transport.get(), reads.get(), failedReads.get(), notRetrievable,
-                sampler.maxLevel, criticalToRefusal, backToZero, timeline);
+                tooMany.get(), noRetryAfter.get(), others, transport.get(), reads.get(), failedReads.get(), notRetrievable,
+                sampler.maxLevel, levelAtFirstRefusal.get(), criticalToRefusal, backToZero, timeline);
     }
 
     /** Reads every acknowledged block back through the gateway; counts the missing or wrong. */
@@ -301,6 +314,7 @@ public final class PressureRun {
         volatile boolean stopped;
         volatile long firstCriticalNanos = Long.MIN_VALUE;
         volatile long maxLevel = -1;
+        volatile long lastLevel = -1;
         private long lastNanos;
         private long lastRefusals;
         private long lastAcks;
@@ -339,13 +353,14 @@ public final class PressureRun {
                 firstCriticalNanos = now;
             }
             maxLevel = Math.max(maxLevel, level);
+            lastLevel = level;
             double dt = Math.max(1e-3, (now - lastNanos) / 1e9);
             long r = refusals.get();
             long a = acks.get();
             long rd = reads.get();
             timeline.add((now - t0) / 1e9, level, mb(CairnClient.number(mem, "heapUsed")),
                     mb(CairnClient.number(mem, "liveSetAfterGc")), mb(CairnClient.number(mem, "usedBytes")),
-                    mb(CairnClient.number(mem, "budgetBytes")), mb(CairnClient.cacheBytes(mem)),
+                    mb(CairnClient.number(mem, "budgetBytes")), mb(CairnClient.cacheBytes(health, mem)),
                     (r - lastRefusals) / dt, (a - lastAcks) / dt, (rd - lastReads) / dt);
             lastNanos = now;
             lastRefusals = r;

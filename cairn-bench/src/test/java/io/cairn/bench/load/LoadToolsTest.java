@@ -66,8 +66,10 @@ class LoadToolsTest {
         assertThat(CairnClient.level(m.readTree("{\"status\":\"ok\",\"degradationLevel\":3}"))).hasValue(3);
         assertThat(CairnClient.level(m.readTree("{\"memory\":{\"level\":\"CRITICAL\"}}"))).hasValue(4);
         assertThat(CairnClient.level(m.readTree("{\"status\":\"ok\"}"))).isEmpty();
-        assertThat(CairnClient.cacheBytes(m.readTree("{\"consumers\":{\"blockCache\":10,\"hasCache\":5,\"other\":7}}")))
+        assertThat(CairnClient.cacheBytes(null, m.readTree("{\"consumers\":{\"blocks\":10,\"has\":5}}")))
                 .isEqualTo(15);
+        assertThat(CairnClient.cacheBytes(m.readTree("{\"store\":{\"cachedBytes\":42}}"), null)).isEqualTo(42);
+        assertThat(CairnClient.cacheBytes(m.readTree("{}"), m.readTree("{}"))).isEqualTo(-1);
     }
 
     @Test
