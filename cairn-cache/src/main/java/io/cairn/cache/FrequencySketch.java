@@ -45,14 +45,14 @@ final class FrequencySketch {
      * {@link #MAX_CAPACITY}). Growing forgets the counts, like a reset.
      */
     void ensureCapacity(long expectedEntries) {
-        int wanted = (int) Math.clamp(expectedEntries, 8, MAX_CAPACITY);
+        int wanted = Math.clamp(expectedEntries, 8, MAX_CAPACITY);
         wanted = Integer.highestOneBit(wanted - 1) << 1;
         if (table != null && table.length >= wanted) {
             return;
         }
         table = new long[wanted];
         tableMask = wanted - 1;
-        sampleSize = 10 * (int) Math.clamp(expectedEntries, 1, MAX_CAPACITY);
+        sampleSize = 10 * Math.clamp(expectedEntries, 1, MAX_CAPACITY);
         additions = 0;
     }
 

@@ -19,7 +19,7 @@ package io.cairn.cache;
  * bytes. Costs O(log n) per access (an indexed binary heap in the nodes, no allocation).
  */
 final class LfuStrategy<K, V> implements EvictionStrategy<K, V> {
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private Node<K, V>[] heap = new Node[16];
     private int size;
     private double age;

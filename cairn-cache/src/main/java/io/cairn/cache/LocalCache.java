@@ -45,6 +45,7 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
     private final long expireAfterWriteNanos;
     private final long expireAfterAccessNanos;
     private final boolean timedReads;
+    private final boolean timedWrites;
     private final IntrusiveDeque.WriteOrderDeque<K, V> writeOrder = new IntrusiveDeque.WriteOrderDeque<>();
     private final IntrusiveDeque.AccessOrderDeque<K, V> accessOrder = new IntrusiveDeque.AccessOrderDeque<>();
     private final Executor executor;
@@ -115,6 +116,7 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
         this.expireAfterWriteNanos = s.expireAfterWriteNanos();
         this.expireAfterAccessNanos = s.expireAfterAccessNanos();
         this.timedReads = expireAfterWriteNanos > 0 || expireAfterAccessNanos > 0;
+        this.timedWrites = timedReads || s.governor() != null;
         this.executor = s.executor();
         this.reloader = s.reloader();
         this.refreshAfterNanos = s.reloader() == null ? Long.MAX_VALUE
@@ -611,8 +613,9 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
         }
     }
 
+    /** Now, when something needs the time (expiry, restore steps); 0 otherwise, saving the call. */
     private long ticker() {
-        return ticker.getAsLong();
+        return timedWrites ? ticker.getAsLong() : 0L;
     }
 
     private long weigh(K key, V value) {

@@ -24,7 +24,7 @@ final class ReadBuffer<E> {
     private final Stripe<E>[] stripes;
     private final int stripeMask;
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     ReadBuffer() {
         int n = Integer.highestOneBit(Math.clamp(4L * Runtime.getRuntime().availableProcessors(), 1, 64));
         stripes = new Stripe[n];

@@ -10,9 +10,10 @@ import java.util.function.ToLongFunction;
 public interface Weigher<K, V> {
 
     /**
-     * The heap an entry costs the cache beyond its key and value: the cache's node (~96 bytes with
-     * compressed pointers), the hash map's node (~32) and its table slot, rounded up. See
-     * docs/CACHE.md for how this was counted.
+     * The heap an entry costs the cache beyond its key and value: the cache's node (~104 bytes with
+     * compressed pointers), the hash map's node (32), its table slots and, for W-TinyLFU, the
+     * sketch's share. Measured at 134-143 bytes depending on the policy (docs/CACHE.md, "Costs per
+     * entry").
      */
     long ENTRY_OVERHEAD_BYTES = 144;
 

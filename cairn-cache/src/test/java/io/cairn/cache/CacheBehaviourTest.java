@@ -68,12 +68,13 @@ class CacheBehaviourTest {
     @Test
     void theRemovalListenerRunsOutsideTheLock() throws Exception {
         AtomicBoolean otherThreadWrote = new AtomicBoolean();
-        Cache<Integer, Integer>[] holder = new Cache[1];
-        holder[0] = CacheBuilder.newBuilder().maximumWeight(2)
+        java.util.concurrent.atomic.AtomicReference<Cache<Integer, Integer>> holder =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        holder.set(CacheBuilder.newBuilder().maximumWeight(2)
                 .removalListener((Integer k, Integer v, RemovalCause cause) -> {
                     if (k == 0) {
                         // Another thread can write while we are being notified: the lock is free.
-                        Thread t = Thread.ofPlatform().start(() -> holder[0].put(100, 100));
+                        Thread t = Thread.ofPlatform().start(() -> holder.get().put(100, 100));
                         try {
                             t.join(10_000);
                         } catch (InterruptedException e) {
@@ -82,8 +83,8 @@ class CacheBehaviourTest {
                         otherThreadWrote.set(!t.isAlive());
                     }
                 })
-                .evictionPolicy(EvictionPolicy.LRU).build();
-        Cache<Integer, Integer> c = holder[0];
+                .evictionPolicy(EvictionPolicy.LRU).build());
+        Cache<Integer, Integer> c = holder.get();
         c.put(0, 0);
         c.put(1, 1);
         c.put(2, 2);   // evicts 0

@@ -42,8 +42,8 @@ class LeakTest {
         c.cleanUp();
         assertThat(c.estimatedSize()).isZero();
         assertThat(c.weightedSize()).isZero();
-        assertThat(internal(c, "loads", Map.class)).isEmpty();
-        assertThat(internal(c, "refreshing", Set.class)).isEmpty();
+        assertThat((Map<?, ?>) internal(c, "loads", Map.class)).isEmpty();
+        assertThat((Set<?>) internal(c, "refreshing", Set.class)).isEmpty();
         c.close();
         assertThat(c.policy().pendingWrites()).isZero();
         assertThat(c.stats().hitCount()).isEqualTo(2_000_000);
