@@ -96,6 +96,40 @@ class PolicySequencesTest {
     }
 
     @Test
+    void weightedLfuIsGdsfAndEvictsTheBiggestOfEquallyPopularEntries() {
+        Recorder<String, String> rec = new Recorder<>();
+        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(100)
+                .weigher((String k, String v) -> v.length()).evictionPolicy(EvictionPolicy.LFU)
+                .removalListener(rec).build();
+        c.put("a", "x".repeat(10));
+        c.put("b", "x".repeat(50));
+        c.put("c", "x".repeat(30));
+        c.getIfPresent("a");          // H = F / W: a 2/10 = 0.2
+        c.getIfPresent("b");          //            b 2/50 = 0.04
+        c.getIfPresent("c");          //            c 2/30 = 0.067
+        c.put("d", "x".repeat(20));   //            d 1/20 = 0.05; weight 110 > 100 -> b goes (LRU would drop a)
+        assertThat(rec.keys(RemovalCause.SIZE)).containsExactly("b");
+        LfuStrategy<?, ?> lfu = strategy(c);
+        assertThat(lfu.age()).isEqualTo(2.0 / 50);
+    }
+
+    @Test
+    void weightedArcMovesItsTargetByTheReturningEntrysWeight() {
+        Recorder<String, String> rec = new Recorder<>();
+        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(100)
+                .weigher((String k, String v) -> 40).evictionPolicy(EvictionPolicy.ARC)
+                .removalListener(rec).build();
+        ArcStrategy<?, ?> arc = strategy(c);
+        put(c, "a", "b");             // T1 = [a, b] (80)
+        c.getIfPresent("b");          // T1 = [a], T2 = [b]
+        put(c, "c");                  // 120 > 100; |T1| without c = 40 > p = 0 -> a to B1 (T1 + B1 = 80 <= c)
+        put(c, "a");                  // hit in B1: p = 0 + 40 x max(1, B2/B1 = 0) = 40; a to T2 = [b, a]
+        assertThat(arc.target()).isEqualTo(40.0);
+        //                               120 > 100; |T1| = 40 is not > p = 40 -> T2's LRU b to B2
+        assertThat(rec.keys(RemovalCause.SIZE)).containsExactly("a", "b");
+    }
+
+    @Test
     void wTinyLfuAdmitsOnlyCandidatesMorePopularThanTheVictim() {
         Recorder<String, String> rec = new Recorder<>();
         Cache<String, String> c = cache(EvictionPolicy.W_TINY_LFU, 10, rec);
