@@ -140,4 +140,82 @@ class ConcurrencyStressTest {
         assertThat(stats.removalsByCause().values().stream().mapToLong(Long::longValue).sum())
                 .isEqualTo(removed.size());
     }
+
+    @org.junit.jupiter.api.Test
+    void governorTrimsRacingWritersKeepTheAccountsStraight() throws Exception {
+        HandDrivenGovernor governor = new HandDrivenGovernor();
+        FakeTicker ticker = new FakeTicker();
+        ConcurrentHashMap<Long, RemovalCause> removed = new ConcurrentHashMap<>();
+        Cache<Integer, Value> cache = CacheBuilder.newBuilder()
+                .maximumWeight(MAX_WEIGHT)
+                .weigher((Integer k, Value v) -> v.weight())
+                .governedBy(governor, GovernanceConfig.defaults())
+                .ticker(ticker)
+                .removalListener((Integer k, Value v, RemovalCause cause) -> removed.put(v.id(), cause))
+                .build();
+        Set<Long> written = ConcurrentHashMap.newKeySet();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        try {
+            List<Future<?>> writers = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                final long thread = t;
+                writers.add(pool.submit(() -> {
+                    SplittableRandom rnd = new SplittableRandom(thread);
+                    for (long seq = 0; seq < 40_000; seq++) {
+                        int key = rnd.nextInt(KEYS);
+                        Value v = new Value(key, (thread << 40) | seq, 1 + rnd.nextInt(8));
+                        written.add(v.id());
+                        cache.put(key, v);
+                        cache.getIfPresent(rnd.nextInt(KEYS));
+                    }
+                    return null;
+                }));
+            }
+            Future<?> flipper = pool.submit(() -> {
+                SplittableRandom rnd = new SplittableRandom(99);
+                io.cairn.memory.PressureLevel[] levels = io.cairn.memory.PressureLevel.values();
+                while (!stop.get()) {
+                    governor.setLevel(levels[rnd.nextInt(levels.length)]);
+                    ticker.advance(java.time.Duration.ofMillis(300));
+                }
+                return null;
+            });
+            for (Future<?> f : writers) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+            stop.set(true);
+            flipper.get(30, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        governor.setLevel(io.cairn.memory.PressureLevel.NONE);
+        for (int i = 0; i < 4; i++) {
+            ticker.advance(java.time.Duration.ofSeconds(1));
+            cache.cleanUp();
+        }
+        assertThat(cache.policy().effectiveMaximum()).isEqualTo(MAX_WEIGHT);
+        assertThat(cache.policy().isAdmitting()).isTrue();
+        long weight = 0;
+        Set<Long> present = new HashSet<>();
+        for (int k = 0; k < KEYS; k++) {
+            Value v = cache.getIfPresent(k);
+            if (v != null) {
+                weight += v.weight();
+                present.add(v.id());
+            }
+        }
+        assertThat(cache.weightedSize()).isEqualTo(weight).isLessThanOrEqualTo(MAX_WEIGHT);
+        // Puts made while not admitting are written nowhere here (no writer) and reported nowhere:
+        // they were never cached. Everything that was cached is either still there or was reported.
+        for (Long id : present) {
+            assertThat(removed).doesNotContainKey(id);
+        }
+        assertThat(removed.values()).contains(RemovalCause.PRESSURE);
+        Set<Long> unexplained = new HashSet<>(present);
+        unexplained.addAll(removed.keySet());
+        unexplained.removeAll(written);
+        assertThat(unexplained).isEmpty();
+        cache.close();
+    }
 }
