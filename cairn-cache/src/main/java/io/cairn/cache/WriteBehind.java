@@ -224,7 +224,10 @@ final class WriteBehind<K, V> {
                     queue.drainTo(batch, settings.batchSize());
                 }
                 if (batch.isEmpty()) {
-                    if (closing) {
+                    // Seeing closing == true means every enqueue has finished (close took the gate
+                    // exclusively), so an empty queue now is final; one that filled after our drain
+                    // is flushed on the next turn.
+                    if (closing && queue.isEmpty()) {
                         return;
                     }
                     continue;
