@@ -61,7 +61,6 @@ final class WTinyLfuStrategy<K, V> implements EvictionStrategy<K, V> {
     /** Oldest window evictee still waiting for its admission decision; candidates sit at probation's tail. */
     private Node<K, V> candidate;
 
-    private boolean warm;
     private int hitsInSample;
     private int missesInSample;
     private double previousHitRate;
@@ -103,10 +102,7 @@ final class WTinyLfuStrategy<K, V> implements EvictionStrategy<K, V> {
         window.addLast(node);
         windowWeight += node.weight;
         evictFromWindow();
-        if (!warm && windowWeight + probationWeight + protectedWeight >= maximum / 2) {
-            warm = true; // before this, hit-rate samples only measure the cold start
-        }
-        if (warm) {
+        if (sampling()) {
             missesInSample++;
             climbIfSampled();
         }
@@ -122,7 +118,7 @@ final class WTinyLfuStrategy<K, V> implements EvictionStrategy<K, V> {
             case PROTECTED -> protectedQ.moveToLast(node);
             default -> throw new IllegalStateException("node in no queue: " + node);
         }
-        if (warm) {
+        if (sampling()) {
             hitsInSample++;
             climbIfSampled();
         }
@@ -269,6 +265,14 @@ final class WTinyLfuStrategy<K, V> implements EvictionStrategy<K, V> {
         if (sketch.capacity() == 0 || expected > 2L * sketch.capacity()) {
             sketch.ensureCapacity(expected);
         }
+    }
+
+    /**
+     * Hit-rate samples start with the sketch, once the cache was half full: before that they would
+     * only measure the cold start (and the sample size is not known yet).
+     */
+    private boolean sampling() {
+        return sketch.capacity() > 0;
     }
 
     private void climbIfSampled() {

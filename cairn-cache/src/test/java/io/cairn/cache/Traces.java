@@ -53,6 +53,52 @@ final class Traces {
         return Arrays.copyOf(keys, n);
     }
 
+    /** The Corda vault-service trace: gzip binary, big-endian int64 keys. */
+    static long[] corda() {
+        Path file = dir().resolve("corda_trace_vaultservice.gz");
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("missing trace " + file.toAbsolutePath());
+        }
+        long[] keys = new long[1 << 17];
+        int n = 0;
+        try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(
+                new GZIPInputStream(Files.newInputStream(file), 1 << 16)))) {
+            while (true) {
+                long k;
+                try {
+                    k = in.readLong();
+                } catch (java.io.EOFException end) {
+                    break;
+                }
+                if (n == keys.length) {
+                    keys = Arrays.copyOf(keys, n * 2);
+                }
+                keys[n++] = k;
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + file, e);
+        }
+        if (n == 0) {
+            throw new IllegalStateException("trace " + file + " is empty");
+        }
+        return Arrays.copyOf(keys, n);
+    }
+
+    static double replay(long[] trace, EvictionPolicy policy, long size) {
+        Cache<Long, Long> cache = CacheBuilder.newBuilder().maximumWeight(size)
+                .weigher((k, v) -> 1).evictionPolicy(policy).build();
+        long hits = 0;
+        for (long key : trace) {
+            Long k = key;
+            if (cache.getIfPresent(k) != null) {
+                hits++;
+            } else {
+                cache.put(k, k);
+            }
+        }
+        return 100.0 * hits / trace.length;
+    }
+
     /** Hit ratio in percent of a replay through a fresh cache of {@code size} unit-weight entries. */
     static double replay(int[] trace, EvictionPolicy policy, long size) {
         Cache<Integer, Integer> cache = CacheBuilder.newBuilder().maximumWeight(size)
