@@ -31,6 +31,12 @@ import java.util.function.LongSupplier;
 final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
     private static final Logger log = LoggerFactory.getLogger(LocalCache.class);
     private static final int KEY_LOCKS = 64;
+    /**
+     * Large removals (a governor trim, a shrink, invalidateAll) release the lock every this many
+     * entries: readers' buffers and writers get a turn, and removal notifications go out in chunks
+     * instead of piling up a list as long as the cache at the moment memory is shortest.
+     */
+    private static final int REMOVAL_BATCH = 1024;
 
     private final String name;
     private final ConcurrentHashMap<K, Node<K, V>> data = new ConcurrentHashMap<>();
@@ -465,17 +471,25 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
 
     @Override
     public void invalidateAll() {
-        lock.lock();
-        try {
-            drainReads();
-            for (Load<V> load : loads.values()) {
-                load.discarded = true;
+        boolean more = true;
+        while (more) {
+            lock.lock();
+            try {
+                drainReads();
+                for (Load<V> load : loads.values()) {
+                    load.discarded = true;
+                }
+                int removed = 0;
+                for (Node<K, V> n : data.values()) {
+                    if (removed++ == REMOVAL_BATCH) {
+                        break;
+                    }
+                    removeNode(n, RemovalCause.EXPLICIT);
+                }
+                more = removed > REMOVAL_BATCH;
+            } finally {
+                unlockAndNotify();
             }
-            for (Node<K, V> n : data.values()) {
-                removeNode(n, RemovalCause.EXPLICIT);
-            }
-        } finally {
-            unlockAndNotify();
         }
     }
 
@@ -537,12 +551,35 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
     }
 
     private void evictToBound(RemovalCause cause) {
-        while (weightedSize > effectiveMaximum) {
+        evictToBound(cause, Integer.MAX_VALUE);
+    }
+
+    /** Evicts at most {@code limit} entries; true if the cache is still over its bound. */
+    private boolean evictToBound(RemovalCause cause, int limit) {
+        for (int i = 0; weightedSize > effectiveMaximum; i++) {
+            if (i == limit) {
+                return true;
+            }
             Node<K, V> victim = strategy.selectVictim();
             if (victim == null) {
-                break;
+                return false;
             }
             removeNode(victim, cause);
+        }
+        return false;
+    }
+
+    /** Evicts down to the bound in batches of {@link #REMOVAL_BATCH}. Call without the lock. */
+    private void trimToBound(RemovalCause cause) {
+        boolean more = true;
+        while (more) {
+            lock.lock();
+            try {
+                drainReads();
+                more = evictToBound(cause, REMOVAL_BATCH);
+            } finally {
+                unlockAndNotify();
+            }
         }
     }
 
@@ -642,12 +679,11 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
                 lastRestoreNanos = ticker();
             }
             updateEffectiveMaximum();
-            drainReads();
-            evictToBound(RemovalCause.PRESSURE);
             flush = forceWriteThrough();
         } finally {
             unlockAndNotify();
         }
+        trimToBound(RemovalCause.PRESSURE);
         if (flush && writeBehind != null) {
             writeBehind.flushSoon();
         }
@@ -712,13 +748,12 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
         }
         lock.lock();
         try {
-            drainReads();
             maximum = maxWeight;
             updateEffectiveMaximum();
-            evictToBound(RemovalCause.SIZE);
         } finally {
             unlockAndNotify();
         }
+        trimToBound(RemovalCause.SIZE);
     }
 
     @Override

@@ -133,6 +133,28 @@ class GovernanceTest {
     }
 
     @Test
+    void largeTrimsRunInBatchesAndReportEveryEntry() {
+        HandDrivenGovernor g = new HandDrivenGovernor();
+        Recorder<Integer, Integer> rec = new Recorder<>();
+        Cache<Integer, Integer> c = CacheBuilder.newBuilder().maximumWeight(5000)
+                .governedBy(g, GovernanceConfig.defaults()).removalListener(rec).build();
+        for (int i = 0; i < 5000; i++) {
+            c.put(i, i);
+        }
+        g.setLevel(PressureLevel.CRITICAL);             // several batches of 1,024
+        assertThat(c.estimatedSize()).isZero();
+        assertThat(rec.keys(RemovalCause.PRESSURE)).hasSize(5000).doesNotHaveDuplicates();
+        g.setLevel(PressureLevel.NONE);
+        for (int i = 0; i < 5000; i++) {
+            c.put(i, i);
+        }
+        c.invalidateAll();                                // also batched
+        assertThat(rec.keys(RemovalCause.EXPLICIT)).hasSize(1250); // the restored first step: 25 %
+        assertThat(c.estimatedSize()).isZero();
+        c.close();
+    }
+
+    @Test
     void configValidation() {
         assertThatThrownBy(() -> GovernanceConfig.builder().aggressiveness(-1))
                 .hasMessageContaining("aggressiveness must be in [0, 10], got -1.0");
