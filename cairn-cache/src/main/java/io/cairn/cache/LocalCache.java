@@ -73,10 +73,7 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
     private volatile long weightedSize;
     private volatile boolean userAdmitting = true;
 
-    private final GovernanceConfig governance;
-    private volatile PressureLevel level = PressureLevel.NONE;
-    private double boundFraction = 1.0;      // guarded by lock
-    private long lastRestoreNanos;           // guarded by lock
+    private final PressureResponse pressure; // null when not governed
     private final List<MemoryGovernor.Registration> registrations = new ArrayList<>();
 
     private final ArrayList<Removal<K, V>> pendingNotifications = new ArrayList<>(); // guarded by lock
@@ -139,10 +136,9 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
         this.writeBehind = s.writePolicy() == WritePolicy.WRITE_BEHIND
                 ? new WriteBehind<>(name, writer, s.writeBehindSettings(), s.writeFailureListener(), writeFailures)
                 : null;
-        this.governance = s.governance();
         MemoryGovernor governor = s.governor();
+        this.pressure = governor == null ? null : new PressureResponse(s.governance(), ticker.getAsLong());
         if (governor != null) {
-            lastRestoreNanos = ticker.getAsLong();
             registrations.add(governor.registerConsumer(name, MemoryGovernor.Residence.HEAP, this::weightedSize));
             registrations.add(governor.addListener((previous, current, memoryStats) -> onPressure(current)));
             onPressure(governor.level());
@@ -544,8 +540,8 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
     /** Expires, restores a pressure step when due, and evicts to the bound. Lock held. */
     private void maintain(long now, RemovalCause cause) {
         expireEntries(now);
-        if (governance != null) {
-            restoreStepIfDue(now);
+        if (pressure != null && pressure.restoreStepIfDue(now)) {
+            updateEffectiveMaximum();
         }
         evictToBound(cause);
     }
@@ -670,16 +666,10 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
         boolean flush;
         lock.lock();
         try {
-            level = current;
-            double target = governance.effectiveRetainFraction(current);
-            if (target < boundFraction) {
-                boundFraction = target;
-            } else if (target > boundFraction) {
-                boundFraction = Math.min(target, boundFraction + governance.restoreStep());
-                lastRestoreNanos = ticker();
+            if (pressure.onLevel(current, ticker())) {
+                updateEffectiveMaximum();
             }
-            updateEffectiveMaximum();
-            flush = forceWriteThrough();
+            flush = pressure.forcesWriteThrough();
         } finally {
             unlockAndNotify();
         }
@@ -689,24 +679,14 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
         }
     }
 
-    private void restoreStepIfDue(long now) {
-        double target = governance.effectiveRetainFraction(level);
-        if (boundFraction < target
-                && now - lastRestoreNanos >= governance.restoreInterval().toNanos()) {
-            boundFraction = Math.min(target, boundFraction + governance.restoreStep());
-            lastRestoreNanos = now;
-            updateEffectiveMaximum();
-        }
-    }
-
     private void updateEffectiveMaximum() {
-        long eff = boundFraction >= 1.0 ? maximum : (long) Math.floor(maximum * boundFraction);
+        long eff = pressure == null ? maximum : pressure.bound(maximum);
         effectiveMaximum = eff;
         strategy.setMaximum(eff);
     }
 
     private boolean forceWriteThrough() {
-        return governance != null && governance.action(level).forceWriteThrough();
+        return pressure != null && pressure.forcesWriteThrough();
     }
 
     // ------------------------------------------------------------------ Cache / CachePolicy
@@ -768,7 +748,7 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
 
     @Override
     public boolean isAdmitting() {
-        return userAdmitting && (governance == null || governance.action(level).admit());
+        return userAdmitting && (pressure == null || pressure.admits());
     }
 
     @Override
