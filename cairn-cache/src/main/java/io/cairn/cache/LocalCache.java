@@ -211,6 +211,15 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
             mine.future.complete(value);
             return value;
         }
+        if (writeBehind != null) {
+            // Asked again now that the load is registered: a write queued (and perhaps already
+            // evicted) since the first look must not be shadowed by the store's older value.
+            WriteBehind.Op<K, V> pending = writeBehind.pending(key);
+            if (pending != null) {
+                mine.future.complete(pending.value());
+                return pending.value();
+            }
+        }
         long start = System.nanoTime();
         V value;
         try {
