@@ -4,7 +4,8 @@ import java.util.Map;
 
 /**
  * The slower store behind a cache. Writes must be idempotent: a failed write-behind batch is
- * retried as a whole, so some of its entries may be written twice.
+ * retried as a whole, so some of its entries may be written twice. A writer must not call back into
+ * the cache it serves (it runs under that key's lock, or on the flusher thread).
  */
 public interface CacheWriter<K, V> {
 

@@ -356,37 +356,42 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
         checkOpen();
         long weight = weigh(key, value);
         if (writer == null) {
-            putLocked(key, value, weight);
+            notifyRemovals(putLocked(key, value, weight));
             return;
         }
+        List<Removal<K, V>> removals;
         ReentrantLock keyLock = keyLock(key);
         keyLock.lock();
         try {
             writeToStore(key, value);
-            putLocked(key, value, weight);
+            removals = putLocked(key, value, weight);
         } finally {
             keyLock.unlock();
         }
+        notifyRemovals(removals); // after the key lock: a listener that writes cannot deadlock on it
     }
 
-    private void putLocked(K key, V value, long weight) {
+    /** Applies a put under the cache lock; returns the removals to report once all locks are free. */
+    private List<Removal<K, V>> putLocked(K key, V value, long weight) {
         lock.lock();
         try {
             drainReads();
             long now = ticker();
             discardLoad(key);
-            if (!isAdmitting()) {
+            if (isAdmitting()) {
+                store(key, value, weight, now, true);
+                maintain(now, RemovalCause.SIZE);
+            } else {
                 Node<K, V> old = data.get(key);
                 if (old != null) {
                     removeNode(old, RemovalCause.REPLACED);
                 }
-                return;
             }
-            store(key, value, weight, now, true);
-            maintain(now, RemovalCause.SIZE);
-        } finally {
+        } catch (RuntimeException | Error e) {
             unlockAndNotify();
+            throw e;
         }
+        return unlockTakingRemovals();
     }
 
     /** Inserts or replaces under the lock; a replacement counts as an access when {@code access}. */
@@ -447,20 +452,22 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
         Objects.requireNonNull(key, "key");
         checkOpen();
         if (writer == null) {
-            invalidateLocked(key);
+            notifyRemovals(invalidateLocked(key));
             return;
         }
+        List<Removal<K, V>> removals;
         ReentrantLock keyLock = keyLock(key);
         keyLock.lock();
         try {
             writeToStore(key, null);
-            invalidateLocked(key);
+            removals = invalidateLocked(key);
         } finally {
             keyLock.unlock();
         }
+        notifyRemovals(removals);
     }
 
-    private void invalidateLocked(K key) {
+    private List<Removal<K, V>> invalidateLocked(K key) {
         lock.lock();
         try {
             drainReads();
@@ -469,9 +476,11 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
             if (n != null) {
                 removeNode(n, RemovalCause.EXPLICIT);
             }
-        } finally {
+        } catch (RuntimeException | Error e) {
             unlockAndNotify();
+            throw e;
         }
+        return unlockTakingRemovals();
     }
 
     @Override
@@ -639,13 +648,22 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
 
     /** Releases the lock, then tells the removal listener what the locked section removed. */
     private void unlockAndNotify() {
+        notifyRemovals(unlockTakingRemovals());
+    }
+
+    /** Releases the lock and hands over what the locked section removed (empty if nested). */
+    private List<Removal<K, V>> unlockTakingRemovals() {
         if (pendingNotifications.isEmpty() || lock.getHoldCount() > 1) {
             lock.unlock();
-            return;
+            return List.of();
         }
         List<Removal<K, V>> toSend = new ArrayList<>(pendingNotifications);
         pendingNotifications.clear();
         lock.unlock();
+        return toSend;
+    }
+
+    private void notifyRemovals(List<Removal<K, V>> toSend) {
         for (Removal<K, V> r : toSend) {
             try {
                 removalListener.onRemoval(r.key(), r.value(), r.cause());

@@ -277,6 +277,35 @@ class WriteBehindTest {
     }
 
     @Test
+    void removalListenersRunAfterTheKeyLockIsReleased() {
+        RecordingStore store = new RecordingStore();
+        java.util.concurrent.atomic.AtomicReference<Cache<String, String>> ref = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean otherWriterFinished = new java.util.concurrent.atomic.AtomicBoolean();
+        ref.set(CacheBuilder.newBuilder().maximumWeight(100)
+                .writer(store, WritePolicy.WRITE_THROUGH)
+                .removalListener((String k, String v, RemovalCause cause) -> {
+                    if (cause == RemovalCause.REPLACED && v.equals("first")) {
+                        // Another thread writes the same key: it would wait forever for the key's
+                        // lock if we were still holding it.
+                        Thread t = Thread.ofPlatform().start(() -> ref.get().put("a", "from-listener"));
+                        try {
+                            t.join(10_000);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        otherWriterFinished.set(!t.isAlive());
+                    }
+                }).build());
+        Cache<String, String> c = ref.get();
+        c.put("a", "first");
+        c.put("a", "second");
+        assertThat(otherWriterFinished).isTrue();
+        assertThat(c.getIfPresent("a")).isEqualTo("from-listener");
+        assertThat(store.data).containsEntry("a", "from-listener");
+        c.close();
+    }
+
+    @Test
     void closeStopsTheFlusherThread() {
         RecordingStore store = new RecordingStore();
         Cache<String, String> c = CacheBuilder.newBuilder().name("stopping").maximumWeight(10)
