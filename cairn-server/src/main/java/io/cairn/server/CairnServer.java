@@ -170,6 +170,11 @@ public final class CairnServer implements AutoCloseable {
         return stack.governor();
     }
 
+    /** The block cache's byte budget in force: {@code cache-size}, at most a quarter of the memory budget. */
+    public long cacheBytes() {
+        return stack.cacheBytes();
+    }
+
     public PrometheusMeterRegistry registry() {
         return registry;
     }

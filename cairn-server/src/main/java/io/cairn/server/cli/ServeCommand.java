@@ -113,7 +113,8 @@ final class ServeCommand implements Callable<Integer> {
         cli.out.println("api: " + server.apiUri() + "/api/v0/ (metrics " + server.apiUri() + "/metrics, health "
                 + server.apiUri() + "/health)");
         cli.out.println("data: " + cfg.dataDir().toAbsolutePath() + " (flatfs in " + cfg.blocksDir().toAbsolutePath() + ")");
-        cli.out.println("memory budget: " + ImportProgress.size(budget) + ", max block " + ImportProgress.size(cfg.maxBlockSize())
+        cli.out.println("memory budget: " + ImportProgress.size(budget) + ", cache " + ImportProgress.size(server.cacheBytes())
+                + ", max block " + ImportProgress.size(cfg.maxBlockSize())
                 + ", auth " + (cfg.token().isPresent() ? "bearer token" : "none (loopback only)"));
         cli.out.flush();
         server.join();

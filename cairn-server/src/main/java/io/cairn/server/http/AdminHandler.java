@@ -54,7 +54,16 @@ public final class AdminHandler extends Handler.Abstract {
             }
             callback.succeeded();
         } catch (Throwable t) {
-            callback.failed(t);
+            if (response.isCommitted()) {
+                callback.failed(t);
+                return true;
+            }
+            try {
+                Http.sendText(response, 500, "internal error: " + t, false);
+                callback.succeeded();
+            } catch (Throwable e) {
+                callback.failed(e);
+            }
         }
         return true;
     }
@@ -72,6 +81,9 @@ public final class AdminHandler extends Handler.Abstract {
         body.put("usedBytes", stats.usedBytes());
         body.put("budgetBytes", stats.budgetBytes());
         body.put("reservedBytes", governor.reservedBytes());
+        if (governor instanceof io.cairn.memory.JvmMemoryGovernor jvm) {
+            body.put("gcRequestsStarted", jvm.gcRequestsStarted());
+        }
         body.put("store", store);
         Http.send(response, open ? 200 : 503, "application/json", Http.JSON.writeValueAsBytes(body), head);
     }

@@ -1,9 +1,13 @@
 package io.cairn.server.store;
 
 import io.cairn.blockstore.Blockstore;
+import io.cairn.blockstore.CachingBlockstore;
 import io.cairn.blockstore.FlatFsBlockstore;
 import io.cairn.blockstore.FlatFsOptions;
 import io.cairn.blockstore.IdentityBlockstore;
+import io.cairn.blockstore.MemoryAwareBlockstore;
+import io.cairn.blockstore.MemoryAwareConfig;
+import io.cairn.cache.metrics.CacheMetrics;
 import io.cairn.memory.GovernorConfig;
 import io.cairn.memory.JvmMemoryGovernor;
 import io.cairn.memory.MemoryGovernor;
@@ -16,7 +20,7 @@ import java.util.Map;
 /**
  * The one place where the server's store is assembled from configuration, outermost first:
  * <pre>
- * MeteredBlockstore → [MemoryAwareBlockstore → CachingBlockstore] → IdentityBlockstore → FlatFsBlockstore
+ * MeteredBlockstore → MemoryAwareBlockstore → CachingBlockstore → IdentityBlockstore → FlatFsBlockstore
  * </pre>
  * together with the process's {@link MemoryGovernor}. Closing the stack closes the store (flushing
  * whatever a write-behind layer holds) and then the governor.
@@ -24,15 +28,20 @@ import java.util.Map;
 public final class StoreStack implements AutoCloseable {
     private final MemoryGovernor governor;
     private final FlatFsBlockstore base;
+    private final MemoryAwareBlockstore memoryAware;
+    private final PressureRecovery recovery;
     private final Blockstore top;
     private final ServerConfig config;
     private volatile boolean closed;
 
-    private StoreStack(ServerConfig config, MemoryGovernor governor, FlatFsBlockstore base, Blockstore top) {
+    private StoreStack(ServerConfig config, MemoryGovernor governor, FlatFsBlockstore base,
+                       MemoryAwareBlockstore memoryAware, Blockstore top) {
         this.config = config;
         this.governor = governor;
         this.base = base;
+        this.memoryAware = memoryAware;
         this.top = top;
+        this.recovery = new PressureRecovery(governor);
     }
 
     /** Creates the governor and opens the store under {@code config.dataDir()}. */
@@ -43,8 +52,8 @@ public final class StoreStack implements AutoCloseable {
                     .sync(config.fsync())
                     .blockSizeLimit(config.maxBlockSize())
                     .build());
-            Blockstore top = memoryLayers(new IdentityBlockstore(base), governor, config, registry);
-            return new StoreStack(config, governor, base, new MeteredBlockstore(top, registry));
+            MemoryAwareBlockstore memoryAware = memoryLayers(new IdentityBlockstore(base), governor, config, registry);
+            return new StoreStack(config, governor, base, memoryAware, new MeteredBlockstore(memoryAware, registry));
         } catch (RuntimeException e) {
             governor.close();
             throw e;
@@ -59,14 +68,45 @@ public final class StoreStack implements AutoCloseable {
     }
 
     /**
-     * SLOT for the memory-aware layers. MemoryAwareBlockstore (refuses writes at level 4, degrades the
-     * cache) and CachingBlockstore (sized by {@code cache-size}) wrap {@code identity} here once they
-     * exist; until then writes at level 4 are refused by the RPC layer's own governor check and
-     * reservations, and reads go straight to flatfs.
+     * The memory-aware layers: a {@link CachingBlockstore} (content cache of {@code cache-size} bytes,
+     * W-TinyLFU, plus the has/size cache) whose caches shrink and stop admitting as the governor says,
+     * under a {@link MemoryAwareBlockstore} that refuses writes at level 4 and asks for collections.
      */
-    private static Blockstore memoryLayers(Blockstore identity, MemoryGovernor governor, ServerConfig config,
-                                           MeterRegistry registry) {
-        return identity;
+    private static MemoryAwareBlockstore memoryLayers(Blockstore identity, MemoryGovernor governor, ServerConfig config,
+                                                      MeterRegistry registry) {
+        MemoryAwareConfig mac = MemoryAwareConfig.builder()
+                .caching(CachingBlockstore.Options.defaults().withContentCacheBytes(effectiveCacheBytes(config, governor)))
+                .build();
+        MemoryAwareBlockstore stack = MemoryAwareBlockstore.stack(identity, governor, mac);
+        CachingBlockstore caching = stack.cachingLayer();
+        if (caching != null) {
+            if (caching.contentCache() != null) {
+                new CacheMetrics(caching.contentCache(), io.micrometer.core.instrument.Tags.of("layer", "content")).bindTo(registry);
+            }
+            if (caching.metadataCache() != null) {
+                new CacheMetrics(caching.metadataCache(), io.micrometer.core.instrument.Tags.of("layer", "metadata")).bindTo(registry);
+            }
+        }
+        return stack;
+    }
+
+    /**
+     * {@code cache-size}, but at most a quarter of the governor's budget. A cache near the budget
+     * keeps the process above the MEDIUM threshold on its own: trimmed to 75 % at MEDIUM it still
+     * holds more than 75 % of the budget, so the level never falls back and writes stay squeezed.
+     */
+    static long effectiveCacheBytes(ServerConfig config, MemoryGovernor governor) {
+        return Math.min(config.cacheSizeBytes(), governor.budgetBytes() / 4);
+    }
+
+    /** The content cache's byte budget actually in force (see {@link #effectiveCacheBytes}). */
+    public long cacheBytes() {
+        return effectiveCacheBytes(config, governor);
+    }
+
+    /** The current degradation level (0..4), as the memory-aware layer sees it. */
+    public int degradationLevel() {
+        return memoryAware.degradationLevel();
     }
 
     public Blockstore blockstore() {
@@ -89,6 +129,10 @@ public final class StoreStack implements AutoCloseable {
         m.put("path", base.flatFsDirectory().toString());
         m.put("sharding", base.sharding());
         m.put("fsync", config.fsync());
+        CachingBlockstore caching = memoryAware.cachingLayer();
+        m.put("cacheBudgetBytes", cacheBytes());
+        m.put("cachedBytes", caching == null ? 0 : caching.cachedBytes());
+        m.put("rejectedWrites", memoryAware.rejectedOps());
         return m;
     }
 
@@ -98,6 +142,7 @@ public final class StoreStack implements AutoCloseable {
             return;
         }
         closed = true;
+        recovery.close();
         try {
             top.close();
         } finally {
