@@ -64,7 +64,7 @@ public final class CairnCli implements Runnable {
             return 1;
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            Throwable t = ex instanceof CliException || ex.getCause() == null ? ex : ex;
+            Throwable t = ex;
             err.println("cairn: error: " + oneLine(t));
             if (root.verbose) {
                 t.printStackTrace(err);
@@ -78,6 +78,11 @@ public final class CairnCli implements Runnable {
         String m = t.getMessage();
         if (m == null || m.isBlank()) {
             m = t.getClass().getSimpleName();
+        }
+        // Wrapped causes often carry the part a user can act on ("Address already in use").
+        Throwable cause = t.getCause();
+        if (cause != null && cause.getMessage() != null && !m.contains(cause.getMessage())) {
+            m = m + ": " + cause.getMessage();
         }
         return m.replace('\n', ' ').strip();
     }

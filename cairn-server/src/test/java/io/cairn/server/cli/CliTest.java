@@ -235,6 +235,10 @@ class CliTest {
 
         assertThat(cli("put", tmp.resolve("nope").toString(), "--api", api).code()).isEqualTo(1);
         assertThat(cli("frobnicate").code()).isEqualTo(1);
+        Run busy = cli("serve", "--data", tmp.resolve("busy").toString(), "--gateway-port", "0",
+                "--api-port", Integer.toString(ext.server.apiPort()));
+        assertThat(busy.code()).isEqualTo(1);
+        assertThat(busy.err()).startsWith("cairn: error:").contains("bind").doesNotContain("\tat ");
         Run badServe = cli(Map.of("CAIRN_GATEWAY_PORT", "x"), false, "serve");
         assertThat(badServe.code()).isEqualTo(1);
         assertThat(badServe.err()).contains("gateway-port").contains("CAIRN_GATEWAY_PORT");
