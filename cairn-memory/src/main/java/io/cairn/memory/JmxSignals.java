@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 final class JmxSignals implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JmxSignals.class);
+    /** Threshold moves smaller than this are not worth a call into the VM. */
+    static final long MIN_THRESHOLD_MOVE = 1L << 20;
 
     /** One collection as the governor needs it. */
     record Collection(String collector, LiveSetEstimator.Kind kind, long heapAfter, long oldAfter, long durationMillis,
@@ -46,8 +48,34 @@ final class JmxSignals implements AutoCloseable {
 
     private final List<Subscription> subscriptions = new ArrayList<>();
     private final List<Subscription> everAdded = new ArrayList<>();
-    private final List<MemoryPoolMXBean> thresholdsSet = new ArrayList<>();
-    private final List<Long> thresholdValues = new ArrayList<>();
+    /** Pool thresholds this instance set and still owns; guarded by this. */
+    private final List<OwnedThreshold> owned = new ArrayList<>();
+
+    /** A usage (or collection-usage) threshold the governor set on a pool, and its current value. */
+    private static final class OwnedThreshold {
+        final MemoryPoolMXBean pool;
+        final boolean collectionUsage;
+        long value;
+
+        OwnedThreshold(MemoryPoolMXBean pool, boolean collectionUsage, long value) {
+            this.pool = pool;
+            this.collectionUsage = collectionUsage;
+            this.value = value;
+        }
+
+        long current() {
+            return collectionUsage ? pool.getCollectionUsageThreshold() : pool.getUsageThreshold();
+        }
+
+        void set(long v) {
+            if (collectionUsage) {
+                pool.setCollectionUsageThreshold(v);
+            } else {
+                pool.setUsageThreshold(v);
+            }
+            value = v;
+        }
+    }
 
     record Subscription(NotificationEmitter emitter, NotificationListener listener) {
     }
@@ -189,26 +217,55 @@ final class JmxSignals implements AutoCloseable {
 
     /**
      * Pool thresholds are process-wide settings, so the governor only claims ones nobody has set
-     * (0) and gives back, on close, only those still holding the value it set.
+     * (0), moves only those still holding the value it last set, and gives those back on close.
      */
-    private void setThresholds(double ratio) {
+    private synchronized void setThresholds(double ratio) {
         for (MemoryPoolMXBean pool : oldPools) {
             long max = pool.getUsage().getMax();
             if (max <= 0) {
                 continue;
             }
-            long value = (long) (max * ratio);
+            long value = Math.max(1, (long) (max * ratio));
             try {
                 if (pool.isCollectionUsageThresholdSupported() && pool.getCollectionUsageThreshold() == 0) {
-                    pool.setCollectionUsageThreshold(value);
+                    OwnedThreshold t = new OwnedThreshold(pool, true, value);
+                    t.set(value);
+                    owned.add(t);
                 }
                 if (pool.isUsageThresholdSupported() && pool.getUsageThreshold() == 0) {
-                    pool.setUsageThreshold(value);
+                    OwnedThreshold t = new OwnedThreshold(pool, false, value);
+                    t.set(value);
+                    owned.add(t);
                 }
-                thresholdsSet.add(pool);
-                thresholdValues.add(value);
             } catch (RuntimeException e) {
                 LOG.debug("could not set a threshold on pool {}", pool.getName(), e);
+            }
+        }
+    }
+
+    /**
+     * Moves the old-generation usage threshold to {@code growthBytes} above the pool's current use,
+     * so the JVM reports old-generation growth (G1 allocates humongous objects straight into it)
+     * as soon as it would carry usage into the next level, without waiting for a sample. Small
+     * moves are skipped: each one is a call into the VM.
+     */
+    synchronized void retargetOldUsageThreshold(long growthBytes) {
+        for (OwnedThreshold t : owned) {
+            if (t.collectionUsage) {
+                continue;
+            }
+            try {
+                if (t.current() != t.value) {
+                    continue; // someone else took the pool's threshold over; leave it to them
+                }
+                MemoryUsage usage = t.pool.getUsage();
+                long max = usage.getMax() > 0 ? usage.getMax() : Long.MAX_VALUE;
+                long target = Math.min(max, usage.getUsed() + Math.max(growthBytes, MIN_THRESHOLD_MOVE));
+                if (Math.abs(target - t.value) >= MIN_THRESHOLD_MOVE) {
+                    t.set(target);
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("could not move the threshold on pool {}", t.pool.getName(), e);
             }
         }
     }
@@ -261,21 +318,15 @@ final class JmxSignals implements AutoCloseable {
             }
         }
         subscriptions.clear();
-        for (int i = 0; i < thresholdsSet.size(); i++) {
-            MemoryPoolMXBean pool = thresholdsSet.get(i);
-            long value = thresholdValues.get(i);
+        for (OwnedThreshold t : owned) {
             try {
-                if (pool.isCollectionUsageThresholdSupported() && pool.getCollectionUsageThreshold() == value) {
-                    pool.setCollectionUsageThreshold(0);
-                }
-                if (pool.isUsageThresholdSupported() && pool.getUsageThreshold() == value) {
-                    pool.setUsageThreshold(0);
+                if (t.current() == t.value) {
+                    t.set(0);
                 }
             } catch (RuntimeException e) {
-                LOG.debug("could not reset a threshold on pool {}", pool.getName(), e);
+                LOG.debug("could not reset a threshold on pool {}", t.pool.getName(), e);
             }
         }
-        thresholdsSet.clear();
-        thresholdValues.clear();
+        owned.clear();
     }
 }

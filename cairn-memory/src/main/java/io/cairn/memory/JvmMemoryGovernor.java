@@ -93,7 +93,7 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
                 config.heapFastPathRatio());
         this.gcGate = new GcRequestGate(config.gcMinInterval().toNanos(), !explicitGcDisabled(hotspot));
         this.machine = new LevelStateMachine(config, System.nanoTime());
-        this.estimator = new LiveSetEstimator(JmxSignals.youngUsedNow());
+        this.estimator = new LiveSetEstimator(JmxSignals.youngUsedNow(), System.nanoTime());
         this.monitor = Executors.newSingleThreadScheduledExecutor(daemonThreads(name + "-monitor"));
         this.gcThreads = daemonThreads(name + "-gc");
         ListenerDispatcher d = null;
@@ -405,7 +405,7 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
         gcClockOffsetNanos = offset;
         long endNanos = endOnGcClock + offset - 2_000_000L;
         long mark = landed.totalAsOf(endNanos, estimator.landedMark());
-        estimator.onCollection(c.kind(), c.heapAfter(), c.oldAfter(), mark);
+        estimator.onCollection(c.kind(), c.heapAfter(), c.oldAfter(), mark, arrival);
         lastCollectionNanos = System.nanoTime();
         requestEvaluation();
     }
@@ -479,6 +479,11 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
             // Sample at the new level's pace from now on rather than after the old, longer wait.
             scheduleTick();
         }
+        if (next != PressureLevel.CRITICAL) {
+            // Bytes of old-generation growth that would carry the heap ratio into the next level.
+            double nextThreshold = config.threshold(PressureLevel.ofSeverity(next.ordinal() + 1));
+            signals.retargetOldUsageThreshold((long) (nextThreshold * heapMax) - (u.live() + u.reserved()));
+        }
         PressureLevel autoGc = config.autoGcLevel();
         if (autoGc != null && next.atLeast(autoGc)) {
             boolean rose = next.ordinal() > previous.ordinal();
@@ -494,7 +499,7 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
     /** Takes one reading of every signal; safe on any thread. */
     Usage measure() {
         MemoryUsage heap = signals.heapUsage();
-        LiveSetEstimator.Reading reading = estimator.read(signals.oldUsedNow());
+        LiveSetEstimator.Reading reading = estimator.read(signals.oldUsedNow(), System.nanoTime());
         long offHeap = 0;
         for (ConsumerEntry c : consumers) {
             if (c.residence() == Residence.OFF_HEAP) {

@@ -13,10 +13,11 @@ package io.cairn.memory;
  *       cycle runs, and the "after" figure includes everything allocated meanwhile. Measured on a
  *       96 MB heap with 30 MB live and heavy churn, ZGC minor cycles ended with 42 to 96 MB in use,
  *       while the old generation alone stayed at 36 to 44 MB. So the old generation after the last
- *       cycle is taken as it is, and the young part is the smallest seen over the last
- *       {@value #CONCURRENT_WINDOW} cycles: allocation during a cycle only ever inflates it. A
- *       young live set that persists is promoted within a few cycles and then shows in the old
- *       generation, so the long window costs little promptness.</li>
+ *       cycle is taken as it is, and the young part is the smallest seen over the cycles of the
+ *       last second (at most {@value #CONCURRENT_WINDOW}, the newest always included): allocation
+ *       during a cycle only ever inflates it. A young live set that persists shows in every cycle,
+ *       so the minimum follows a real rise within a second; a busy heap cycles often and gets a
+ *       deep minimum, a quiet one is read from its last cycle, which little allocation disturbed.</li>
  * </ul>
  * Between stop-the-world collections the old generation can grow without one (G1 allocates
  * humongous objects straight into it), so growth of the old pools since the last report is added
@@ -26,35 +27,23 @@ package io.cairn.memory;
  */
 final class LiveSetEstimator {
     static final int CONCURRENT_WINDOW = 16;
+    /** Young figures older than this leave the minimum, so a quiet heap is read from its last cycle. */
+    static final long WINDOW_NANOS = 1_000_000_000L;
 
     /** How a collection reported itself. */
     enum Kind { STOP_THE_WORLD, CONCURRENT }
 
+    /** One consistent reading of everything the estimator holds. */
+    record Reading(long live, long heapAfter, long oldGrowth, long landedMark, Kind lastKind) {
+    }
+
+    private final long seedYoung;
+    private final long seedNanos;
     private final long[] youngWindow = new long[CONCURRENT_WINDOW];
     private final long[] markWindow = new long[CONCURRENT_WINDOW];
+    private final long[] timeWindow = new long[CONCURRENT_WINDOW];
     private int youngCount;
     private int youngNext;
-
-    /**
-     * @param quietYoungBytes the young generation's use at a moment known to be quiet (the
-     *                        governor's start, before any cycle it sees), or -1 if unknown. It
-     *                        seeds the young window: the first cycles of a busy JVM that has
-     *                        just started end with the heap full (measured: ZGC's first cycles
-     *                        under churn reported 80 to 88 MB young of a 96 MB heap, later ones 6
-     *                        to 30 MB), and a minimum over one or two such cycles would read that
-     *                        as live. The seed ages out of the window like any other sample.
-     */
-    LiveSetEstimator(long quietYoungBytes) {
-        if (quietYoungBytes >= 0) {
-            youngWindow[0] = quietYoungBytes;
-            youngNext = 1;
-            youngCount = 1;
-        }
-    }
-
-    LiveSetEstimator() {
-        this(-1);
-    }
 
     private boolean seen;
     private Kind lastKind = Kind.STOP_THE_WORLD;
@@ -63,14 +52,34 @@ final class LiveSetEstimator {
     private long landedMark;
 
     /**
+     * @param quietYoungBytes the young generation's use at a moment known to be quiet (the
+     *                        governor's start), or -1 if unknown. For the first window it takes
+     *                        part in the young minimum: the first cycles of a JVM that starts
+     *                        allocating at full speed end with the heap full (measured: ZGC's
+     *                        first cycles under churn reported 80 to 88 MB young of a 96 MB heap,
+     *                        later ones 6 to 30 MB), and a minimum over one or two such cycles
+     *                        would read that as live.
+     * @param nowNanos        when that reading was taken
+     */
+    LiveSetEstimator(long quietYoungBytes, long nowNanos) {
+        this.seedYoung = quietYoungBytes;
+        this.seedNanos = nowNanos;
+    }
+
+    LiveSetEstimator() {
+        this(-1, 0);
+    }
+
+    /**
      * Records one collection's end state.
      *
      * @param heapAfterBytes heap used after it, all heap pools
      * @param oldAfterBytes  old-generation pools used after it, 0 if the heap has no such pool
      * @param landedTotal    the governor's running total of released reservations when the
-     *                       report arrived: everything up to it is inside this figure
+     *                       collection ended: everything up to it is inside this figure
      */
-    synchronized void onCollection(Kind kind, long heapAfterBytes, long oldAfterBytes, long landedTotal) {
+    synchronized void onCollection(Kind kind, long heapAfterBytes, long oldAfterBytes, long landedTotal,
+                                   long nowNanos) {
         seen = true;
         landedMark = landedTotal;
         lastKind = kind;
@@ -79,21 +88,19 @@ final class LiveSetEstimator {
         if (kind == Kind.CONCURRENT) {
             youngWindow[youngNext] = Math.max(0, heapAfterBytes - oldAfterBytes);
             markWindow[youngNext] = landedTotal;
+            timeWindow[youngNext] = nowNanos;
             youngNext = (youngNext + 1) % CONCURRENT_WINDOW;
             youngCount = Math.min(youngCount + 1, CONCURRENT_WINDOW);
         }
-    }
-
-    /** One consistent reading of everything the estimator holds. */
-    record Reading(long live, long heapAfter, long oldGrowth, long landedMark, Kind lastKind) {
     }
 
     /**
      * The live set as of the last collection ({@code live}, -1 before any), plus what goes with it,
      * taken under one lock so a report arriving meanwhile cannot mix two collections' figures.
      */
-    synchronized Reading read(long oldUsedNow) {
-        return new Reading(liveAtLastCollection(), heapAfter, oldGrowthSince(oldUsedNow), estimateMark(), lastKind);
+    synchronized Reading read(long oldUsedNow, long nowNanos) {
+        return new Reading(liveAtLastCollection(nowNanos), heapAfter, oldGrowthSince(oldUsedNow),
+                estimateMark(nowNanos), lastKind);
     }
 
     /** True once a collection has been reported. */
@@ -111,44 +118,50 @@ final class LiveSetEstimator {
         return landedMark;
     }
 
-    /**
-     * The landed total the live estimate accounts for. For a concurrent collector that is the mark
-     * of the cycle whose young part the estimate uses: bytes landed after it may sit in the young
-     * generation that the minimum leaves out.
-     */
-    private long estimateMark() {
-        if (lastKind == Kind.STOP_THE_WORLD || youngCount == 0) {
-            return landedMark;
-        }
-        int best = 0;
-        for (int i = 1; i < youngCount; i++) {
-            if (youngWindow[i] < youngWindow[best]) {
-                best = i;
-            }
-        }
-        return markWindow[best];
-    }
-
     /** Heap used right after the most recent collection (raw, not windowed); 0 before any. */
     synchronized long heapAfterLastCollection() {
         return heapAfter;
     }
 
-    /**
-     * The live set as of the last collection, without growth since; -1 before any collection.
-     */
-    synchronized long liveAtLastCollection() {
+    /** The live set as of the last collection, without growth since; -1 before any collection. */
+    synchronized long liveAtLastCollection(long nowNanos) {
         if (!seen) {
             return -1;
         }
         if (lastKind == Kind.STOP_THE_WORLD || youngCount == 0) {
             return heapAfter;
         }
-        long minYoung = Long.MAX_VALUE;
+        int best = youngMinIndex(nowNanos);
+        return oldAfter + (best < 0 ? seedYoung : youngWindow[best]);
+    }
+
+    /**
+     * Index of the smallest young figure among the cycles of the last {@link #WINDOW_NANOS} (the
+     * newest always counts), or -1 while the start-up seed is still in the window and smaller.
+     */
+    private int youngMinIndex(long nowNanos) {
+        int newest = (youngNext - 1 + CONCURRENT_WINDOW) % CONCURRENT_WINDOW;
+        int best = newest;
         for (int i = 0; i < youngCount; i++) {
-            minYoung = Math.min(minYoung, youngWindow[i]);
+            if (nowNanos - timeWindow[i] <= WINDOW_NANOS && youngWindow[i] < youngWindow[best]) {
+                best = i;
+            }
         }
-        return oldAfter + minYoung;
+        boolean seedApplies = seedYoung >= 0 && nowNanos - seedNanos <= WINDOW_NANOS;
+        return seedApplies && seedYoung < youngWindow[best] ? -1 : best;
+    }
+
+    /**
+     * The landed total the live estimate accounts for. For a concurrent collector that is the mark
+     * of the cycle whose young part the estimate uses: bytes landed after it may sit in the young
+     * generation that the minimum leaves out. The seed predates every reservation.
+     */
+    private long estimateMark(long nowNanos) {
+        if (lastKind == Kind.STOP_THE_WORLD || youngCount == 0) {
+            return landedMark;
+        }
+        int best = youngMinIndex(nowNanos);
+        return best < 0 ? 0 : markWindow[best];
     }
 
     /**

@@ -32,6 +32,7 @@ public final class PressureChild {
                 case "churn" -> churn();
                 case "burst" -> burst();
                 case "gcflag" -> gcFlag();
+                case "events" -> events();
                 default -> throw new IllegalArgumentException("unknown scenario " + args[0]);
             }
         } catch (OutOfMemoryError e) {
@@ -195,6 +196,79 @@ public final class PressureChild {
             }
         }
         sink = kept;
+    }
+
+    /**
+     * With the sampler effectively off (60 s), grows the live set with 2 MB arrays (humongous
+     * under G1, so they go straight to the old generation and no young collection reports them)
+     * at 100 MB/s until the MEDIUM threshold is crossed (LOW on the way), and reports how long the
+     * listener took to hear of MEDIUM. Only the JVM's own notifications can tell the governor in time.
+     */
+    private static void events() throws InterruptedException {
+        // Two G1 regions exactly (at 1 MB regions), so the heap's figure matches the array's size.
+        final int ARRAY = (2 << 20) - 64;
+        Duration sampler = Duration.ofSeconds(Long.getLong("child.samplerSeconds", 60));
+        GovernorConfig config = GovernorConfig.builder()
+                .samplerInterval(sampler).minSamplerInterval(sampler)
+                .autoGcLevel(null).build();
+        List<byte[]> live = new ArrayList<>();
+        long[] heardAt = new long[1];
+        long[] heardLowAt = new long[1];
+        try (JvmMemoryGovernor g = JvmMemoryGovernor.start(config)) {
+            g.addListener((prev, cur, stats) -> {
+                synchronized (heardAt) {
+                    if (heardLowAt[0] == 0 && cur.atLeast(PressureLevel.LOW)) {
+                        heardLowAt[0] = System.nanoTime();
+                    }
+                    if (heardAt[0] == 0 && cur.atLeast(PressureLevel.MEDIUM)) {
+                        heardAt[0] = System.nanoTime();
+                    }
+                }
+                System.out.printf("CHANGE %s %s %.4f%n", prev, cur, stats.usageRatio());
+            });
+            System.gc();
+            Thread.sleep(500);
+            long heapMax = g.heapMaxBytes();
+            long baseline = g.stats().liveSetAfterGc();
+            long crossedAt = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (System.nanoTime() < deadline) {
+                if (Boolean.getBoolean("child.debug")) {
+                    MemoryStats st = g.stats();
+                    System.out.println("DEBUG kept=" + ((long) live.size() * ARRAY >> 20) + " live=" + (st.liveSetAfterGc() >> 20)
+                            + " heap=" + (st.heapUsed() >> 20) + " ratio=" + st.usageRatio() + " level=" + g.level());
+                }
+                synchronized (heardAt) {
+                    if (heardAt[0] != 0) {
+                        break;
+                    }
+                }
+                if (crossedAt == 0) {
+                    live.add(new byte[ARRAY]);
+                    // Each array fills two regions, the unit G1 counts a humongous object in.
+                    if (baseline + (long) live.size() * (2 << 20) >= 0.75 * heapMax) {
+                        crossedAt = System.nanoTime();
+                    }
+                }
+                Thread.sleep(20);
+            }
+            if (Boolean.getBoolean("child.debugEnd")) {
+                for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+                    if (pool.isUsageThresholdSupported() && pool.getName().contains("Old")) {
+                        System.out.println("DEBUG pool " + pool.getName() + " used=" + pool.getUsage().getUsed()
+                                + " threshold=" + pool.getUsageThreshold() + " count=" + pool.getUsageThresholdCount()
+                                + " estimate=" + g.stats().liveSetAfterGc() + " level=" + g.level());
+                    }
+                }
+            }
+            System.out.println("RESULT crossed " + (crossedAt != 0));
+            System.out.println("RESULT heardLow " + (heardLowAt[0] != 0));
+            System.out.println("RESULT heard " + (heardAt[0] != 0));
+            if (crossedAt != 0 && heardAt[0] != 0) {
+                System.out.printf("RESULT latencyMs %.1f%n", (heardAt[0] - crossedAt) / 1e6);
+            }
+        }
+        sink = live;
     }
 
     /** Defaults, or thresholds given as -Dchild.thresholds=low,medium,high,critical. */
