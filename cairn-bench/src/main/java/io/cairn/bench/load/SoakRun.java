@@ -55,13 +55,14 @@ public final class SoakRun {
      * @param getLatencyMs  client-observed read latency
      * @param putLatencyMs  client-observed upload latency
      */
-    public record Result(long gets, long puts, long failures, long outOfMemoryErrors, boolean serverDied,
+    public record Result(long gets, long puts, long failures, java.util.Map<String, Long> failuresByKind,
+                         long outOfMemoryErrors, boolean serverDied,
                          Growth growth, Percentiles gcPauses, int gcPausesTotal, Percentiles getLatencyMs,
                          Percentiles putLatencyMs, Timeline timeline) {
 
         public void print(PrintStream out) {
-            out.printf("operations: %d gets, %d puts, %d failed; OOM lines %d%s%n", gets, puts, failures,
-                    outOfMemoryErrors, serverDied ? " — SERVER DIED" : "");
+            out.printf("operations: %d gets, %d puts, %d failed %s; OOM lines %d%s%n", gets, puts, failures,
+                    failuresByKind, outOfMemoryErrors, serverDied ? " — SERVER DIED" : "");
             out.printf("growth after warm-up: RSS %+.1f MB, heap after GC %+.1f MB, threads %+.0f, open files %+.0f%n",
                     growth.rssMb(), growth.liveAfterGcMb(), growth.threads(), growth.openFds());
             out.printf("GC pauses after warm-up (%d): P50 %.2f ms, P95 %.2f ms, P99 %.2f ms, max %.2f ms (all run: %d pauses)%n",
@@ -106,6 +107,7 @@ public final class SoakRun {
         AtomicLong gets = new AtomicLong();
         AtomicLong puts = new AtomicLong();
         AtomicLong failures = new AtomicLong();
+        java.util.concurrent.ConcurrentHashMap<String, AtomicLong> kinds = new java.util.concurrent.ConcurrentHashMap<>();
         ConcurrentLinkedQueue<Double> getLat = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Double> putLat = new ConcurrentLinkedQueue<>();
         AtomicBoolean stop = new AtomicBoolean();
@@ -139,6 +141,7 @@ public final class SoakRun {
                                 }
                             } else {
                                 failures.incrementAndGet();
+                                kinds.computeIfAbsent("put " + r.status(), k -> new AtomicLong()).incrementAndGet();
                             }
                         } else {
                             // skewed towards recent uploads: the cache has something to do
@@ -151,10 +154,12 @@ public final class SoakRun {
                                 gets.incrementAndGet();
                             } else {
                                 failures.incrementAndGet();
+                                kinds.computeIfAbsent("get " + status, k -> new AtomicLong()).incrementAndGet();
                             }
                         }
                     } catch (IOException e) {
                         failures.incrementAndGet();
+                        kinds.computeIfAbsent(e.getClass().getSimpleName(), k -> new AtomicLong()).incrementAndGet();
                     }
                 }
                 return null;
@@ -215,7 +220,9 @@ public final class SoakRun {
                 }
             }
         }
-        return new Result(gets.get(), puts.get(), failures.get(), server.outOfMemoryErrors(), died, growth,
+        java.util.Map<String, Long> byKind = new java.util.TreeMap<>();
+        kinds.forEach((k, v) -> byKind.put(k, v.get()));
+        return new Result(gets.get(), puts.get(), failures.get(), byKind, server.outOfMemoryErrors(), died, growth,
                 Percentiles.of(pauses), pausesTotal, Percentiles.of(getLat), Percentiles.of(putLat), timeline);
     }
 
