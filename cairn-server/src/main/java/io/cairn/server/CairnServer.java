@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -115,7 +116,11 @@ public final class CairnServer implements AutoCloseable {
         pool.setName("cairn-" + name);
         // Jetty dispatches blocking handlers to this executor: one cheap virtual thread per request.
         pool.setVirtualThreadsExecutor(VirtualThreads.getNamedVirtualThreadsExecutor("cairn-" + name + "-vt"));
-        Server server = new Server(pool);
+        // Jetty's I/O buffers are pooled and kept; bounded explicitly so that the pool of a server that
+        // has seen a flood does not quietly hold a share of the memory budget (the default bound is a
+        // fraction of the whole heap). 64 KiB buffers at most, 4 MiB heap and 16 MiB direct retained.
+        ArrayByteBufferPool buffers = new ArrayByteBufferPool(0, 4096, 64 * 1024, -1, 4L << 20, 16L << 20);
+        Server server = new Server(pool, null, buffers);
         HttpConfiguration http = new HttpConfiguration();
         http.setRequestHeaderSize(config.maxHeaderSize());
         http.setSendServerVersion(false);

@@ -114,6 +114,12 @@ final class Http {
         if (declared > limit) {
             return;
         }
+        String expect = request.getHeaders().get(org.eclipse.jetty.http.HttpHeader.EXPECT);
+        if (expect != null && expect.toLowerCase(java.util.Locale.ROOT).contains("100-continue")) {
+            // The client waits for "100 Continue" before sending the body; reading now would ask for
+            // the very upload being refused. Answering without it tells the client not to send.
+            return;
+        }
         try {
             InputStream in = new BodyLimitInputStream(Content.Source.asInputStream(request), limit, timeoutMillis, "body");
             byte[] sink = new byte[16 * 1024];
