@@ -45,8 +45,13 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 GW_PORT="$(free_port)"; API_PORT="$(free_port)"; NGINX_PORT="$(free_port)"
 
 # --- Cairn -----------------------------------------------------------------------------------
-"$ROOT/cairn" build >/dev/null 2>&1 || true
-"$ROOT/cairn" serve --data "$WORK/cairn" --gateway-port "$GW_PORT" --api-port "$API_PORT" \
+# Runs the server from the bench module's class path (which holds the server and its libraries),
+# as `./cairn bench` does; builds through the launcher first if that is missing.
+[[ -d "$ROOT/cairn-bench/target/lib" ]] || "$ROOT/cairn" build
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+# shellcheck disable=SC2086
+"$JAVA" ${JAVA_OPTS:-} -cp "$ROOT/cairn-bench/target/classes:$ROOT/cairn-bench/target/lib/*" io.cairn.server.cli.CairnCli \
+    serve --data "$WORK/cairn" --gateway-port "$GW_PORT" --api-port "$API_PORT" \
     --max-memory "${CAIRN_MAX_MEMORY:-512m}" >"$WORK/cairn.log" 2>&1 &
 CAIRN_PID=$!
 for _ in $(seq 1 150); do
@@ -58,6 +63,8 @@ curl -fsS "http://127.0.0.1:$API_PORT/health" >/dev/null || { echo "cairn not he
 
 # --- the same bytes for both ---------------------------------------------------------------
 mkdir -p "$WORK/www"
+# nginx's workers drop root privileges (www-data); mktemp made the folder private
+chmod 755 "$WORK" "$WORK/www"
 declare -A CID
 for size in 4096 262144; do
   head -c "$size" /dev/urandom >"$WORK/block-$size"
@@ -65,6 +72,7 @@ for size in 4096 262144; do
         | sed -n 's/.*"Key":"\([^"]*\)".*/\1/p' | head -n 1)"
   [[ -n "$cid" ]] || { echo "upload of $size bytes failed"; exit 1; }
   cp "$WORK/block-$size" "$WORK/www/$cid"
+  chmod 644 "$WORK/www/$cid"
   CID[$size]="$cid"
   # check both serve exactly these bytes before measuring anything
   curl -fsS "http://127.0.0.1:$GW_PORT/ipfs/$cid?format=raw" | cmp - "$WORK/block-$size"
