@@ -37,7 +37,7 @@ final class ChildServer implements AutoCloseable {
         process = new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
         process.getOutputStream().close();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = Thread.ofVirtual().start(() -> {
+        Thread.ofVirtual().start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
                     lines.add(line);
@@ -67,7 +67,6 @@ final class ChildServer implements AutoCloseable {
             process.destroyForcibly();
             throw new IllegalStateException("child server did not start: " + stdout + "\n" + stderrText());
         }
-        reader.getClass();
     }
 
     String stderrText() throws IOException {
@@ -85,10 +84,14 @@ final class ChildServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         if (process.isAlive()) {
             process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
+            try {
+                process.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         Files.deleteIfExists(stderr);
     }

@@ -21,7 +21,7 @@ public final class ServerExtension implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws java.io.IOException {
         server.close();
         deleteTree(dir);
     }

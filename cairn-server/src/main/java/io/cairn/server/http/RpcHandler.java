@@ -24,7 +24,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -312,9 +311,5 @@ public final class RpcHandler extends Handler.Abstract {
         } catch (Throwable e) {
             callback.failed(e);
         }
-    }
-
-    static ByteBuffer empty() {
-        return ByteBuffer.allocate(0);
     }
 }

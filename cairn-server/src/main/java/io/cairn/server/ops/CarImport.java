@@ -33,13 +33,22 @@ public final class CarImport {
     public record Result(List<Cid> roots, long blocks, long bytes) {
     }
 
+    private static void release(AutoCloseable reservation) {
+        try {
+            reservation.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("releasing a reservation failed", e);
+        }
+    }
+
     public static Result run(Blockstore store, InputStream in, int maxSection, Listener listener) throws IOException {
         CarReader reader = CarReader.open(in, maxSection);
         List<Cid> roots = reader.roots();
         long blocks = 0;
         long bytes = 0;
         while (true) {
-            try (AutoCloseable reservation = listener.beforeBlock()) {
+            AutoCloseable reservation = listener.beforeBlock();
+            try {
                 CarBlock cb = reader.next();
                 if (cb == null) {
                     break;
@@ -49,10 +58,8 @@ public final class CarImport {
                 blocks++;
                 bytes += block.size();
                 listener.stored(block.cid(), block.size());
-            } catch (IOException | RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
+            } finally {
+                release(reservation);
             }
         }
         return new Result(roots, blocks, bytes);
