@@ -441,7 +441,7 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
         } catch (RejectedExecutionException e) {
             // Closed meanwhile.
         } catch (OutOfMemoryError e) {
-            // The next GC report evaluates and reschedules.
+            // The next evaluation (a GC report comes soon when memory is this short) reschedules.
             nextTick = null;
         }
     }
@@ -454,6 +454,10 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
         evaluationQueued.set(false);
         try {
             evaluate();
+            if (nextTick == null && !closed.get()) {
+                // A reschedule failed for lack of memory; this evaluation restarts the sampler.
+                scheduleTick();
+            }
         } catch (RuntimeException | OutOfMemoryError e) {
             try {
                 LOG.warn("{}: evaluation failed; the next sample will retry", name, e);
