@@ -42,8 +42,11 @@ final class ImportProgress {
         maybeDraw(false);
     }
 
+    /** The last byte has gone out; on a terminal show 100 % while the server finishes storing. */
     synchronized void uploadDone() {
-        maybeDraw(true);
+        if (terminal) {
+            maybeDraw(true);
+        }
     }
 
     synchronized void finish(long finalBlocks, long finalBytes) {
