@@ -1,5 +1,6 @@
 package io.cairn.blockstore;
 
+import io.cairn.memory.ManualMemoryGovernor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,7 +14,7 @@ class BlockstoreMetricsTest {
 
     @Test
     void metersFollowTheStore() {
-        ManualGovernor governor = new ManualGovernor(100L << 20);
+        ManualMemoryGovernor governor = new ManualMemoryGovernor(100L << 20);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (MemoryAwareBlockstore store = MemoryAwareBlockstore.stack(Blockstores.memory(), governor,
                 MemoryAwareConfig.defaults())) {

@@ -1,5 +1,6 @@
 package io.cairn.blockstore;
 
+import io.cairn.memory.ManualMemoryGovernor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -274,7 +275,7 @@ class CachingBlockstoreTest {
 
     @Test
     void governedCachesEmptyAtCriticalAndStopAdmittingAtHigh() {
-        ManualGovernor governor = new ManualGovernor(1L << 30);
+        ManualMemoryGovernor governor = new ManualMemoryGovernor(1L << 30);
         try (CachingBlockstore store = CachingBlockstore.wrap(new MemoryBlockstore(BlockSizeLimit.DEFAULT), SMALL,
                 governor, GovernanceConfig.defaults())) {
             Block a = block("a");

@@ -1,5 +1,6 @@
 package io.cairn.blockstore;
 
+import io.cairn.memory.ManualMemoryGovernor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,7 +28,7 @@ class MemoryAwareBlockstoreTest {
 
     @Test
     void criticalRefusesWritesWithARetryableErrorAndKeepsServingReads() {
-        ManualGovernor governor = new ManualGovernor(BUDGET);
+        ManualMemoryGovernor governor = new ManualMemoryGovernor(BUDGET);
         try (MemoryAwareBlockstore store = MemoryAwareBlockstore.stack(Blockstores.memory(), governor, config())) {
             Block before = block("stored before the pressure");
             store.put(before);
@@ -64,7 +65,7 @@ class MemoryAwareBlockstoreTest {
 
     @Test
     void aWriteThatWouldCrossCriticalIsRefusedBeforeTheLevelGetsThere() {
-        ManualGovernor governor = new ManualGovernor(BUDGET);
+        ManualMemoryGovernor governor = new ManualMemoryGovernor(BUDGET);
         try (MemoryAwareBlockstore store = MemoryAwareBlockstore.stack(Blockstores.memory(), governor, config())) {
             governor.setUsed(BUDGET * 94 / 100);
             governor.setLevel(PressureLevel.HIGH);
@@ -78,7 +79,7 @@ class MemoryAwareBlockstoreTest {
 
     @Test
     void risingPressureRequestsCollectionAndStopsCaching() {
-        ManualGovernor governor = new ManualGovernor(BUDGET);
+        ManualMemoryGovernor governor = new ManualMemoryGovernor(BUDGET);
         try (MemoryAwareBlockstore store = MemoryAwareBlockstore.stack(Blockstores.memory(), governor, config())) {
             Block a = block("a");
             store.put(a);
@@ -103,7 +104,7 @@ class MemoryAwareBlockstoreTest {
 
     @Test
     void withRejectionOffCriticalStillAcceptsWrites() {
-        ManualGovernor governor = new ManualGovernor(BUDGET);
+        ManualMemoryGovernor governor = new ManualMemoryGovernor(BUDGET);
         MemoryAwareConfig lenient = MemoryAwareConfig.builder().rejectWritesOnCritical(false).build();
         try (MemoryAwareBlockstore store = MemoryAwareBlockstore.stack(Blockstores.memory(), governor, lenient)) {
             governor.setLevel(PressureLevel.CRITICAL);
@@ -116,7 +117,7 @@ class MemoryAwareBlockstoreTest {
 
     @Test
     void keepsTheViewAndGcLockOfWhatItWraps() {
-        ManualGovernor governor = new ManualGovernor(BUDGET);
+        ManualMemoryGovernor governor = new ManualMemoryGovernor(BUDGET);
         try (MemoryAwareBlockstore store = MemoryAwareBlockstore.stack(Blockstores.memory(), governor, config())) {
             Block b = block("viewed");
             store.put(b);
@@ -134,7 +135,7 @@ class MemoryAwareBlockstoreTest {
 
     @Test
     void closingUnsubscribesFromTheGovernor() {
-        ManualGovernor governor = new ManualGovernor(BUDGET);
+        ManualMemoryGovernor governor = new ManualMemoryGovernor(BUDGET);
         MemoryAwareBlockstore store = MemoryAwareBlockstore.stack(Blockstores.memory(), governor, config());
         store.close();
         governor.setLevel(PressureLevel.MEDIUM);

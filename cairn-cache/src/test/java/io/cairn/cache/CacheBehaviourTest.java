@@ -1,5 +1,6 @@
 package io.cairn.cache;
 
+import io.cairn.memory.ManualMemoryGovernor;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -201,7 +202,7 @@ class CacheBehaviourTest {
                 .writeBehindQueue(10).writeBehindBatch(50, Duration.ofSeconds(1)).build())
                 .hasMessageContaining("writeBehindBatch size 50 exceeds writeBehindQueue capacity 10");
         assertThatThrownBy(() -> CacheBuilder.newBuilder()
-                .governedBy(new HandDrivenGovernor(), GovernanceConfig.defaults()).build())
+                .governedBy(new ManualMemoryGovernor(1L << 30), GovernanceConfig.defaults()).build())
                 .hasMessageContaining("governedBy(...) requires maximumWeight(...)");
         assertThatThrownBy(() -> CacheBuilder.newBuilder().evictionPolicy(EvictionPolicy.ARC).build())
                 .hasMessageContaining("evictionPolicy(ARC) requires maximumWeight(...)");

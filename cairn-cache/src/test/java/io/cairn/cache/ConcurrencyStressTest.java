@@ -1,5 +1,6 @@
 package io.cairn.cache;
 
+import io.cairn.memory.ManualMemoryGovernor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -143,7 +144,7 @@ class ConcurrencyStressTest {
 
     @org.junit.jupiter.api.Test
     void governorTrimsRacingWritersKeepTheAccountsStraight() throws Exception {
-        HandDrivenGovernor governor = new HandDrivenGovernor();
+        ManualMemoryGovernor governor = new ManualMemoryGovernor(1L << 30);
         FakeTicker ticker = new FakeTicker();
         ConcurrentHashMap<Long, RemovalCause> removed = new ConcurrentHashMap<>();
         Cache<Integer, Value> cache = CacheBuilder.newBuilder()

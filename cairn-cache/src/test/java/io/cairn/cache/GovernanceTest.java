@@ -1,5 +1,6 @@
 package io.cairn.cache;
 
+import io.cairn.memory.ManualMemoryGovernor;
 import io.cairn.memory.PressureLevel;
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Reactions to the governor's levels, driven by hand so every step can be asserted. */
 class GovernanceTest {
 
-    private static Cache<Integer, Integer> governed(HandDrivenGovernor g, GovernanceConfig config,
+    private static Cache<Integer, Integer> governed(ManualMemoryGovernor g, GovernanceConfig config,
                                                     FakeTicker ticker, Recorder<Integer, Integer> rec) {
         Cache<Integer, Integer> c = CacheBuilder.newBuilder().name("governed").maximumWeight(1000)
                 .weigher((Integer k, Integer v) -> 10).governedBy(g, config).ticker(ticker)
@@ -25,7 +26,7 @@ class GovernanceTest {
 
     @Test
     void defaultsTrimAdmitAndEmptyPerLevel() {
-        HandDrivenGovernor g = new HandDrivenGovernor();
+        ManualMemoryGovernor g = new ManualMemoryGovernor(1L << 30);
         Recorder<Integer, Integer> rec = new Recorder<>();
         Cache<Integer, Integer> c = governed(g, GovernanceConfig.defaults(), new FakeTicker(), rec);
 
@@ -55,7 +56,7 @@ class GovernanceTest {
 
     @Test
     void theBoundIsRestoredStepByStepAsPressureFalls() {
-        HandDrivenGovernor g = new HandDrivenGovernor();
+        ManualMemoryGovernor g = new ManualMemoryGovernor(1L << 30);
         FakeTicker ticker = new FakeTicker();
         Cache<Integer, Integer> c = governed(g, GovernanceConfig.defaults(), ticker, new Recorder<>());
         g.setLevel(PressureLevel.CRITICAL);
@@ -84,7 +85,7 @@ class GovernanceTest {
 
     @Test
     void aggressivenessScalesEveryCut() {
-        HandDrivenGovernor g = new HandDrivenGovernor();
+        ManualMemoryGovernor g = new ManualMemoryGovernor(1L << 30);
         GovernanceConfig doubled = GovernanceConfig.builder().aggressiveness(2.0).build();
         Cache<Integer, Integer> c = governed(g, doubled, new FakeTicker(), new Recorder<>());
         g.setLevel(PressureLevel.MEDIUM);
@@ -93,7 +94,7 @@ class GovernanceTest {
         assertThat(c.weightedSize()).isZero();              // cut 75 % x 2, clamped
         c.close();
 
-        HandDrivenGovernor g2 = new HandDrivenGovernor();
+        ManualMemoryGovernor g2 = new ManualMemoryGovernor(1L << 30);
         GovernanceConfig gentle = GovernanceConfig.builder().aggressiveness(0.5)
                 .retainFraction(PressureLevel.LOW, 0.9).admit(PressureLevel.HIGH, true).build();
         Cache<Integer, Integer> c2 = governed(g2, gentle, new FakeTicker(), new Recorder<>());
@@ -107,7 +108,7 @@ class GovernanceTest {
 
     @Test
     void reportsItsBytesToTheGovernorAndUnsubscribesOnClose() {
-        HandDrivenGovernor g = new HandDrivenGovernor();
+        ManualMemoryGovernor g = new ManualMemoryGovernor(1L << 30);
         Cache<Integer, Integer> c = governed(g, GovernanceConfig.defaults(), new FakeTicker(), new Recorder<>());
         assertThat(g.consumerBytes("governed")).isEqualTo(1000);
         assertThat(g.stats().consumers()).containsEntry("governed", 1000L);
@@ -123,7 +124,7 @@ class GovernanceTest {
 
     @Test
     void aCacheBuiltUnderPressureStartsTrimmed() {
-        HandDrivenGovernor g = new HandDrivenGovernor();
+        ManualMemoryGovernor g = new ManualMemoryGovernor(1L << 30);
         g.setLevel(PressureLevel.HIGH);
         Cache<Integer, Integer> c = CacheBuilder.newBuilder().maximumWeight(1000)
                 .governedBy(g, GovernanceConfig.defaults()).build();
@@ -134,7 +135,7 @@ class GovernanceTest {
 
     @Test
     void largeTrimsRunInBatchesAndReportEveryEntry() {
-        HandDrivenGovernor g = new HandDrivenGovernor();
+        ManualMemoryGovernor g = new ManualMemoryGovernor(1L << 30);
         Recorder<Integer, Integer> rec = new Recorder<>();
         Cache<Integer, Integer> c = CacheBuilder.newBuilder().maximumWeight(5000)
                 .governedBy(g, GovernanceConfig.defaults()).removalListener(rec).build();

@@ -1,5 +1,6 @@
 package io.cairn.cache;
 
+import io.cairn.memory.ManualMemoryGovernor;
 import io.cairn.memory.PressureLevel;
 import org.junit.jupiter.api.Test;
 
@@ -224,7 +225,7 @@ class WriteBehindTest {
     @Test
     void underHighPressureWriteBehindBecomesWriteThrough() {
         RecordingStore store = new RecordingStore();
-        HandDrivenGovernor governor = new HandDrivenGovernor();
+        ManualMemoryGovernor governor = new ManualMemoryGovernor(1L << 30);
         Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(1000)
                 .writer(store, WritePolicy.WRITE_BEHIND).writeBehindBatch(100, NEVER)
                 .governedBy(governor, GovernanceConfig.defaults()).build();
