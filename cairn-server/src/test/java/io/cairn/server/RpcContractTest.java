@@ -141,6 +141,17 @@ class RpcContractTest {
     }
 
     @Test
+    void aRequestWithOneBadPartAcknowledgesNothing() throws Exception {
+        byte[] fine = random(100, 11);
+        byte[] tooBig = random(2 * 1024 * 1024 + 10, 12);
+        HttpResponse<byte[]> r = postMultipart(api, "/api/v0/block/put",
+                List.of(new Part("file", fine), new Part("file", tooBig)));
+        assertKuboError(r, 400, 1);
+        assertThat(text(r)).doesNotContain("\"Key\"");
+        assertThat(ext.server.blockstore().has(Block.raw(tooBig).cid())).isFalse();
+    }
+
+    @Test
     void blockPutWithoutMultipartIs400() throws Exception {
         HttpResponse<byte[]> r = TestHttp.send(HttpRequest.newBuilder(api.resolve("/api/v0/block/put"))
                 .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofString("raw")));
