@@ -54,6 +54,7 @@ public final class CachingBlockstore extends ForwardingBlockstore {
     private final BloomFilter bloom;
     private final AtomicLongArray epochs = new AtomicLongArray(EPOCH_STRIPES);
     private volatile BloomStatus bloomStatus;
+    private volatile boolean closed;
     private final Thread bloomBuilder;
 
     private CachingBlockstore(Blockstore delegate, Options options, MemoryGovernor governor, GovernanceConfig governance) {
@@ -105,6 +106,7 @@ public final class CachingBlockstore extends ForwardingBlockstore {
 
     @Override
     public boolean has(Cid cid) {
+        checkOpen();
         Multihash mh = cid.multihash();
         if (definitelyAbsent(mh)) {
             return false;
@@ -121,6 +123,7 @@ public final class CachingBlockstore extends ForwardingBlockstore {
 
     @Override
     public int getSize(Cid cid) {
+        checkOpen();
         Multihash mh = cid.multihash();
         if (definitelyAbsent(mh)) {
             throw new BlockNotFoundException(cid);
@@ -145,11 +148,13 @@ public final class CachingBlockstore extends ForwardingBlockstore {
 
     @Override
     public Block get(Cid cid) {
+        checkOpen();
         return Block.of(cid, bytes(cid));
     }
 
     @Override
     public <T> T view(Cid cid, Function<ByteBuffer, T> reader) {
+        checkOpen();
         Multihash mh = cid.multihash();
         byte[] cached = content == null ? null : content.getIfPresent(mh);
         if (cached != null) {
@@ -189,6 +194,7 @@ public final class CachingBlockstore extends ForwardingBlockstore {
 
     @Override
     public void put(Block block) {
+        checkOpen();
         Multihash mh = block.cid().multihash();
         // Into the filter before the store: a put that fails leaves a harmless false positive, while
         // the opposite order would let a reader see "definitely absent" for an acknowledged block.
@@ -208,6 +214,7 @@ public final class CachingBlockstore extends ForwardingBlockstore {
 
     @Override
     public void putMany(Collection<Block> blocks) {
+        checkOpen();
         if (bloom != null) {
             for (Block b : blocks) {
                 bloom.add(b.cid().multihash());
@@ -221,6 +228,7 @@ public final class CachingBlockstore extends ForwardingBlockstore {
 
     @Override
     public boolean delete(Cid cid) {
+        checkOpen();
         Multihash mh = cid.multihash();
         boolean removed = delegate().delete(cid);
         written(mh);
@@ -232,11 +240,16 @@ public final class CachingBlockstore extends ForwardingBlockstore {
 
     @Override
     public Stream<Cid> allKeys() {
+        checkOpen();
         return delegate().allKeys();
     }
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (bloomBuilder != null) {
             bloomBuilder.interrupt();
         }
@@ -275,6 +288,13 @@ public final class CachingBlockstore extends ForwardingBlockstore {
 
     public Options options() {
         return options;
+    }
+
+    /** The caches refuse work once closed; callers must see the store's own error, not theirs. */
+    private void checkOpen() {
+        if (closed) {
+            throw new StoreClosedException("caching block store over " + delegate());
+        }
     }
 
     private boolean definitelyAbsent(Multihash mh) {

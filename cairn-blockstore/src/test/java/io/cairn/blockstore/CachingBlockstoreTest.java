@@ -177,6 +177,21 @@ class CachingBlockstoreTest {
     }
 
     @Test
+    void aClosedStoreSaysSoWithTheStoresOwnError() {
+        CachingBlockstore store = CachingBlockstore.wrap(new MemoryBlockstore(BlockSizeLimit.DEFAULT), SMALL);
+        Block b = block("closed");
+        store.put(b);
+        store.close();
+        store.close();
+        assertThatThrownBy(() -> store.get(b.cid())).isInstanceOf(StoreClosedException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> store.has(b.cid())).isInstanceOf(StoreClosedException.class);
+        assertThatThrownBy(() -> store.getSize(b.cid())).isInstanceOf(StoreClosedException.class);
+        assertThatThrownBy(() -> store.put(b)).isInstanceOf(StoreClosedException.class);
+        assertThatThrownBy(() -> store.delete(b.cid())).isInstanceOf(StoreClosedException.class);
+        assertThatThrownBy(() -> store.view(b.cid(), java.nio.ByteBuffer::remaining)).isInstanceOf(StoreClosedException.class);
+    }
+
+    @Test
     void withoutBloomTheStatusSaysSo() {
         try (CachingBlockstore store = CachingBlockstore.wrap(new MemoryBlockstore(BlockSizeLimit.DEFAULT), SMALL)) {
             assertThat(store.bloomStatus()).isEqualTo(CachingBlockstore.BloomStatus.DISABLED);

@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  * thread per requested GC.
  */
 public final class JvmMemoryGovernor implements MemoryGovernor {
+    /** Collections requested below the auto-GC level after an episode, to let the reading settle. */
+    private static final int SETTLE_COLLECTIONS = 3;
     private static final Logger LOG = LoggerFactory.getLogger(JvmMemoryGovernor.class);
     /** Numbers thread names only; holds no instance. */
     private static final AtomicInteger IDS = new AtomicInteger();
@@ -73,6 +75,11 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
     private volatile PressureLevel level = PressureLevel.NONE;
     private volatile Usage lastUsage;
     private volatile long lastCollectionNanos;
+    /**
+     * Collections still to request once pressure has eased below the auto-GC level: see evaluate().
+     * Touched only by evaluations, which run one at a time on the monitor thread.
+     */
+    private int settleCollectionsLeft;
     // Monitor thread only.
     private ScheduledFuture<?> nextTick;
 
@@ -489,13 +496,25 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
             signals.retargetOldUsageThreshold((long) (nextThreshold * heapMax) - (u.live() + u.reserved()));
         }
         PressureLevel autoGc = config.autoGcLevel();
-        if (autoGc != null && next.atLeast(autoGc)) {
-            boolean rose = next.ordinal() > previous.ordinal();
+        if (autoGc != null) {
             // An idle process makes no collections, so its live-set figure would never come down.
             boolean stale = !estimator.seenCollection()
                     || now - lastCollectionNanos >= config.gcMinInterval().toNanos();
-            if (rose || stale) {
-                requestGc();
+            if (next.atLeast(autoGc)) {
+                settleCollectionsLeft = SETTLE_COLLECTIONS;
+                if (next.ordinal() > previous.ordinal() || stale) {
+                    requestGc();
+                }
+            } else if (next != PressureLevel.NONE && settleCollectionsLeft > 0 && stale) {
+                // Just below the auto-GC level after an episode, the reading may still include the
+                // episode's garbage (a burst's large arrays sit in old regions until a collection).
+                // A few more collections let the level settle at its true value instead of staying
+                // raised until the application happens to allocate again.
+                if (requestGc() == GcRequestResult.STARTED) {
+                    settleCollectionsLeft--;
+                }
+            } else if (next == PressureLevel.NONE) {
+                settleCollectionsLeft = 0;
             }
         }
     }

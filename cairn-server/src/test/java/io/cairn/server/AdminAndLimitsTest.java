@@ -41,7 +41,10 @@ class AdminAndLimitsTest {
             String body = text(m);
             assertThat(body).contains("cairn_http_requests_seconds_count{listener=\"api\"",
                     "route=\"/api/v0/block/put\"", "listener=\"gateway\"", "jvm_memory_used_bytes",
-                    "jvm_gc_", "cairn_blockstore_puts_seconds_count", "blockstore_memory_pressure_level", "cache_size_bytes{");
+                    "jvm_gc_", "cairn_blockstore_puts_seconds_count", "blockstore_memory_pressure_level", "cache_size_bytes{",
+                    "blockstore_memory_usage_ratio", "blockstore_gc_cycles_total", "blockstore_rejected_ops_total",
+                    "blockstore_cache_disabled_total", "blockstore_cleanup_ops_total", "blockstore_degradation_level",
+                    "cache_gets_total{cache=\"blocks\"", "cache_evictions_total");
 
             HttpResponse<byte[]> h = get(api, "/health");
             assertThat(h.statusCode()).isEqualTo(200);

@@ -1,13 +1,13 @@
 package io.cairn.server.store;
 
 import io.cairn.blockstore.Blockstore;
+import io.cairn.blockstore.BlockstoreMetrics;
 import io.cairn.blockstore.CachingBlockstore;
 import io.cairn.blockstore.FlatFsBlockstore;
 import io.cairn.blockstore.FlatFsOptions;
-import io.cairn.blockstore.IdentityBlockstore;
+import io.cairn.blockstore.Blockstores;
 import io.cairn.blockstore.MemoryAwareBlockstore;
 import io.cairn.blockstore.MemoryAwareConfig;
-import io.cairn.cache.metrics.CacheMetrics;
 import io.cairn.memory.GovernorConfig;
 import io.cairn.memory.JvmMemoryGovernor;
 import io.cairn.memory.MemoryGovernor;
@@ -29,7 +29,6 @@ public final class StoreStack implements AutoCloseable {
     private final MemoryGovernor governor;
     private final FlatFsBlockstore base;
     private final MemoryAwareBlockstore memoryAware;
-    private final PressureRecovery recovery;
     private final Blockstore top;
     private final ServerConfig config;
     private volatile boolean closed;
@@ -41,7 +40,6 @@ public final class StoreStack implements AutoCloseable {
         this.base = base;
         this.memoryAware = memoryAware;
         this.top = top;
-        this.recovery = new PressureRecovery(governor);
     }
 
     /** Creates the governor and opens the store under {@code config.dataDir()}. */
@@ -52,7 +50,7 @@ public final class StoreStack implements AutoCloseable {
                     .sync(config.fsync())
                     .blockSizeLimit(config.maxBlockSize())
                     .build());
-            MemoryAwareBlockstore memoryAware = memoryLayers(new IdentityBlockstore(base), governor, config, registry);
+            MemoryAwareBlockstore memoryAware = memoryLayers(Blockstores.layered(base, false), governor, config, registry);
             return new StoreStack(config, governor, base, memoryAware, new MeteredBlockstore(memoryAware, registry));
         } catch (RuntimeException e) {
             governor.close();
@@ -78,15 +76,7 @@ public final class StoreStack implements AutoCloseable {
                 .caching(CachingBlockstore.Options.defaults().withContentCacheBytes(effectiveCacheBytes(config, governor)))
                 .build();
         MemoryAwareBlockstore stack = MemoryAwareBlockstore.stack(identity, governor, mac);
-        CachingBlockstore caching = stack.cachingLayer();
-        if (caching != null) {
-            if (caching.contentCache() != null) {
-                new CacheMetrics(caching.contentCache(), io.micrometer.core.instrument.Tags.of("layer", "content")).bindTo(registry);
-            }
-            if (caching.metadataCache() != null) {
-                new CacheMetrics(caching.metadataCache(), io.micrometer.core.instrument.Tags.of("layer", "metadata")).bindTo(registry);
-            }
-        }
+        new BlockstoreMetrics(stack).bindTo(registry);
         return stack;
     }
 
@@ -142,7 +132,6 @@ public final class StoreStack implements AutoCloseable {
             return;
         }
         closed = true;
-        recovery.close();
         try {
             top.close();
         } finally {
