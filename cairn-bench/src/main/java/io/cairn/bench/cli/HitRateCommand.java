@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -146,9 +145,5 @@ public final class HitRateCommand implements Callable<Integer> {
         System.out.println("wrote " + out.resolve("hitrate.csv") + ", hitrate.md and "
                 + results.stream().map(HitRate::trace).distinct().count() + " charts");
         return 0;
-    }
-
-    static List<Integer> parseSizes(String csv) {
-        return Arrays.stream(csv.split(",")).map(String::strip).map(Integer::valueOf).toList();
     }
 }

@@ -42,4 +42,15 @@ class ReferenceNumbersTest {
             assertThat(optPercent).as("OPT at %d", size).isCloseTo(opt[i], within(0.1 + 1e-9));
         }
     }
+
+    /** The engine's LRU, replayed through its adapter, is exactly the textbook LRU. */
+    @ParameterizedTest
+    @ValueSource(ints = {100, 500, 1000})
+    void enginesLruHitsExactlyWhereTheOracleDoes(int size) throws IOException {
+        Path tracePath = TRACES.resolve("lirs_sprite.trace.gz");
+        assertThat(tracePath).as("trace file").isRegularFile();
+        Trace trace = Trace.load(tracePath, TraceFormat.LIRS);
+        assertThat(Policies.byName("lru").countHits(trace.keys(), size))
+                .isEqualTo(Policies.byName("lhm-lru").countHits(trace.keys(), size));
+    }
 }
