@@ -52,6 +52,9 @@ public final class PressureCommand implements Callable<Integer> {
     @Option(names = "--work", paramLabel = "DIR", description = "Server data/log folder (default: a new temp folder).")
     Path work;
 
+    @Option(names = "--keep-data", description = "Keep the server's block data afterwards (logs are always kept).")
+    boolean keepData;
+
     @Override
     public Integer call() throws Exception {
         Path outDir = out != null ? out : RepoPaths.repoRoot().resolve("docs/results");
@@ -63,6 +66,9 @@ public final class PressureCommand implements Callable<Integer> {
         r.print(System.out);
         r.timeline().writeCsv(outDir.resolve("pressure-timeline.csv"));
         r.timeline().writePng(outDir.resolve("pressure-timeline.png"), PressureRun.panels());
+        if (!keepData) {
+            WorkDirs.deleteData(workDir);
+        }
         System.out.println("timeline: " + outDir.resolve("pressure-timeline.csv") + " and .png; server files in " + workDir);
         boolean bad = r.outOfMemoryErrors() != 0 || r.serverDied() || r.notRetrievable() != 0;
         return bad ? 1 : 0;

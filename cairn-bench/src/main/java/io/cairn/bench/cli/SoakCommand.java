@@ -53,6 +53,9 @@ public final class SoakCommand implements Callable<Integer> {
     @Option(names = "--work", paramLabel = "DIR", description = "Server data/log folder (default: a new temp folder).")
     Path work;
 
+    @Option(names = "--keep-data", description = "Keep the server's block data afterwards (logs are always kept).")
+    boolean keepData;
+
     @Override
     public Integer call() throws Exception {
         Duration total = Duration.ofMillis((long) (minutes * 60_000));
@@ -66,6 +69,9 @@ public final class SoakCommand implements Callable<Integer> {
         r.print(System.out);
         r.timeline().writeCsv(outDir.resolve("soak-timeline.csv"));
         r.timeline().writePng(outDir.resolve("soak-timeline.png"), SoakRun.panels());
+        if (!keepData) {
+            WorkDirs.deleteData(workDir);
+        }
         System.out.println("timeline: " + outDir.resolve("soak-timeline.csv") + " and .png; server files in " + workDir);
         return r.outOfMemoryErrors() != 0 || r.serverDied() ? 1 : 0;
     }
