@@ -260,11 +260,22 @@ final class WTinyLfuStrategy<K, V> implements EvictionStrategy<K, V> {
         if (sketch.capacity() == 0 && total < maximum / 2) {
             return;
         }
-        double averageWeight = entries <= 1 || total == 0 ? 1.0 : Math.max(1.0, (double) total / (entries - 1));
+        if (entries <= 1 || total == 0) {
+            // No weight seen yet to average (a cache the governor just emptied is here after every
+            // restore step): assuming 1 byte per entry would size the sketch by the maximum's bytes,
+            // which once gave a 16 MiB content cache a 32 MiB sketch. Wait for real entries.
+            return;
+        }
+        double averageWeight = Math.max(1.0, (double) total / (entries - 1));
         long expected = (long) Math.min(FrequencySketch.MAX_CAPACITY, Math.max(entries, maximum / averageWeight));
         if (sketch.capacity() == 0 || expected > 2L * sketch.capacity()) {
             sketch.ensureCapacity(expected);
         }
+    }
+
+    /** The sketch's capacity in entries (0 before it is created), for tests. */
+    int sketchCapacity() {
+        return sketch.capacity();
     }
 
     /**
