@@ -1,5 +1,6 @@
 package io.cairn.server.http;
 
+import io.cairn.memory.HeapFootprint;
 import io.cairn.memory.MemoryGovernor;
 import io.cairn.memory.MemoryGovernor.Reservation;
 
@@ -29,9 +30,12 @@ final class ReservedBuffer implements AutoCloseable {
         this.governor = governor;
     }
 
-    /** Reserves {@code bytes} for the caller's own allocation, released at close. */
-    void reserve(long bytes) {
-        reservations.add(governor.tryReserve(bytes));
+    /**
+     * Reserves what a {@code byte[]} of {@code length} will really occupy (see {@link HeapFootprint}:
+     * a large array under G1 takes whole regions), released at close.
+     */
+    void reserve(long length) {
+        reservations.add(governor.tryReserve(HeapFootprint.ofByteArray(length)));
     }
 
     /**

@@ -206,7 +206,7 @@ public final class RpcHandler extends Handler.Abstract {
             CarImport.Result r = CarImport.run(store, part.body(), section, new CarImport.Listener() {
                 @Override
                 public AutoCloseable beforeBlock() {
-                    return governor.tryReserve(section);
+                    return governor.tryReserve(io.cairn.memory.HeapFootprint.ofByteArray(section));
                 }
             });
             blocks += r.blocks();
