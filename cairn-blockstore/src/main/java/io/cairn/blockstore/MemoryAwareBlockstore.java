@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
  * the same governor (see {@link #stack}); this class refuses writes, asks for collections, and keeps
  * the counts the metrics export.
  *
- * <p>Every write reserves its size with the governor for the duration of the store call, so a burst
- * of writes that would push usage past CRITICAL is refused before its bytes are copied again, not
- * after. A write that returns normally is stored; a refused write stored nothing.
+ * <p>Every write is checked against the governor ({@code wouldFit}) before it reaches the store, so
+ * a write that would push usage past CRITICAL is refused even before the level gets there. Callers
+ * that allocate for a write (a server reading a request body) reserve those bytes themselves,
+ * before allocating. A write that returns normally is stored; a refused write stored nothing.
  *
  * <p>It stays a {@link Blockstore} with the {@link Viewer} and {@link GcLocker} capabilities of what
  * it wraps.
@@ -130,9 +131,8 @@ public final class MemoryAwareBlockstore extends ForwardingBlockstore {
 
     @Override
     public void put(Block block) {
-        try (MemoryGovernor.Reservation ignored = admitWrite(block.size())) {
-            super.put(block);
-        }
+        admitWrite(block.size());
+        super.put(block);
     }
 
     @Override
@@ -141,42 +141,29 @@ public final class MemoryAwareBlockstore extends ForwardingBlockstore {
         for (Block b : blocks) {
             total += b.size();
         }
-        try (MemoryGovernor.Reservation ignored = admitWrite(total)) {
-            super.putMany(blocks);
-        }
+        admitWrite(total);
+        super.putMany(blocks);
     }
 
-    /** Refuses the write at CRITICAL, or reserves its bytes for the duration of the store call. */
-    private MemoryGovernor.Reservation admitWrite(long bytes) {
+    /**
+     * Refuses a write at CRITICAL, or when its bytes would take usage past the CRITICAL threshold.
+     * The block is already in memory when it reaches the store, so this asks whether it fits rather
+     * than reserving: a reservation tells the governor "these bytes are about to be allocated", and
+     * the governor keeps counting released reservations until a collection has seen them, so
+     * reserving bytes that were allocated long ago would count every stored block twice.
+     */
+    private void admitWrite(long bytes) {
         if (!config.rejectWritesOnCritical()) {
-            return NO_RESERVATION;
+            return;
         }
         PressureLevel level = governor.level();
-        if (level == PressureLevel.CRITICAL) {
+        if (level == PressureLevel.CRITICAL || !governor.wouldFit(bytes)) {
             rejectedOps.increment();
             MemoryStats s = governor.stats();
-            throw new MemoryPressureException("write of " + bytes + " bytes refused", level, bytes,
+            throw new MemoryPressureException("write of " + bytes + " bytes refused", s.level(), bytes,
                     s.usedBytes(), s.budgetBytes(), config.retryAfter());
         }
-        try {
-            return governor.tryReserve(bytes);
-        } catch (MemoryPressureException e) {
-            rejectedOps.increment();
-            throw new MemoryPressureException("write of " + bytes + " bytes refused", e.level(), bytes,
-                    e.usedBytes(), e.budgetBytes(), config.retryAfter());
-        }
     }
-
-    private static final MemoryGovernor.Reservation NO_RESERVATION = new MemoryGovernor.Reservation() {
-        @Override
-        public long bytes() {
-            return 0;
-        }
-
-        @Override
-        public void release() {
-        }
-    };
 
     private void onPressureChange(PressureLevel previous, PressureLevel current, MemoryStats stats) {
         if (current.compareTo(previous) <= 0) {

@@ -122,6 +122,11 @@ public final class ManualMemoryGovernor implements MemoryGovernor {
     }
 
     @Override
+    public boolean wouldFit(long bytes) {
+        return used + reserved.get() + bytes <= budget * CRITICAL;
+    }
+
+    @Override
     public long reservedBytes() {
         return reserved.get();
     }
