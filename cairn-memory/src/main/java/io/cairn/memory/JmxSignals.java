@@ -34,8 +34,13 @@ final class JmxSignals implements AutoCloseable {
     static final long MIN_THRESHOLD_MOVE = 1L << 20;
 
     /** One collection as the governor needs it. */
+    /**
+     * One finished collection. {@code major}: it covered the old generation too (G1's full
+     * collections, a ZGC major cycle), so its after-GC figure is as good a live-set reading as a
+     * requested collection would give.
+     */
     record Collection(String collector, LiveSetEstimator.Kind kind, long heapAfter, long oldAfter, long durationMillis,
-                      long endUptimeMillis) {
+                      long endUptimeMillis, boolean major) {
     }
 
     private final MemoryMXBean memoryBean = ManagementFactory.getMemoryMXBean();
@@ -198,8 +203,9 @@ final class JmxSignals implements AutoCloseable {
                     }
                 }
             }
+            boolean major = info.getGcAction().contains("major") || info.getGcName().contains("Major");
             onCollection.accept(new Collection(info.getGcName(), kind, heapAfter, oldAfter, duration,
-                    info.getGcInfo().getEndTime()));
+                    info.getGcInfo().getEndTime(), major));
         } catch (RuntimeException e) {
             // A malformed notification must not kill the JVM's notification thread.
             LOG.debug("ignored a GC notification the governor could not read", e);

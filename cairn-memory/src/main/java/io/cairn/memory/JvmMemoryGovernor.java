@@ -75,6 +75,8 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
     private volatile PressureLevel level = PressureLevel.NONE;
     private volatile Usage lastUsage;
     private volatile long lastCollectionNanos;
+    /** When the last major (old-generation) collection ended; 0 if this governor has seen none. */
+    private volatile long lastMajorCollectionNanos;
     /**
      * Collections still to request once pressure has eased below the auto-GC level: see evaluate().
      * Touched only by evaluations, which run one at a time on the monitor thread.
@@ -414,6 +416,9 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
         long mark = landed.totalAsOf(endNanos, estimator.landedMark());
         estimator.onCollection(c.kind(), c.heapAfter(), c.oldAfter(), mark, arrival);
         lastCollectionNanos = System.nanoTime();
+        if (c.major()) {
+            lastMajorCollectionNanos = lastCollectionNanos;
+        }
         requestEvaluation();
     }
 
@@ -502,7 +507,11 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
                     || now - lastCollectionNanos >= config.gcMinInterval().toNanos();
             if (next.atLeast(autoGc)) {
                 settleCollectionsLeft = SETTLE_COLLECTIONS;
-                if (next.ordinal() > previous.ordinal() || stale) {
+                // A rise measured by a major collection that just ended needs no second one: it
+                // would only repeat that reading, and double the pause (seen in the soak under G1).
+                boolean justCollectedOld = lastMajorCollectionNanos != 0
+                        && now - lastMajorCollectionNanos < config.gcMinInterval().toNanos();
+                if ((next.ordinal() > previous.ordinal() && !justCollectedOld) || stale) {
                     requestGc();
                 }
             } else if (next != PressureLevel.NONE && settleCollectionsLeft > 0 && stale) {

@@ -147,6 +147,22 @@ class JvmMemoryGovernorTest {
     }
 
     @Test
+    void aRiseMeasuredRightAfterAFullCollectionDoesNotAskForAnother() throws Exception {
+        java.util.concurrent.atomic.AtomicLong pool = new java.util.concurrent.atomic.AtomicLong();
+        try (JvmMemoryGovernor g = JvmMemoryGovernor.start(GovernorConfig.builder()
+                .autoGcLevel(PressureLevel.MEDIUM).samplerInterval(Duration.ofMillis(50))
+                .minSamplerInterval(Duration.ofMillis(20)).gcMinInterval(Duration.ofSeconds(30)).build())) {
+            g.registerConsumer("pool", Residence.OFF_HEAP, pool::get);
+            System.gc(); // a full collection under G1: the governor has a fresh live-set reading
+            Thread.sleep(200);
+            pool.set((long) (g.budgetBytes() * 0.80));
+            await().atMost(Duration.ofSeconds(10)).until(() -> g.level() == PressureLevel.MEDIUM);
+            Thread.sleep(300);
+            assertThat(g.gcRequestsStarted()).as("no second full collection right after one").isZero();
+        }
+    }
+
+    @Test
     void requestGcStartsOneCollectionThenRefusesUntilTheIntervalPasses() {
         GcRequestResult first = governor.requestGc();
         GcRequestResult second = governor.requestGc();
