@@ -4,17 +4,20 @@ import io.cairn.blockstore.Block;
 import io.cairn.blockstore.BlockNotFoundException;
 import io.cairn.blockstore.Blockstore;
 import io.cairn.blockstore.ForwardingBlockstore;
+import io.cairn.blockstore.Viewer;
 import io.cairn.cid.Cid;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import java.nio.ByteBuffer;
 import java.util.Collection;
+import java.util.function.Function;
 
 /**
  * Counts what the server asks of its store ({@code cairn.blockstore.*}): reads by outcome, writes and
- * their sizes and latency, deletes. The outermost layer, so it sees exactly what clients caused.
+ * their sizes and latency, deletes. Reads through {@link #view} count as reads by {@link #get} do. The outermost layer, so it sees exactly what clients caused.
  */
 public final class MeteredBlockstore extends ForwardingBlockstore {
     private final Counter getHits;
@@ -50,6 +53,31 @@ public final class MeteredBlockstore extends ForwardingBlockstore {
             return b;
         } catch (BlockNotFoundException e) {
             getMisses.increment();
+            throw e;
+        }
+    }
+
+    /**
+     * Counted as {@link #get} is: a hit once the block is found (when the reader is called, whatever
+     * the reader then does), a miss when it is not. Without a {@link Viewer} below, the block is read
+     * with {@link #get}, which counts it.
+     */
+    @Override
+    public <T> T view(Cid cid, Function<ByteBuffer, T> reader) {
+        if (!(delegate() instanceof Viewer viewer)) {
+            return reader.apply(get(cid).data());
+        }
+        boolean[] found = new boolean[1];
+        try {
+            return viewer.view(cid, buffer -> {
+                found[0] = true;
+                getHits.increment();
+                return reader.apply(buffer);
+            });
+        } catch (BlockNotFoundException e) {
+            if (!found[0]) {
+                getMisses.increment();
+            }
             throw e;
         }
     }
