@@ -1,9 +1,13 @@
 package io.cairn.server.http;
 
 import io.cairn.blockstore.Block;
+import io.cairn.blockstore.BlockNotFoundException;
 import io.cairn.blockstore.Blockstore;
+import io.cairn.blockstore.FlatFsOptions;
+import io.cairn.blockstore.Viewer;
 import io.cairn.car.CarWriter;
 import io.cairn.cid.Cid;
+import io.cairn.cid.Varint;
 import io.cairn.server.ops.DagExport;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -13,9 +17,9 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +33,12 @@ public final class GatewayHandler extends Handler.Abstract {
     static final String RAW = "application/vnd.ipld.raw";
     static final String CAR = "application/vnd.ipld.car";
     private static final String IMMUTABLE = "public, max-age=29030400, immutable";
+
+    /**
+     * Blocks at least this large are served through {@link Viewer#view} (see {@link #open}): the size
+     * from which the flatfs store memory-maps a view instead of reading it into the heap.
+     */
+    static final int VIEW_FROM = FlatFsOptions.defaults().mapViewsFrom();
 
     private final Blockstore store;
 
@@ -112,8 +122,8 @@ public final class GatewayHandler extends Handler.Abstract {
 
     private void serveRaw(Request request, Response response, Cid cid, boolean head) throws IOException {
         // HEAD needs only the size, which the store answers without reading the block.
-        byte[] data = head ? null : store.get(cid).bytes();
-        int size = head ? store.getSize(cid) : data.length;
+        Source source = head ? null : open(cid);
+        int size = head ? store.getSize(cid) : source.size();
         var h = response.getHeaders();
         h.put(HttpHeader.CONTENT_DISPOSITION, "attachment; filename=\"" + cid + ".bin\"");
         h.put(HttpHeader.ACCEPT_RANGES, "bytes");
@@ -126,7 +136,11 @@ public final class GatewayHandler extends Handler.Abstract {
         if (range == null) {
             response.setStatus(200);
             h.put(HttpHeader.CONTENT_LENGTH, size);
-            Http.write(response, true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(data));
+            if (head) {
+                Http.write(response, true, ByteBuffer.allocate(0));
+            } else {
+                writeBlock(response, cid, source, null, 0, size);
+            }
             return;
         }
         int from = (int) range[0];
@@ -134,7 +148,11 @@ public final class GatewayHandler extends Handler.Abstract {
         response.setStatus(206);
         h.put(HttpHeader.CONTENT_RANGE, "bytes " + from + "-" + to + "/" + size);
         h.put(HttpHeader.CONTENT_LENGTH, to - from + 1);
-        Http.write(response, true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(data, from, to - from + 1));
+        if (head) {
+            Http.write(response, true, ByteBuffer.allocate(0));
+        } else {
+            writeBlock(response, cid, source, null, from, to - from + 1);
+        }
     }
 
     private void serveCar(Response response, Cid cid, Wanted wanted, boolean head) throws IOException {
@@ -142,15 +160,18 @@ public final class GatewayHandler extends Handler.Abstract {
         h.put(HttpHeader.CONTENT_DISPOSITION, "attachment; filename=\"" + cid + ".car\"");
         h.put(HttpHeader.CONTENT_TYPE, CAR + "; version=1; order=dfs; dups=" + (wanted.dups() ? "y" : "n"));
         if (wanted.scope().equals("block")) {
-            Block block = store.get(cid);
-            ByteArrayOutputStream out = new ByteArrayOutputStream(block.size() + 128);
-            CarWriter car = new CarWriter(out, List.of(cid));
-            car.write(cid, block.bytes());
-            car.flush();
-            byte[] body = out.toByteArray();
+            // The CAR is the header and one section prefix, then the block as it is: no copy of the
+            // block is assembled, and HEAD needs only the size.
+            Source source = head ? null : open(cid);
+            int size = head ? store.getSize(cid) : source.size();
+            byte[] prefix = singleBlockCarPrefix(cid, size);
             response.setStatus(200);
-            h.put(HttpHeader.CONTENT_LENGTH, body.length);
-            Http.write(response, true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(body));
+            h.put(HttpHeader.CONTENT_LENGTH, (long) prefix.length + size);
+            if (head) {
+                Http.write(response, true, ByteBuffer.allocate(0));
+            } else {
+                writeBlock(response, cid, source, ByteBuffer.wrap(prefix), 0, size);
+            }
             return;
         }
         // A whole DAG: the root is fetched first so that a miss is still a clean 404; then the CAR streams.
@@ -163,6 +184,95 @@ public final class GatewayHandler extends Handler.Abstract {
         try (OutputStream out = Content.Sink.asOutputStream(response)) {
             DagExport.write(store, root, out, wanted.dups());
         }
+    }
+
+    /**
+     * Where a GET's block bytes come from: {@code data} read with {@link Blockstore#get}, or, when
+     * {@code data} is null, a {@link Viewer#view} at write time of a block known to be {@code size} bytes.
+     */
+    private record Source(byte[] data, int size) {
+    }
+
+    /**
+     * Large blocks (at least {@link #VIEW_FROM} bytes) of a store that is a {@link Viewer} are left to
+     * {@link #writeBlock}, which serves them through {@code view}: the flatfs store maps them, so no
+     * heap array the size of the block is allocated (a humongous G1 allocation, unaccounted by the
+     * governor, that can tip a small heap into OutOfMemoryError under pressure) — and the content
+     * cache still answers a cached one. Smaller blocks are read with {@code get}: flatfs would read
+     * them into the heap anyway, and {@code get} lets the content cache learn them. A block that
+     * {@code getSize} does not find is asked of {@code get} too, which answers not-found (counted as a
+     * read miss) or the block, if it arrived in between.
+     */
+    private Source open(Cid cid) {
+        if (store instanceof Viewer) {
+            try {
+                int size = store.getSize(cid);
+                if (size >= VIEW_FROM) {
+                    return new Source(null, size);
+                }
+            } catch (BlockNotFoundException e) {
+                // fall through to get()
+            }
+        }
+        byte[] data = store.get(cid).bytes();
+        return new Source(data, data.length);
+    }
+
+    /**
+     * Writes {@code before} (if any) and bytes {@code [from, from + length)} of the block as the rest of
+     * the response, blocking until they are written. A viewed block is written entirely inside the
+     * reader function, because the store may unmap its buffer as soon as the reader returns; nothing is
+     * written before the view has found the block, so a block deleted since {@link #open} still gets a
+     * clean 404.
+     */
+    private void writeBlock(Response response, Cid cid, Source source, ByteBuffer before, int from, int length)
+            throws IOException {
+        if (source.data() != null) {
+            if (before != null) {
+                Http.write(response, false, before);
+            }
+            Http.write(response, true, ByteBuffer.wrap(source.data(), from, length));
+            return;
+        }
+        try {
+            ((Viewer) store).view(cid, buffer -> {
+                if (buffer.remaining() != source.size()) {
+                    throw new IllegalStateException("block " + cid + " is " + buffer.remaining()
+                            + " bytes, but its size was given as " + source.size());
+                }
+                try {
+                    if (before != null) {
+                        Http.write(response, false, before);
+                    }
+                    Http.write(response, true, buffer.slice(buffer.position() + from, length));
+                } catch (IOException e) {
+                    throw new WriteFailed(e);
+                }
+                return null;
+            });
+        } catch (WriteFailed e) {
+            throw e.getCause();
+        }
+    }
+
+    /** Carries a response write's IOException out of a {@link Viewer#view} reader function. */
+    private static final class WriteFailed extends UncheckedIOException {
+        WriteFailed(IOException cause) {
+            super(cause);
+        }
+    }
+
+    /** A CARv1 of one block, up to the block's bytes: the length-prefixed header, then the section's length and CID. */
+    private static byte[] singleBlockCarPrefix(Cid cid, int size) {
+        byte[] header = CarWriter.header(List.of(cid));
+        long sectionLength = (long) cid.encodedLength() + size;
+        byte[] prefix = new byte[Varint.size(header.length) + header.length + Varint.size(sectionLength) + cid.encodedLength()];
+        int n = Varint.write(header.length, prefix, 0);
+        System.arraycopy(header, 0, prefix, n, header.length);
+        n += header.length;
+        n += Varint.write(sectionLength, prefix, n);
+        cid.writeTo(prefix, n);
+        return prefix;
     }
 
     /** format= wins over Accept; otherwise the first acceptable media range in q order. */
