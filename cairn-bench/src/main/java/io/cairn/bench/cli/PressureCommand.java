@@ -2,9 +2,9 @@ package io.cairn.bench.cli;
 
 import io.cairn.bench.load.PressureRun;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,30 +46,19 @@ public final class PressureCommand implements Callable<Integer> {
     @Option(names = "--jvm", description = "Extra child JVM option (repeatable), e.g. --jvm=-XX:+UseZGC.")
     List<String> jvm = new ArrayList<>();
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: <repo>/docs/results).")
-    Path out;
-
-    @Option(names = "--work", paramLabel = "DIR", description = "Server data/log folder (default: a new temp folder).")
-    Path work;
-
-    @Option(names = "--keep-data", description = "Keep the server's block data afterwards (logs are always kept).")
-    boolean keepData;
+    @Mixin
+    HarnessFiles files;
 
     @Override
     public Integer call() throws Exception {
-        Path outDir = out != null ? out : RepoPaths.repoRoot().resolve("docs/results");
-        Path workDir = work != null ? work : Files.createTempDirectory("cairn-pressure-");
+        Path outDir = files.outDir();
+        Path workDir = files.workDir("cairn-pressure-");
         String budget = maxMemory == null ? heap : maxMemory.equals("server") ? null : maxMemory;
         PressureRun.Config cfg = new PressureRun.Config(heap, budget, writers, readers, blockKib * 1024,
                 Duration.ofSeconds(seconds), Duration.ofSeconds(recoverSeconds), Duration.ofMillis(sampleMs), workDir, jvm);
         PressureRun.Result r = new PressureRun(cfg, System.out).run();
         r.print(System.out);
-        r.timeline().writeCsv(outDir.resolve("pressure-timeline.csv"));
-        r.timeline().writePng(outDir.resolve("pressure-timeline.png"), PressureRun.panels());
-        if (!keepData) {
-            WorkDirs.deleteData(workDir);
-        }
-        System.out.println("timeline: " + outDir.resolve("pressure-timeline.csv") + " and .png; server files in " + workDir);
+        files.finish("pressure", r.timeline(), PressureRun.panels(), outDir, workDir);
         boolean bad = r.outOfMemoryErrors() != 0 || r.serverDied() || r.notRetrievable() != 0;
         return bad ? 1 : 0;
     }

@@ -2,9 +2,9 @@ package io.cairn.bench.cli;
 
 import io.cairn.bench.load.SoakRun;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,32 +47,21 @@ public final class SoakCommand implements Callable<Integer> {
     @Option(names = "--jvm", description = "Extra child JVM option (repeatable).")
     List<String> jvm = new ArrayList<>();
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: <repo>/docs/results).")
-    Path out;
-
-    @Option(names = "--work", paramLabel = "DIR", description = "Server data/log folder (default: a new temp folder).")
-    Path work;
-
-    @Option(names = "--keep-data", description = "Keep the server's block data afterwards (logs are always kept).")
-    boolean keepData;
+    @Mixin
+    HarnessFiles files;
 
     @Override
     public Integer call() throws Exception {
         Duration total = Duration.ofMillis((long) (minutes * 60_000));
         Duration warm = warmupMinutes != null ? Duration.ofMillis((long) (warmupMinutes * 60_000))
                 : Duration.ofMillis(Math.min(120_000, total.toMillis() / 5));
-        Path outDir = out != null ? out : RepoPaths.repoRoot().resolve("docs/results");
-        Path workDir = work != null ? work : Files.createTempDirectory("cairn-soak-");
+        Path outDir = files.outDir();
+        Path workDir = files.workDir("cairn-soak-");
         SoakRun.Config cfg = new SoakRun.Config(total, warm, heap, maxMemory, threads, rate, putFraction,
                 maxBlockKib * 1024, Duration.ofSeconds(sampleSeconds), workDir, jvm);
         SoakRun.Result r = new SoakRun(cfg, System.out).run();
         r.print(System.out);
-        r.timeline().writeCsv(outDir.resolve("soak-timeline.csv"));
-        r.timeline().writePng(outDir.resolve("soak-timeline.png"), SoakRun.panels());
-        if (!keepData) {
-            WorkDirs.deleteData(workDir);
-        }
-        System.out.println("timeline: " + outDir.resolve("soak-timeline.csv") + " and .png; server files in " + workDir);
+        files.finish("soak", r.timeline(), SoakRun.panels(), outDir, workDir);
         return r.outOfMemoryErrors() != 0 || r.serverDied() ? 1 : 0;
     }
 }
