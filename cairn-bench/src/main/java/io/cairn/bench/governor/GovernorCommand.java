@@ -4,8 +4,6 @@ import io.cairn.bench.load.Percentiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code cairn bench governor}: notification latency and CPU cost of the memory governor. */
 @Command(name = "governor", mixinStandardHelpOptions = true,
@@ -45,36 +44,23 @@ public final class GovernorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = List.of(java, "-Xmx" + heap, "-Xms" + heap, "-XX:+Use" + gc + "GC",
-                "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"),
-                GovernorProbe.class.getName(), Integer.toString(trials), level, Integer.toString(churn),
-                Integer.toString(cpuSeconds));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Process p = ChildProbe.start(List.of("-Xmx" + heap, "-Xms" + heap, "-XX:+Use" + gc + "GC"), GovernorProbe.class,
+                Integer.toString(trials), level, Integer.toString(churn), Integer.toString(cpuSeconds));
         Map<String, List<Double>> delays = new LinkedHashMap<>();
         List<String> csvLines = new ArrayList<>(List.of("mode,trial,delay_ms"));
-        String cpuLine = null;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (!line.startsWith("RESULT ")) {
-                    System.out.println("  child: " + line);
-                    continue;
-                }
-                Map<String, String> kv = parse(line);
-                if (line.startsWith("RESULT latency")) {
-                    String d = kv.get("delay_ms");
-                    double ms = d.equals("before_adding") ? Double.POSITIVE_INFINITY : Double.parseDouble(d);
-                    delays.computeIfAbsent(kv.get("mode"), m -> new ArrayList<>()).add(ms);
-                    csvLines.add(kv.get("mode") + "," + kv.get("trial") + "," + kv.get("delay_ms"));
-                    System.out.println(line.substring(7));
-                } else {
-                    cpuLine = line;
-                }
+        AtomicReference<String> cpuLine = new AtomicReference<>();
+        int exit = ChildProbe.relay(p, line -> {
+            Map<String, String> kv = parse(line);
+            if (line.startsWith("RESULT latency")) {
+                String d = kv.get("delay_ms");
+                double ms = d.equals("before_adding") ? Double.POSITIVE_INFINITY : Double.parseDouble(d);
+                delays.computeIfAbsent(kv.get("mode"), m -> new ArrayList<>()).add(ms);
+                csvLines.add(kv.get("mode") + "," + kv.get("trial") + "," + kv.get("delay_ms"));
+                System.out.println(line.substring(7));
+            } else {
+                cpuLine.set(line);
             }
-        }
-        int exit = p.waitFor();
+        });
         if (exit != 0) {
             System.err.println("governor probe exited with " + exit);
             return 1;
@@ -88,8 +74,8 @@ public final class GovernorCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "  %-5s P50 %.1f ms, P95 %.1f ms, max %.1f ms over %d measured; of %d trials: %d raised by the workload's garbage before any bytes were retained, %d notified before the retained bytes crossed, %d not notified within 10 s%n",
                     mode, pc.p50(), pc.p95(), pc.max(), pc.count(), v.size(), garbage, early, missed);
         });
-        if (cpuLine != null) {
-            Map<String, String> kv = parse(cpuLine);
+        if (cpuLine.get() != null) {
+            Map<String, String> kv = parse(cpuLine.get());
             double gov = Double.parseDouble(kv.get("governor_cpu_ms"));
             double proc = Double.parseDouble(kv.get("process_cpu_ms"));
             System.out.printf(Locale.ROOT,

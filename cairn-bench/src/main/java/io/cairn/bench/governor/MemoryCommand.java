@@ -3,10 +3,6 @@ package io.cairn.bench.governor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -22,24 +18,14 @@ public final class MemoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = List.of(java, "-Xmx2g", "-Xms2g", "-XX:+UseSerialGC", "--sun-misc-unsafe-memory-access=allow",
-                "-cp", System.getProperty("java.class.path"), MemoryProbe.class.getName(), Integer.toString(entries));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Process p = ChildProbe.start(List.of("-Xmx2g", "-Xms2g", "-XX:+UseSerialGC"), MemoryProbe.class,
+                Integer.toString(entries));
         System.out.printf(Locale.ROOT, "%-110s %s%n", "structure (N = " + entries + ")", "bytes/entry");
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (line.startsWith("RESULT ")) {
-                    String name = line.substring(line.indexOf("name=") + 5, line.indexOf(" bytes_per_entry="));
-                    String v = line.substring(line.indexOf("bytes_per_entry=") + 16);
-                    System.out.printf(Locale.ROOT, "%-110s %s%n", name.replace('_', ' '), v);
-                } else {
-                    System.out.println("  child: " + line);
-                }
-            }
-        }
-        return p.waitFor() == 0 ? 0 : 1;
+        int exit = ChildProbe.relay(p, line -> {
+            String name = line.substring(line.indexOf("name=") + 5, line.indexOf(" bytes_per_entry="));
+            String v = line.substring(line.indexOf("bytes_per_entry=") + 16);
+            System.out.printf(Locale.ROOT, "%-110s %s%n", name.replace('_', ' '), v);
+        });
+        return exit == 0 ? 0 : 1;
     }
 }
