@@ -7,24 +7,16 @@ import io.cairn.blockstore.FlatFsOptions;
 import io.cairn.blockstore.MemoryBlockstore;
 import io.cairn.cid.Cid;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * put/get/has on the memory and flatfs stores, plain and wrapped memory-aware. The store is filled
@@ -34,19 +26,10 @@ import java.util.concurrent.TimeUnit;
  * alone), {@code memory-aware} (the refusal/reservation layer alone: its overhead) and
  * {@code stack} (caches plus the memory-aware layer, as the server assembles them).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "--sun-misc-unsafe-memory-access=allow"})
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 2)
-public class BlockstoreBench {
+public class BlockstoreBench extends BlockPoolBench {
 
     @Param({"memory", "flatfs"})
     public String store;
-
-    @Param({"4096", "262144"})
-    public int blockSize;
 
     @Param({"plain", "memory-aware", "stack"})
     public String wrapper;
@@ -54,14 +37,11 @@ public class BlockstoreBench {
     private Path dir;
     private Blockstore bs;
     private StoreFixtures.Wrapped wrapped;
-    private Block[] blocks;
     private Cid[] absent;
-    private int next;
 
     @Setup(Level.Trial)
     public void open() throws IOException {
-        int pool = Math.max(64, (int) Math.min(4096, (64L << 20) / blockSize));
-        blocks = StoreFixtures.randomBlocks(pool, blockSize, 42);
+        int pool = createPool();
         absent = new Cid[pool];
         Block[] others = StoreFixtures.randomBlocks(Math.min(pool, 256), 64, 7);
         for (int i = 0; i < pool; i++) {
@@ -96,14 +76,8 @@ public class BlockstoreBench {
     public static class PutSlot {
         @Setup(Level.Invocation)
         public void free(BlockstoreBench b) {
-            b.next = (b.next + 1) % b.blocks.length;
-            b.bs.delete(b.blocks[b.next].cid());
+            b.bs.delete(b.blocks[b.nextSlot()].cid());
         }
-    }
-
-    private int step() {
-        next = next + 1 == blocks.length ? 0 : next + 1;
-        return next;
     }
 
     @Benchmark

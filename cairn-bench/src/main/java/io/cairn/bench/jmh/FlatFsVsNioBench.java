@@ -4,18 +4,12 @@ import io.cairn.blockstore.Block;
 import io.cairn.blockstore.FlatFsBlockstore;
 import io.cairn.blockstore.FlatFsOptions;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -23,7 +17,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.TimeUnit;
 
 /**
  * flatfs against the file system itself: the same bytes written and read as one file each with
@@ -32,16 +25,7 @@ import java.util.concurrent.TimeUnit;
  * shows). As in {@link BlockstoreBench}, writes go to a slot freed by an untimed per-invocation
  * delete so that each one creates a file.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "--sun-misc-unsafe-memory-access=allow"})
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 2)
-public class FlatFsVsNioBench {
-
-    @Param({"4096", "262144"})
-    public int blockSize;
+public class FlatFsVsNioBench extends BlockPoolBench {
 
     @Param({"true", "false"})
     public boolean sync;
@@ -49,14 +33,11 @@ public class FlatFsVsNioBench {
     private Path flatDir;
     private Path nioDir;
     private FlatFsBlockstore flatfs;
-    private Block[] blocks;
     private Path[] files;
-    private int next;
 
     @Setup(Level.Trial)
     public void open() throws IOException {
-        int pool = Math.max(64, (int) Math.min(4096, (64L << 20) / blockSize));
-        blocks = StoreFixtures.randomBlocks(pool, blockSize, 42);
+        int pool = createPool();
         flatDir = Files.createTempDirectory("cairn-jmh-flat-");
         nioDir = Files.createTempDirectory("cairn-jmh-nio-");
         flatfs = FlatFsBlockstore.open(flatDir, FlatFsOptions.builder().sync(sync).build());
@@ -84,15 +65,10 @@ public class FlatFsVsNioBench {
     public static class FreeSlot {
         @Setup(Level.Invocation)
         public void free(FlatFsVsNioBench b) throws IOException {
-            b.next = (b.next + 1) % b.blocks.length;
-            b.flatfs.delete(b.blocks[b.next].cid());
-            Files.deleteIfExists(b.files[b.next]);
+            int slot = b.nextSlot();
+            b.flatfs.delete(b.blocks[slot].cid());
+            Files.deleteIfExists(b.files[slot]);
         }
-    }
-
-    private int step() {
-        next = next + 1 == blocks.length ? 0 : next + 1;
-        return next;
     }
 
     @Benchmark
