@@ -115,23 +115,9 @@ final class BeladyOpt implements PolicySimulator {
             }
             int top = a[0];
             int last = a[--size];
-            int i = 0;
-            while (true) {
-                int child = 2 * i + 1;
-                if (child >= size) {
-                    break;
-                }
-                if (child + 1 < size && a[child + 1] > a[child]) {
-                    child++;
-                }
-                if (a[child] <= last) {
-                    break;
-                }
-                a[i] = a[child];
-                i = child;
-            }
             if (size > 0) {
-                a[i] = last;
+                a[0] = last;
+                siftDown(0);
             }
             return top;
         }
