@@ -33,10 +33,30 @@ final class BlockCommands {
         }
 
         abstract int run(Backend b) throws Exception;
+    }
 
-        static OutputStream target(CairnCli cli, Path output) throws Exception {
-            return output == null ? cli.out : new BufferedOutputStream(Files.newOutputStream(output));
+    /** A command that writes what it reads for block CID to stdout or, with {@code -o FILE}, to FILE. */
+    abstract static class CidToOutput extends Base {
+        @Parameters(paramLabel = "CID")
+        String cid;
+
+        @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of stdout.")
+        Path output;
+
+        @Override
+        final int run(Backend b) throws Exception {
+            OutputStream out = output == null ? cli.out : new BufferedOutputStream(Files.newOutputStream(output));
+            try {
+                write(b, out);
+            } finally {
+                if (output != null) {
+                    out.close();
+                }
+            }
+            return 0;
         }
+
+        abstract void write(Backend b, OutputStream out) throws Exception;
     }
 
     @Command(name = "put", mixinStandardHelpOptions = true, description = "Store each FILE as one block; print its CID.")
@@ -73,24 +93,10 @@ final class BlockCommands {
     }
 
     @Command(name = "get", mixinStandardHelpOptions = true, description = "Write the bytes of block CID to stdout (or -o FILE).")
-    static final class Get extends Base {
-        @Parameters(paramLabel = "CID")
-        String cid;
-
-        @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of stdout.")
-        Path output;
-
+    static final class Get extends CidToOutput {
         @Override
-        int run(Backend b) throws Exception {
-            OutputStream out = target(cli, output);
-            try {
-                b.get(cid, out);
-            } finally {
-                if (output != null) {
-                    out.close();
-                }
-            }
-            return 0;
+        void write(Backend b, OutputStream out) throws Exception {
+            b.get(cid, out);
         }
     }
 
@@ -166,25 +172,11 @@ final class BlockCommands {
 
     @Command(name = "export", mixinStandardHelpOptions = true,
             description = "Write a CARv1 of the DAG under CID (the blocks present locally) to stdout (or -o FILE).")
-    static final class Export extends Base {
-        @Parameters(paramLabel = "CID")
-        String cid;
-
-        @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of stdout.")
-        Path output;
-
+    static final class Export extends CidToOutput {
         @Override
-        int run(Backend b) throws Exception {
-            OutputStream out = target(cli, output);
-            try {
-                b.export(cid, out);
-                out.flush();
-            } finally {
-                if (output != null) {
-                    out.close();
-                }
-            }
-            return 0;
+        void write(Backend b, OutputStream out) throws Exception {
+            b.export(cid, out);
+            out.flush();
         }
     }
 }
