@@ -41,8 +41,16 @@ final class Ranges {
                 return new long[] {Math.max(0, length - suffix), length - 1};
             }
             long first = Long.parseLong(a);
-            long last = b.isEmpty() ? length - 1 : Long.parseLong(b);
-            if (first < 0 || last < first) {
+            if (first < 0) {
+                return null;
+            }
+            // An open range ("N-") starting at or past the end is unsatisfiable (416), so check
+            // the start before defaulting the end to length - 1, which would fall below it.
+            if (b.isEmpty()) {
+                return first >= length ? UNSATISFIABLE : new long[] {first, length - 1};
+            }
+            long last = Long.parseLong(b);
+            if (last < first) {
                 return null;
             }
             if (first >= length) {
