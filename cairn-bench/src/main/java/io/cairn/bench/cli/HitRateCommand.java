@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
 
 /** {@code cairn bench hitrate}: replays traces against eviction policies and reports hit ratios. */
 @Command(name = "hitrate", mixinStandardHelpOptions = true,
-        description = {"Replays an access trace against eviction policies at fixed sizes (entries) and prints hit %.",
+        description = {"Replays an access trace against eviction policies at fixed sizes (entries) and prints hit %%.",
                 "With --all, runs every trace in the traces folder at the sizes its README lists,",
                 "writing hitrate.csv, hitrate.md and one PNG chart per trace into --out."})
 public final class HitRateCommand implements Callable<Integer> {
@@ -54,7 +54,7 @@ public final class HitRateCommand implements Callable<Integer> {
     @Option(names = "--csv", paramLabel = "OUT", description = "Also write the rows as CSV (trace,size,policy,hit_percent).")
     Path csv;
 
-    @Option(names = "--chart", paramLabel = "OUT.png", description = "Also draw hit % against size as a PNG.")
+    @Option(names = "--chart", paramLabel = "OUT.png", description = "Also draw hit %% against size as a PNG.")
     Path chart;
 
     @Option(names = "--all", description = "Run every trace in --traces at the sizes listed in its README.md.")
