@@ -37,10 +37,8 @@ class GatewayContractTest {
     static void start() throws Exception {
         ext = new ServerExtension();
         gw = ext.server.gatewayUri();
-        data = new byte[5000];
-        new Random(7).nextBytes(data);
-        Block b = Block.raw(data);
-        ext.server.blockstore().put(b);
+        Block b = ext.putRandomBlock(5000, 7);
+        data = b.bytes();
         cid = b.cid().toString();
     }
 

@@ -49,10 +49,8 @@ class LargeBlockGatewayTest {
     static void start() throws Exception {
         ext = new ServerExtension();
         gw = ext.server.gatewayUri();
-        data = new byte[SIZE];
-        new Random(11).nextBytes(data);
-        Block b = Block.raw(data);
-        ext.server.blockstore().put(b);
+        Block b = ext.putRandomBlock(SIZE, 11);
+        data = b.bytes();
         cid = b.cid().toString();
     }
 

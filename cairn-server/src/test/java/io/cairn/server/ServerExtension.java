@@ -20,6 +20,15 @@ public final class ServerExtension implements AutoCloseable {
         this(c -> c);
     }
 
+    /** Stores a block of {@code size} random bytes (seeded, so reproducible) and returns it. */
+    public io.cairn.blockstore.Block putRandomBlock(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new java.util.Random(seed).nextBytes(bytes);
+        io.cairn.blockstore.Block b = io.cairn.blockstore.Block.raw(bytes);
+        server.blockstore().put(b);
+        return b;
+    }
+
     @Override
     public void close() throws java.io.IOException {
         server.close();
