@@ -357,13 +357,14 @@ public final class CachingBlockstore extends ForwardingBlockstore {
     }
 
     /**
-     * Cache settings. Memory costs are approximate heap bytes on a 64-bit JVM with compressed oops.
+     * Cache settings. Memory costs are heap bytes measured by {@code ./cairn bench memory} (64-bit JVM,
+     * compressed oops; docs/BENCHMARKS.md).
      *
-     * @param contentCacheBytes      bytes of block content cached, payload plus about 144 bytes of
+     * @param contentCacheBytes      bytes of block content cached, payload plus about 149 bytes of
      *                               overhead per block; 0 disables the content cache
      * @param contentPolicy          eviction policy of the content cache
-     * @param metadataCacheEntries   entries of the has/size cache, about 250 bytes each (engine node ~140,
-     *                               multihash key ~90, boxed size 16); 0 disables it
+     * @param metadataCacheEntries   entries of the has/size cache, about 139 bytes each plus the
+     *                               multihash key when no caller still holds it; 0 disables it
      * @param bloomExpectedKeys      keys the Bloom filter is sized for, about 1.2 bytes each at 1 %;
      *                               0 disables the filter
      * @param bloomFalsePositiveRate the filter's target false-positive rate at {@code bloomExpectedKeys}
