@@ -36,13 +36,18 @@ import org.slf4j.LoggerFactory;
  * <p>Every write is checked against the governor ({@code wouldFit}) before it reaches the store, so
  * a write that would push usage past CRITICAL is refused even before the level gets there. Callers
  * that allocate for a write (a server reading a request body) reserve those bytes themselves,
- * before allocating. A write that returns normally is stored; a refused write stored nothing.
+ * before allocating, and make the write inside {@link #writeReserved}: such a write was admitted
+ * when its bytes were reserved and is not refused again (see there why). A write that returns
+ * normally is stored; a refused write stored nothing.
  *
  * <p>It stays a {@link Blockstore} with the {@link Viewer} and {@link GcLocker} capabilities of what
  * it wraps.
  */
 public final class MemoryAwareBlockstore extends ForwardingBlockstore {
     private static final Logger LOG = LoggerFactory.getLogger(MemoryAwareBlockstore.class);
+
+    /** Bytes the current thread's caller holds reserved for the writes it is making (see writeReserved). */
+    private static final ScopedValue<Long> RESERVED_FOR_WRITE = ScopedValue.newInstance();
 
     private final MemoryGovernor governor;
     private final boolean ownsGovernor;
@@ -90,6 +95,25 @@ public final class MemoryAwareBlockstore extends ForwardingBlockstore {
                 .build();
         CachingBlockstore caching = CachingBlockstore.wrap(base, config.caching(), governor, governance);
         return wrap(caching, governor, config);
+    }
+
+    /**
+     * Runs {@code writes} (puts on any memory-aware store, through any layers above it) as writes
+     * whose bytes the caller already holds a reservation of {@code reservedBytes} for: the bytes
+     * were admitted when they were reserved, so a write of at most {@code reservedBytes} is not
+     * refused again, at any level. Larger writes are checked as usual.
+     *
+     * <p>Refusing them would turn a flood into a livelock. Uploads waiting to be stored hold
+     * reservations that keep usage at the CRITICAL line, every write is refused because of those
+     * very reservations, and the refused uploads are retried and reserve again; nothing is stored
+     * while the level stays up. Storing an admitted block is how its bytes are given back. A flood
+     * is turned away where it enters, when a reservation is refused.
+     */
+    public static void writeReserved(long reservedBytes, Runnable writes) {
+        if (reservedBytes < 0) {
+            throw new IllegalArgumentException("reserved bytes must not be negative, got " + reservedBytes);
+        }
+        ScopedValue.where(RESERVED_FOR_WRITE, reservedBytes).run(writes);
     }
 
     /** The current degradation level, 0 (full service) to 4 (writes refused). */
@@ -154,6 +178,9 @@ public final class MemoryAwareBlockstore extends ForwardingBlockstore {
      */
     private void admitWrite(long bytes) {
         if (!config.rejectWritesOnCritical()) {
+            return;
+        }
+        if (RESERVED_FOR_WRITE.isBound() && bytes <= RESERVED_FOR_WRITE.get()) {
             return;
         }
         PressureLevel level = governor.level();

@@ -29,7 +29,14 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FloodChild {
     static final int BLOCK = 128 * 1024;
     static final int WRITERS = 4;
-    static final int WINDOW = 32;
+    /**
+     * Uploads each writer holds in flight. 4 x 256 x 128 KiB is the whole 128 MiB heap, so the
+     * governed run cannot take them all: refusals follow from the arithmetic, not from how fast the
+     * collector happens to run.
+     */
+    static final int WINDOW = 256;
+    /** How many times a writer sends one block before giving it up. */
+    static final int ATTEMPTS = 200;
 
     public static void main(String[] args) throws Exception {
         String mode = args[0];
@@ -95,6 +102,7 @@ public final class FloodChild {
                 .build();
         AtomicLong refused = new AtomicLong();
         AtomicLong oom = new AtomicLong();
+        AtomicLong givenUp = new AtomicLong();
         List<List<Integer>> ackedSeqs = new ArrayList<>();
         List<PressureLevel> levelsSeen = java.util.Collections.synchronizedList(new ArrayList<>());
         try (JvmMemoryGovernor governor = JvmMemoryGovernor.start(GovernorConfig.defaults());
@@ -106,28 +114,8 @@ public final class FloodChild {
                 List<Integer> acked = new ArrayList<>();
                 ackedSeqs.add(acked);
                 writers.add(Thread.ofPlatform().start(() -> {
-                    ArrayDeque<Object[]> inFlight = new ArrayDeque<>();
                     try {
-                        for (int seq = 0; seq < blocksPerWriter || !inFlight.isEmpty(); seq++) {
-                            if (seq < blocksPerWriter) {
-                                try {
-                                    MemoryGovernor.Reservation r = governor.tryReserve(BLOCK);
-                                    inFlight.add(new Object[] {seq, Block.raw(content(writer, seq)), r});
-                                } catch (MemoryPressureException e) {
-                                    refused.incrementAndGet();
-                                    Thread.sleep(5);
-                                }
-                            }
-                            if (inFlight.size() >= WINDOW || seq >= blocksPerWriter) {
-                                Object[] next = inFlight.poll();
-                                try (MemoryGovernor.Reservation r = (MemoryGovernor.Reservation) next[2]) {
-                                    store.put((Block) next[1]);
-                                    acked.add((Integer) next[0]);
-                                } catch (MemoryPressureException e) {
-                                    refused.incrementAndGet();
-                                }
-                            }
-                        }
+                        writeAsRetryingClient(governor, store, writer, blocksPerWriter, acked, refused, givenUp);
                     } catch (OutOfMemoryError e) {
                         oom.incrementAndGet();
                     } catch (InterruptedException e) {
@@ -163,8 +151,65 @@ public final class FloodChild {
             }
             long acked = ackedSeqs.stream().mapToLong(List::size).sum();
             System.out.println("RESULT oom=" + oom.get() + " acked=" + acked + " refused=" + refused.get()
-                    + " storeRefused=" + store.rejectedOps() + " verified=" + verified + " wrong=" + wrong
+                    + " givenUp=" + givenUp.get() + " storeRefused=" + store.rejectedOps() + " verified=" + verified + " wrong=" + wrong
                     + " peak=" + peak.severity() + " levelAfterFlood=" + afterFlood.severity());
+        }
+    }
+
+    /**
+     * One writer behaving like an HTTP client of the server: it keeps up to {@link #WINDOW} uploads
+     * in flight, each holding a reservation for its body. A refusal (of the reservation, or of the
+     * write by the store) drops the body, as a 503 does; the client keeps its own copy, waits the
+     * hinted retry-after (capped, so the test stays short) and sends it again, up to
+     * {@link #ATTEMPTS} times.
+     */
+    private static void writeAsRetryingClient(MemoryGovernor governor, Blockstore store, int writer,
+                                              int blocksPerWriter, List<Integer> acked, AtomicLong refused,
+                                              AtomicLong givenUp) throws InterruptedException {
+        ArrayDeque<Integer> pending = new ArrayDeque<>();
+        for (int seq = 0; seq < blocksPerWriter; seq++) {
+            pending.add(seq);
+        }
+        int[] attempts = new int[blocksPerWriter];
+        ArrayDeque<Object[]> inFlight = new ArrayDeque<>();
+        while (!pending.isEmpty() || !inFlight.isEmpty()) {
+            MemoryPressureException refusal = null;
+            if (!pending.isEmpty() && inFlight.size() < WINDOW) {
+                int seq = pending.poll();
+                try {
+                    MemoryGovernor.Reservation r = governor.tryReserve(BLOCK);
+                    inFlight.add(new Object[] {seq, Block.raw(content(writer, seq)), r});
+                    continue;
+                } catch (MemoryPressureException e) {
+                    refusal = e;
+                    retryLater(seq, attempts, pending, givenUp);
+                }
+            }
+            // The window is full, a reservation was refused, or there is nothing left to send:
+            // finish the oldest upload in progress.
+            Object[] next = inFlight.poll();
+            if (next != null) {
+                int seq = (Integer) next[0];
+                try (MemoryGovernor.Reservation r = (MemoryGovernor.Reservation) next[2]) {
+                    MemoryAwareBlockstore.writeReserved(r.bytes(), () -> store.put((Block) next[1]));
+                    acked.add(seq);
+                } catch (MemoryPressureException e) {
+                    refusal = e;
+                    retryLater(seq, attempts, pending, givenUp);
+                }
+            }
+            if (refusal != null) {
+                refused.incrementAndGet();
+                Thread.sleep(Math.clamp(refusal.retryAfter().toMillis(), 1, 20));
+            }
+        }
+    }
+
+    private static void retryLater(int seq, int[] attempts, ArrayDeque<Integer> pending, AtomicLong givenUp) {
+        if (++attempts[seq] < ATTEMPTS) {
+            pending.add(seq);
+        } else {
+            givenUp.incrementAndGet();
         }
     }
 }

@@ -64,6 +64,32 @@ class MemoryAwareBlockstoreTest {
     }
 
     @Test
+    void aWriteWhoseBytesTheCallerReservedIsNotRefusedAgain() {
+        ManualMemoryGovernor governor = new ManualMemoryGovernor(BUDGET);
+        try (MemoryAwareBlockstore store = MemoryAwareBlockstore.stack(Blockstores.memory(), governor, config());
+             Blockstore above = new ForwardingBlockstore(store) { }) {
+            governor.setUsed(BUDGET * 96 / 100);
+            governor.setLevel(PressureLevel.CRITICAL);
+            Block admitted = block("an upload whose body was reserved before it was read");
+            assertThatThrownBy(() -> above.put(admitted)).isInstanceOf(MemoryPressureException.class);
+
+            // Through a layer above, as the server writes through its metrics layer.
+            MemoryAwareBlockstore.writeReserved(admitted.size(), () -> above.put(admitted));
+            assertThat(store.get(admitted.cid()).bytes()).isEqualTo(admitted.bytes());
+
+            Block bigger = block("more bytes than the caller reserved for it");
+            assertThatThrownBy(() -> MemoryAwareBlockstore.writeReserved(bigger.size() - 1, () -> above.put(bigger)))
+                    .isInstanceOf(MemoryPressureException.class);
+            assertThat(store.has(bigger.cid())).isFalse();
+            assertThatThrownBy(() -> store.put(block("outside the scope again")))
+                    .isInstanceOf(MemoryPressureException.class);
+            assertThat(store.rejectedOps()).isEqualTo(3);
+            assertThatThrownBy(() -> MemoryAwareBlockstore.writeReserved(-1, () -> { }))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
+        }
+    }
+
+    @Test
     void aWriteThatWouldCrossCriticalIsRefusedBeforeTheLevelGetsThere() {
         ManualMemoryGovernor governor = new ManualMemoryGovernor(BUDGET);
         try (MemoryAwareBlockstore store = MemoryAwareBlockstore.stack(Blockstores.memory(), governor, config())) {

@@ -73,6 +73,15 @@ final class ReservedBuffer implements AutoCloseable {
         return Arrays.copyOf(buf, count);
     }
 
+    /** Bytes reserved so far and held until close. */
+    long reservedBytes() {
+        long total = 0;
+        for (Reservation r : reservations) {
+            total += r.bytes();
+        }
+        return total;
+    }
+
     @Override
     public void close() {
         for (Reservation r : reservations) {

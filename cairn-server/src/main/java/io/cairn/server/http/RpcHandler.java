@@ -3,7 +3,9 @@ package io.cairn.server.http;
 import io.cairn.blockstore.Block;
 import io.cairn.blockstore.BlockNotFoundException;
 import io.cairn.blockstore.Blockstore;
+import io.cairn.blockstore.MemoryAwareBlockstore;
 import io.cairn.cid.Cid;
+import io.cairn.memory.HeapFootprint;
 import io.cairn.memory.MemoryGovernor;
 import io.cairn.memory.MemoryPressureException;
 import io.cairn.memory.PressureLevel;
@@ -113,7 +115,9 @@ public final class RpcHandler extends Handler.Abstract {
                     throw new HttpProblem(413, 1, "block is over this server's " + partLimit + "-byte limit (max-block-size)");
                 }
                 Cid cid = encoding.cidFor(data);
-                store.put(Block.of(cid, data));
+                Block block = Block.of(cid, data);
+                // The body's bytes were reserved before they were read: an admitted write.
+                MemoryAwareBlockstore.writeReserved(memory.reservedBytes(), () -> store.put(block));
                 Map<String, Object> line = new LinkedHashMap<>();
                 line.put("Key", cid.toString());
                 line.put("Size", data.length);
@@ -205,8 +209,8 @@ public final class RpcHandler extends Handler.Abstract {
             files++;
             CarImport.Result r = CarImport.run(store, part.body(), section, new CarImport.Listener() {
                 @Override
-                public AutoCloseable beforeBlock() {
-                    return governor.tryReserve(io.cairn.memory.HeapFootprint.ofByteArray(section));
+                public MemoryGovernor.Reservation beforeBlock() {
+                    return governor.tryReserve(HeapFootprint.ofByteArray(section));
                 }
             });
             blocks += r.blocks();

@@ -2,9 +2,11 @@ package io.cairn.server.ops;
 
 import io.cairn.blockstore.Block;
 import io.cairn.blockstore.Blockstore;
+import io.cairn.blockstore.MemoryAwareBlockstore;
 import io.cairn.car.CarBlock;
 import io.cairn.car.CarReader;
 import io.cairn.cid.Cid;
+import io.cairn.memory.MemoryGovernor.Reservation;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,9 +22,14 @@ public final class CarImport {
 
     /** Called around each block, for memory reservations and progress. */
     public interface Listener {
-        /** Before the next block is read from the stream; may refuse by throwing. */
-        default AutoCloseable beforeBlock() {
-            return () -> { };
+        /**
+         * Before the next block is read from the stream: a reservation covering the largest section,
+         * released once the block is stored, or null for none. May refuse by throwing. A block read
+         * under a reservation is stored as an admitted write (see
+         * {@link MemoryAwareBlockstore#writeReserved}).
+         */
+        default Reservation beforeBlock() {
+            return null;
         }
 
         /** After a block has been stored. */
@@ -33,33 +40,31 @@ public final class CarImport {
     public record Result(List<Cid> roots, long blocks, long bytes) {
     }
 
-    private static void release(AutoCloseable reservation) {
-        try {
-            reservation.close();
-        } catch (Exception e) {
-            throw new IllegalStateException("releasing a reservation failed", e);
-        }
-    }
-
     public static Result run(Blockstore store, InputStream in, int maxSection, Listener listener) throws IOException {
         CarReader reader = CarReader.open(in, maxSection);
         List<Cid> roots = reader.roots();
         long blocks = 0;
         long bytes = 0;
         while (true) {
-            AutoCloseable reservation = listener.beforeBlock();
+            Reservation reservation = listener.beforeBlock();
             try {
                 CarBlock cb = reader.next();
                 if (cb == null) {
                     break;
                 }
                 Block block = Block.verified(cb.cid(), cb.data());
-                store.put(block);
+                if (reservation == null) {
+                    store.put(block);
+                } else {
+                    MemoryAwareBlockstore.writeReserved(reservation.bytes(), () -> store.put(block));
+                }
                 blocks++;
                 bytes += block.size();
                 listener.stored(block.cid(), block.size());
             } finally {
-                release(reservation);
+                if (reservation != null) {
+                    reservation.release();
+                }
             }
         }
         return new Result(roots, blocks, bytes);
