@@ -20,13 +20,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * reported as skipped with the reason, never as passed.
  */
 class KuboRpcClientTest {
-    static final Path JS = Path.of("src/test/js");
+    static final Path JS = NodeScripts.JS;
 
     @Test
     void kuboRpcClientPutGetStatRm() throws Exception {
         assumeTrue(Files.isDirectory(JS.resolve("node_modules/kubo-rpc-client")),
                 "kubo-rpc-client is not installed in cairn-server/src/test/js (run .ci/setup-js; needs node and npm)");
-        assumeTrue(nodeWorks(), "node is not on the PATH");
+        assumeTrue(NodeScripts.nodeWorks(), "node is not on the PATH");
 
         try (ServerExtension ext = new ServerExtension(c -> c.withApiToken("js-token"))) {
             Process p = new ProcessBuilder("node", "kubo-client.mjs", ext.server.apiUri().toString(), "js-token")
@@ -57,15 +57,6 @@ class KuboRpcClientTest {
                 assertThat(HexFormat.of().formatHex(sha)).isEqualTo(b.get("sha256").asText());
             }
             assertThat(summary.get("blocks").get(1).get("cid").asText()).startsWith("bafyrei"); // dag-cbor codec
-        }
-    }
-
-    private static boolean nodeWorks() {
-        try {
-            Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (Exception e) {
-            return false;
         }
     }
 }
