@@ -61,13 +61,8 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
      * collection (total minus the estimator's mark) is in no after-GC figure yet.
      */
     private final LandedLedger landed = new LandedLedger();
-    /**
-     * Places GcInfo end times (milliseconds on the JVM's management clock, whose origin differs
-     * from RuntimeMXBean uptime by tens of milliseconds) on the nanoTime axis: the smallest
-     * arrival-minus-end difference seen so far, which converges on the true offset plus the
-     * shortest notification delay. Written by the notification thread only.
-     */
-    private volatile long gcClockOffsetNanos = Long.MAX_VALUE;
+    /** Places GcInfo end times on the nanoTime axis, once it has learnt how (see GcClock). */
+    private final GcClock gcClock = new GcClock(System.nanoTime());
     private final List<ConsumerEntry> consumers = new CopyOnWriteArrayList<>();
     private final AtomicBoolean evaluationQueued = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -407,13 +402,12 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
 
     private void onCollection(JmxSignals.Collection c) {
         // What had landed when the collection ended is in its after-GC figure (or was garbage).
-        // End times have millisecond resolution, so step back by two to stay on the safe side.
+        // Until the clock is calibrated, keep the previous mark: bytes landed since then count as
+        // outside the figure, an over-count rather than bytes counted nowhere.
         long arrival = System.nanoTime();
-        long endOnGcClock = c.endUptimeMillis() * 1_000_000L;
-        long offset = Math.min(gcClockOffsetNanos, arrival - endOnGcClock);
-        gcClockOffsetNanos = offset;
-        long endNanos = endOnGcClock + offset - 2_000_000L;
-        long mark = landed.totalAsOf(endNanos, estimator.landedMark());
+        long endNanos = gcClock.endNanos(c.endUptimeMillis(), arrival);
+        long mark = endNanos == GcClock.UNKNOWN ? estimator.landedMark()
+                : landed.totalAsOf(endNanos, estimator.landedMark());
         estimator.onCollection(c.kind(), c.heapAfter(), c.oldAfter(), mark, arrival);
         lastCollectionNanos = System.nanoTime();
         if (c.major()) {
