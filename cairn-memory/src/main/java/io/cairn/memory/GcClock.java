@@ -14,7 +14,7 @@ package io.cairn.memory;
  * Too late is the unsafe direction: bytes that landed after the collection would be taken as
  * inside its figure and counted nowhere. A JVM that starts under a burst delivers its first
  * notifications late: a child allocating 200 MB/s from its first millisecond had its first ZGC
- * report placed so late that 23 MB of landed reservations were counted nowhere. It held 85 % of
+ * report placed so late that 23 MiB of landed reservations were counted nowhere. It held 85 % of
  * a heap whose CRITICAL line was 80 %, and once in CI it ran out of memory. So the clock answers
  * only once it is calibrated: after {@link #CALIBRATION_SAMPLES} notifications and
  * {@link #CALIBRATION_NANOS} after it was created. Before that the caller keeps the previous
