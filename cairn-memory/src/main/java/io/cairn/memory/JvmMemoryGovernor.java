@@ -123,6 +123,10 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
     public static JvmMemoryGovernor start(GovernorConfig config) {
         Objects.requireNonNull(config, "config");
         JvmMemoryGovernor governor = new JvmMemoryGovernor(config);
+        String sizing = containerSizingWarning(governor.heapMax, governor.containerLimit);
+        if (sizing != null) {
+            LOG.warn("{}: {}", governor.name, sizing);
+        }
         governor.lastUsage = governor.measure();
         governor.monitor.execute(governor::tick);
         return governor;
@@ -141,6 +145,37 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
     static long deriveBudget(long heapMax, long maxDirect, long containerLimit) {
         long jvm = heapMax + Math.max(0, maxDirect);
         return containerLimit > 0 ? Math.min(jvm, containerLimit) : jvm;
+    }
+
+    /**
+     * Memory a JVM needs outside its heap that the governor cannot see: metaspace, JIT code, GC
+     * structures, thread stacks, malloc arenas, and the file pages the group is charged for.
+     * Measured for Cairn's server under an upload flood in a 320 MiB memory cgroup: the kernel
+     * killed it with a 1 GiB, a 256 MiB and a 192 MiB heap, and not with 160 or 128 MiB
+     * (docs/MEMORY_MANAGEMENT.md, "Containers").
+     */
+    static final long NATIVE_HEADROOM = 160L << 20;
+
+    /**
+     * A warning when the heap may grow into the container limit, or null. The governor measures
+     * the live heap, but the kernel counts every page the heap has touched plus all native
+     * memory, and kills the process (no OutOfMemoryError, no degradation) when that total passes
+     * the limit. Only the JVM's flags can prevent it.
+     */
+    static String containerSizingWarning(long heapMax, long containerLimit) {
+        if (containerLimit <= 0 || heapMax + NATIVE_HEADROOM <= containerLimit) {
+            return null;
+        }
+        long headroom = containerLimit - heapMax;
+        return "the heap max (" + mib(heapMax) + ") leaves " + (headroom < 0 ? "nothing" : mib(headroom))
+                + " of the container memory limit (" + mib(containerLimit) + ") for memory outside the heap,"
+                + " which needs about " + mib(NATIVE_HEADROOM) + "; the kernel may kill the process, with no"
+                + " OutOfMemoryError and before the governor sees pressure. Start the JVM with -Xmx at most "
+                + mib(Math.max(0, containerLimit - NATIVE_HEADROOM)) + " (or -XX:MaxRAM=" + containerLimit + ")";
+    }
+
+    private static String mib(long bytes) {
+        return (bytes >> 20) + " MiB";
     }
 
     /** -XX:MaxDirectMemorySize, whose default (0) means "as large as the heap max". */

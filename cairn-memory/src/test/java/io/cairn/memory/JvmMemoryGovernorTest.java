@@ -50,6 +50,17 @@ class JvmMemoryGovernorTest {
     }
 
     @Test
+    void aHeapThatLeavesTooLittleOfTheContainerLimitIsWarnedAbout() {
+        long mib = 1L << 20;
+        assertThat(JvmMemoryGovernor.containerSizingWarning(1024 * mib, -1)).as("no container").isNull();
+        assertThat(JvmMemoryGovernor.containerSizingWarning(160 * mib, 320 * mib)).as("160 MiB left").isNull();
+        assertThat(JvmMemoryGovernor.containerSizingWarning(192 * mib, 320 * mib))
+                .contains("heap max (192 MiB)", "leaves 128 MiB", "container memory limit (320 MiB)",
+                        "-Xmx at most 160 MiB", "-XX:MaxRAM=" + 320 * mib);
+        assertThat(JvmMemoryGovernor.containerSizingWarning(1024 * mib, 320 * mib)).contains("leaves nothing");
+    }
+
+    @Test
     void aConfiguredBudgetIsUsedAsIs() {
         try (JvmMemoryGovernor g = JvmMemoryGovernor.start(GovernorConfig.builder().maxMemoryBytes(123_456_789).build())) {
             assertThat(g.budgetBytes()).isEqualTo(123_456_789);

@@ -121,7 +121,16 @@ public final class PressureRun {
                 config.jvmOptions(), Duration.ofSeconds(60))) {
             log.printf("server pid %d, api %s, gateway %s, heap %s, log %s%n", server.pid(), server.apiUri(),
                     server.gatewayUri(), config.heap(), server.log());
-            return flood(server);
+            Result result = flood(server);
+            if (server.isAlive()) {
+                // A clean stop answers SIGTERM with 143; 137 is a SIGKILL, in a memory cgroup usually
+                // the kernel's OOM killer catching the shutdown's last allocations.
+                server.close();
+                int exit = server.exitValue();
+                log.printf("server stopped by SIGTERM: exit %d%s%n", exit,
+                        exit == 143 ? " (clean)" : exit == 137 ? " (SIGKILL: killed, e.g. by the kernel's OOM killer)" : "");
+            }
+            return result;
         }
     }
 
