@@ -169,8 +169,8 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
         long headroom = containerLimit - heapMax;
         return "the heap max (" + mib(heapMax) + ") leaves " + (headroom < 0 ? "nothing" : mib(headroom))
                 + " of the container memory limit (" + mib(containerLimit) + ") for memory outside the heap,"
-                + " which needs about " + mib(NATIVE_HEADROOM) + "; the kernel may kill the process, with no"
-                + " OutOfMemoryError and before the governor sees pressure. Start the JVM with -Xmx at most "
+                + " which needs about " + mib(NATIVE_HEADROOM) + "; the kernel may kill the process (SIGKILL,"
+                + " no Java exception) before the governor sees pressure. Start the JVM with -Xmx at most "
                 + mib(Math.max(0, containerLimit - NATIVE_HEADROOM)) + " (or -XX:MaxRAM=" + containerLimit + ")";
     }
 

@@ -28,13 +28,15 @@ public final class ChildServer implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final Path gcLog;
+    private final Path dataDir;
     private final int gatewayPort;
     private final int apiPort;
 
-    private ChildServer(Process process, Path log, Path gcLog, int gatewayPort, int apiPort) {
+    private ChildServer(Process process, Path log, Path gcLog, Path dataDir, int gatewayPort, int apiPort) {
         this.process = process;
         this.log = log;
         this.gcLog = gcLog;
+        this.dataDir = dataDir;
         this.gatewayPort = gatewayPort;
         this.apiPort = apiPort;
     }
@@ -77,7 +79,7 @@ public final class ChildServer implements AutoCloseable {
             cmd.add(maxMemory);
         }
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        ChildServer server = new ChildServer(p, log, gcLog, gateway, api);
+        ChildServer server = new ChildServer(p, log, gcLog, data, gateway, api);
         server.awaitHealthy(startTimeout);
         return server;
     }
@@ -123,6 +125,11 @@ public final class ChildServer implements AutoCloseable {
 
     public Path log() {
         return log;
+    }
+
+    /** The server's {@code --data} directory. */
+    public Path dataDir() {
+        return dataDir;
     }
 
     public Path gcLog() {

@@ -2,6 +2,10 @@ package io.cairn.bench.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.cairn.blockstore.BlockNotFoundException;
+import io.cairn.blockstore.FlatFsBlockstore;
+import io.cairn.blockstore.FlatFsOptions;
+import io.cairn.cid.Cid;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpResponse;
@@ -254,8 +258,11 @@ public final class PressureRun {
         sampler.stopped = true;
         samplerThread.join(5000);
 
-        long notRetrievable = server.isAlive() ? verify(client, new ArrayList<>(acked)) : acked.size();
         boolean died = !server.isAlive();
+        // A dead server cannot be asked; its store can. Every acknowledged write was on disk
+        // (fsync before the answer), so a kill must not have lost any of them.
+        long notRetrievable = died ? verifyOnDisk(server.dataDir(), new ArrayList<>(acked))
+                : verify(client, new ArrayList<>(acked));
 
         long criticalAt = sampler.firstCriticalNanos;
         long firstRefusal = firstRefusalNanos.get();
@@ -266,6 +273,25 @@ public final class PressureRun {
         return new Result(server.outOfMemoryErrors(), died, attempts.get(), acks.get(), refusals.get(),
                 tooMany.get(), noRetryAfter.get(), others, transport.get(), reads.get(), failedReads.get(), notRetrievable,
                 sampler.maxLevel, levelAtFirstRefusal.get(), criticalToRefusal, backToZero, timeline);
+    }
+
+    /** Reads every acknowledged block from the dead server's flatfs directory; counts the missing or wrong. */
+    private long verifyOnDisk(Path dataDir, List<Acked> all) {
+        log.printf("the server died: verifying %d acknowledged blocks in its store on disk ...%n", all.size());
+        long bad = 0;
+        MessageDigest sha = sha256();
+        try (FlatFsBlockstore store = FlatFsBlockstore.open(dataDir, FlatFsOptions.builder().build())) {
+            for (Acked a : all) {
+                try {
+                    if (!Arrays.equals(sha.digest(store.get(Cid.parse(a.cid())).bytes()), a.sha256())) {
+                        bad++;
+                    }
+                } catch (BlockNotFoundException e) {
+                    bad++;
+                }
+            }
+        }
+        return bad;
     }
 
     /** Reads every acknowledged block back through the gateway; counts the missing or wrong. */
