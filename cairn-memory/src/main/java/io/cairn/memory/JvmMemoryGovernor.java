@@ -587,7 +587,7 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
         }
         return new MemoryStats(System.currentTimeMillis(), u.heapUsed(), u.heapCommitted(), heapMax, u.live(),
                 signals.collectorStats(), u.direct(), u.mapped(), u.reserved(), byName,
-                OsMemory.processRssBytes(), containerLimit, budget, u.used(), atLevel, maxDirect, u.ratio(),
+                OsMemory.processRssBytes(), containerLimit, OsMemory.containerUsageBytes(), budget, u.used(), atLevel, maxDirect, u.ratio(),
                 u.binding());
     }
 }

@@ -82,7 +82,7 @@ public final class ManualMemoryGovernor implements MemoryGovernor {
         long r = reserved.get();
         long u = used + r;
         return new MemoryStats(System.currentTimeMillis(), used, used, budget, used, List.of(), 0, 0, r,
-                reported, -1, -1, budget, u, level, -1, (double) u / budget, "manual");
+                reported, -1, -1, -1, budget, u, level, -1, (double) u / budget, "manual");
     }
 
     @Override

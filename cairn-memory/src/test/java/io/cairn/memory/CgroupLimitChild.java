@@ -36,7 +36,7 @@ public final class CgroupLimitChild {
             System.out.println("RESULT budget " + s.budgetBytes());
             System.out.println("RESULT heapMax " + s.heapMax());
             System.out.println("RESULT maxDirect " + s.maxDirectBytes());
-            System.out.println("RESULT usage " + OsMemory.containerUsageBytes());
+            System.out.println("RESULT usage " + s.containerUsageBytes());
         }
         System.out.flush();
         System.exit(0);

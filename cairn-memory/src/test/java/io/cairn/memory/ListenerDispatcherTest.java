@@ -30,7 +30,7 @@ class ListenerDispatcherTest {
     }
 
     private static MemoryStats stats(PressureLevel level) {
-        return new MemoryStats(0, 0, 0, 1, 0, List.of(), 0, 0, 0, Map.of(), -1, -1, 1, 0, level, 1, 0.0, "budget");
+        return new MemoryStats(0, 0, 0, 1, 0, List.of(), 0, 0, 0, Map.of(), -1, -1, -1, 1, 0, level, 1, 0.0, "budget");
     }
 
     private void publish(PressureLevel from, PressureLevel to) {

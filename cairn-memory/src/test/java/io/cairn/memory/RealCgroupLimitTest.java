@@ -84,6 +84,8 @@ class RealCgroupLimitTest {
                 heapMax, maxDirect, result(lines, "usage"));
         assertThat(limit).isEqualTo(group.limitReadBack).isEqualTo(LIMIT);
         assertThat(budget).isLessThanOrEqualTo(limit).isEqualTo(Math.min(heapMax + maxDirect, limit));
+        // The kernel's charge for the group: a running JVM's pages, and under the limit it enforces.
+        assertThat(result(lines, "usage")).as("container usage in MemoryStats").isPositive().isLessThanOrEqualTo(limit);
     }
 
     private static final String EOF = "\u0000EOF";

@@ -25,7 +25,7 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code blockstore.gc.time} (counter, seconds, tag {@code gc}) → {@code blockstore_gc_time_seconds_total}</li>
  *   <li>{@code blockstore.memory.*} byte gauges → {@code blockstore_memory_*_bytes}: budget, used,
  *       heap.used, heap.committed, heap.max, heap.live, direct, mapped, reserved, rss,
- *       container.limit (-1 where unknown)</li>
+ *       container.limit and container.usage (-1 where unknown)</li>
  * </ul>
  *
  * <p>Meters hold this binder strongly (Micrometer's default is a weak reference, which would
@@ -74,6 +74,9 @@ public final class GovernorMetrics implements MeterBinder {
                 MemoryStats::processRssBytes);
         bytes(registry, "blockstore.memory.container.limit", "Container memory limit, -1 if none",
                 MemoryStats::containerLimitBytes);
+        bytes(registry, "blockstore.memory.container.usage",
+                "What the kernel charges to the process's memory cgroup, -1 if unknown",
+                MemoryStats::containerUsageBytes);
 
         for (MemoryStats.CollectorStats c : governor.stats().collectors()) {
             if (!c.countsCycles()) {
