@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -24,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code governed}: the memory-aware stack over the same store; writers reserve a block's bytes before
  * allocating it (as the server does for request bodies) and the store reserves again while writing.
  *
- * <p>Prints {@code RESULT key=value ...} on the last line; exits 3 after an OutOfMemoryError.
+ * <p>Prints {@code RESULT key=value ...} on the last line. Run with
+ * {@code -XX:+ExitOnOutOfMemoryError}: the first OutOfMemoryError ends it with exit code 3.
  */
 public final class FloodChild {
     static final int BLOCK = 128 * 1024;
@@ -43,16 +43,10 @@ public final class FloodChild {
         Path dir = Path.of(args[1]);
         int blocksPerWriter = Integer.parseInt(args[2]);
         FlatFsOptions fs = FlatFsOptions.builder().sync(false).build();
-        try {
-            if (mode.equals("baseline")) {
-                baseline(dir, fs, blocksPerWriter);
-            } else {
-                governed(dir, fs, blocksPerWriter);
-            }
-        } catch (OutOfMemoryError e) {
-            System.out.println("RESULT oom=1");
-            System.out.flush();
-            System.exit(3);
+        if (mode.equals("baseline")) {
+            baseline(dir, fs, blocksPerWriter);
+        } else {
+            governed(dir, fs, blocksPerWriter);
         }
     }
 
@@ -67,32 +61,22 @@ public final class FloodChild {
         AtomicLong acked = new AtomicLong();
         try (Blockstore store = Blockstores.flatFs(dir, fs)) {
             List<Thread> writers = new ArrayList<>();
-            ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
             for (int w = 0; w < WRITERS; w++) {
                 int writer = w;
                 writers.add(Thread.ofPlatform().start(() -> {
-                    try {
-                        for (int seq = 0; seq < blocksPerWriter; seq++) {
-                            Block b = Block.raw(content(writer, seq));
-                            store.put(b);
-                            unboundedCache.put(b.cid(), b.bytes());
-                            acked.incrementAndGet();
-                        }
-                    } catch (Throwable t) {
-                        errors.add(t);
+                    for (int seq = 0; seq < blocksPerWriter; seq++) {
+                        Block b = Block.raw(content(writer, seq));
+                        store.put(b);
+                        unboundedCache.put(b.cid(), b.bytes());
+                        acked.incrementAndGet();
                     }
                 }));
             }
             for (Thread t : writers) {
                 t.join();
             }
-            for (Throwable t : errors) {
-                if (t instanceof OutOfMemoryError oom) {
-                    throw oom;
-                }
-            }
         }
-        System.out.println("RESULT oom=0 acked=" + acked.get() + " cached=" + unboundedCache.size());
+        System.out.println("RESULT acked=" + acked.get() + " cached=" + unboundedCache.size());
     }
 
     private static void governed(Path dir, FlatFsOptions fs, int blocksPerWriter) throws Exception {
@@ -101,7 +85,6 @@ public final class FloodChild {
                 .caching(CachingBlockstore.Options.defaults().withContentCacheBytes(heapMax / 4).withCacheOnPut(true))
                 .build();
         AtomicLong refused = new AtomicLong();
-        AtomicLong oom = new AtomicLong();
         AtomicLong givenUp = new AtomicLong();
         List<List<Integer>> ackedSeqs = new ArrayList<>();
         List<PressureLevel> levelsSeen = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -116,8 +99,6 @@ public final class FloodChild {
                 writers.add(Thread.ofPlatform().start(() -> {
                     try {
                         writeAsRetryingClient(governor, store, writer, blocksPerWriter, acked, refused, givenUp);
-                    } catch (OutOfMemoryError e) {
-                        oom.incrementAndGet();
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
@@ -150,7 +131,7 @@ public final class FloodChild {
                 }
             }
             long acked = ackedSeqs.stream().mapToLong(List::size).sum();
-            System.out.println("RESULT oom=" + oom.get() + " acked=" + acked + " refused=" + refused.get()
+            System.out.println("RESULT acked=" + acked + " refused=" + refused.get()
                     + " givenUp=" + givenUp.get() + " storeRefused=" + store.rejectedOps() + " verified=" + verified + " wrong=" + wrong
                     + " peak=" + peak.severity() + " levelAfterFlood=" + afterFlood.severity());
         }

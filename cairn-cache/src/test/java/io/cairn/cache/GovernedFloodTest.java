@@ -25,7 +25,9 @@ class GovernedFloodTest {
     private static Outcome runChild(String mode) throws Exception {
         String java = System.getProperty("cairn.test.java",
                 ProcessHandle.current().info().command().orElse("java"));
-        ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx64m", "-XX:+UseSerialGC",
+        // ExitOnOutOfMemoryError: the first OutOfMemoryError ends the child with exit code 3,
+        // however it surfaces; a handler in the child could itself fail to allocate.
+        ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx64m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
                 "-cp", System.getProperty("java.class.path"), GovernedFloodChild.class.getName(), mode))
                 .redirectErrorStream(true);
         Process p = pb.start();
@@ -44,7 +46,7 @@ class GovernedFloodTest {
     void withoutTheGovernorTheFloodEndsInOutOfMemory() throws Exception {
         Outcome o = runChild("plain");
         assertThat(o.exitCode()).as(o.output()).isEqualTo(3);
-        assertThat(o.output()).contains("OOM");
+        assertThat(o.output()).contains("Terminating due to java.lang.OutOfMemoryError");
     }
 
     @Test
