@@ -152,14 +152,14 @@ public final class FloodChild {
             pending.add(seq);
         }
         int[] attempts = new int[blocksPerWriter];
-        ArrayDeque<Object[]> inFlight = new ArrayDeque<>();
+        ArrayDeque<Upload> inFlight = new ArrayDeque<>();
         while (!pending.isEmpty() || !inFlight.isEmpty()) {
             MemoryPressureException refusal = null;
             if (!pending.isEmpty() && inFlight.size() < WINDOW) {
                 int seq = pending.poll();
                 try {
                     MemoryGovernor.Reservation r = governor.tryReserve(BLOCK);
-                    inFlight.add(new Object[] {seq, Block.raw(content(writer, seq)), r});
+                    inFlight.add(new Upload(seq, Block.raw(content(writer, seq)), r));
                     continue;
                 } catch (MemoryPressureException e) {
                     refusal = e;
@@ -168,11 +168,11 @@ public final class FloodChild {
             }
             // The window is full, a reservation was refused, or there is nothing left to send:
             // finish the oldest upload in progress.
-            Object[] next = inFlight.poll();
+            Upload next = inFlight.poll();
             if (next != null) {
-                int seq = (Integer) next[0];
-                try (MemoryGovernor.Reservation r = (MemoryGovernor.Reservation) next[2]) {
-                    MemoryAwareBlockstore.writeReserved(r.bytes(), () -> store.put((Block) next[1]));
+                int seq = next.seq();
+                try (MemoryGovernor.Reservation r = next.reservation()) {
+                    MemoryAwareBlockstore.writeReserved(r.bytes(), () -> store.put(next.block()));
                     acked.add(seq);
                 } catch (MemoryPressureException e) {
                     refusal = e;
@@ -184,6 +184,10 @@ public final class FloodChild {
                 Thread.sleep(Math.clamp(refusal.retryAfter().toMillis(), 1, 20));
             }
         }
+    }
+
+    /** An upload in progress: its body, and the reservation held for it until it is stored. */
+    private record Upload(int seq, Block block, MemoryGovernor.Reservation reservation) {
     }
 
     private static void retryLater(int seq, int[] attempts, ArrayDeque<Integer> pending, AtomicLong givenUp) {
