@@ -21,9 +21,10 @@ import java.util.Map;
  * @param consumers            bytes reported by registered consumers, by name
  * @param processRssBytes      resident set size of the process
  * @param containerLimitBytes  the container's memory limit (cgroup), -1 if none
- * @param containerUsageBytes  what the kernel charges to the process's memory cgroup (every touched
- *                             heap page, native memory, file pages), the figure the limit is
- *                             enforced on; -1 if it cannot be read
+ * @param containerUsageBytes  what the kernel charges to the process's memory cgroup, the figure the
+ *                             limit is enforced on: the whole group's touched heap pages, native
+ *                             memory and page cache, other processes in the group included; -1 if
+ *                             it cannot be read
  * @param budgetBytes          the budget usage is measured against
  * @param usedBytes            what the governor counts as used against the budget: live heap,
  *                             direct and mapped buffers, reservations and off-heap consumers
