@@ -186,9 +186,8 @@ public final class MemoryAwareBlockstore extends ForwardingBlockstore {
         PressureLevel level = governor.level();
         if (level == PressureLevel.CRITICAL || !governor.wouldFit(bytes)) {
             rejectedOps.increment();
-            MemoryStats s = governor.stats();
-            throw new MemoryPressureException("write of " + bytes + " bytes refused", s.level(), bytes,
-                    s.usedBytes(), s.budgetBytes(), config.retryAfter());
+            // From the governor's last evaluation, naming the binding limit: no /proc read when memory is short.
+            throw governor.refusal("write of " + bytes + " bytes refused", bytes);
         }
     }
 

@@ -28,6 +28,11 @@ final class GcRequestGate {
 
     /** STARTED means the caller now owns the one in-flight collection and must call {@link #finished()}. */
     synchronized GcRequestResult tryStart(long nowNanos) {
+        return tryStart(nowNanos, minIntervalNanos);
+    }
+
+    /** As {@link #tryStart(long)}, with a spacing of its own (the governor's confirming collections). */
+    synchronized GcRequestResult tryStart(long nowNanos, long minIntervalNanos) {
         if (!effective) {
             return GcRequestResult.INEFFECTIVE;
         }

@@ -42,6 +42,7 @@ public final class GovernorConfig {
     private final PressureLevel autoGcLevel;
     private final Duration listenerTimeout;
     private final double heapFastPathRatio;
+    private final NanoClock clock;
 
     private GovernorConfig(Builder b) {
         this.maxMemoryBytes = b.maxMemoryBytes;
@@ -54,6 +55,7 @@ public final class GovernorConfig {
         this.autoGcLevel = b.autoGcLevel;
         this.listenerTimeout = b.listenerTimeout;
         this.heapFastPathRatio = b.heapFastPathRatio;
+        this.clock = b.clock;
     }
 
     public static GovernorConfig defaults() {
@@ -81,6 +83,8 @@ public final class GovernorConfig {
     public PressureLevel autoGcLevel() { return autoGcLevel; }
     public Duration listenerTimeout() { return listenerTimeout; }
     public double heapFastPathRatio() { return heapFastPathRatio; }
+    /** The governor's time source; {@link NanoClock#SYSTEM} unless a test injects another. */
+    public NanoClock clock() { return clock; }
 
     /** The sampling period at {@code level}: the base interval halved per level, never below the floor. */
     public Duration samplerInterval(PressureLevel level) {
@@ -110,6 +114,7 @@ public final class GovernorConfig {
         private PressureLevel autoGcLevel = PressureLevel.MEDIUM;
         private Duration listenerTimeout = Duration.ofMillis(250);
         private double heapFastPathRatio = 0.97;
+        private NanoClock clock = NanoClock.SYSTEM;
 
         private Builder() {
         }
@@ -167,6 +172,12 @@ public final class GovernorConfig {
             return this;
         }
 
+        /** The time source for dwell times, rate limits and settling (default {@link NanoClock#SYSTEM}). */
+        public Builder clock(NanoClock clock) {
+            this.clock = clock;
+            return this;
+        }
+
         /**
          * @throws IllegalArgumentException naming the first setting that is out of range
          */
@@ -207,6 +218,7 @@ public final class GovernorConfig {
             if (!(heapFastPathRatio > 0.0 && heapFastPathRatio <= 1.0)) {
                 throw new IllegalArgumentException("heapFastPathRatio must be in (0, 1], got " + heapFastPathRatio);
             }
+            Objects.requireNonNull(clock, "clock must not be null");
             return new GovernorConfig(this);
         }
 

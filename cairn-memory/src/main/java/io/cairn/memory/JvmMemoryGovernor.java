@@ -33,8 +33,6 @@ import org.slf4j.LoggerFactory;
  * thread per requested GC.
  */
 public final class JvmMemoryGovernor implements MemoryGovernor {
-    /** Collections requested below the auto-GC level after an episode, to let the reading settle. */
-    private static final int SETTLE_COLLECTIONS = 3;
     private static final Logger LOG = LoggerFactory.getLogger(JvmMemoryGovernor.class);
     /** Numbers thread names only; holds no instance. */
     private static final AtomicInteger IDS = new AtomicInteger();
@@ -45,8 +43,14 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
     private final long maxDirect;
     private final long containerLimit;
     private final long budget;
+    /** Whether the process's anonymous RSS is held against the budget (outside a limited cgroup). */
+    private final boolean processRssBinds;
+    private final NanoClock clock;
 
     private final UsageModel model;
+    private final KernelMemory kernel;
+    private final AutoGcPolicy autoGc;
+    private final RiseConfirmation confirmation;
     private final JmxSignals signals;
     private final LiveSetEstimator estimator;
     private final LevelStateMachine machine;
@@ -60,9 +64,9 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
      * Released reservations. Released means allocated; the part released since the last
      * collection (total minus the estimator's mark) is in no after-GC figure yet.
      */
-    private final LandedLedger landed = new LandedLedger();
+    private final LandedLedger landed;
     /** Places GcInfo end times on the nanoTime axis, once it has learnt how (see GcClock). */
-    private final GcClock gcClock = new GcClock(System.nanoTime());
+    private final GcClock gcClock;
     private final List<ConsumerEntry> consumers = new CopyOnWriteArrayList<>();
     private final AtomicBoolean evaluationQueued = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -72,11 +76,8 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
     private volatile long lastCollectionNanos;
     /** When the last major (old-generation) collection ended; 0 if this governor has seen none. */
     private volatile long lastMajorCollectionNanos;
-    /**
-     * Collections still to request once pressure has eased below the auto-GC level: see evaluate().
-     * Touched only by evaluations, which run one at a time on the monitor thread.
-     */
-    private int settleCollectionsLeft;
+    /** Whether the newest collection report was a major one: its figure holds no old garbage. */
+    private volatile boolean lastReportMajor;
     // Monitor thread only.
     private ScheduledFuture<?> nextTick;
 
@@ -85,6 +86,9 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
 
     private JvmMemoryGovernor(GovernorConfig config) {
         this.config = config;
+        this.clock = config.clock();
+        this.landed = new LandedLedger(clock);
+        this.gcClock = new GcClock(clock.nanoTime());
         this.name = "cairn-governor-" + IDS.incrementAndGet();
         Runtime rt = Runtime.getRuntime();
         this.heapMax = rt.maxMemory();
@@ -93,11 +97,18 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
         this.containerLimit = OsMemory.containerLimitBytes();
         this.budget = config.maxMemoryBytes() > 0 ? config.maxMemoryBytes()
                 : deriveBudget(heapMax, maxDirect, containerLimit);
-        this.model = new UsageModel(budget, heapMax, maxDirect, config.threshold(PressureLevel.CRITICAL),
-                config.heapFastPathRatio());
+        this.model = new UsageModel(budget, heapMax, maxDirect, containerLimit, config.threshold(PressureLevel.CRITICAL),
+                config.threshold(PressureLevel.HIGH), config.heapFastPathRatio());
+        this.kernel = KernelMemory.forThisProcess();
+        // Outside a limited group only an explicit budget above the heap says how large the process may
+        // grow; a derived one (heap + direct) does not cover metaspace, code and stacks, and a budget no
+        // larger than the heap governs the heap alone.
+        this.processRssBinds = !kernel.inLimitedGroup() && config.maxMemoryBytes() > heapMax;
+        this.autoGc = new AutoGcPolicy(config.autoGcLevel(), config.gcMinInterval().toNanos());
+        this.confirmation = new RiseConfirmation(config.hysteresis() / 2, config.gcMinInterval().toNanos());
         this.gcGate = new GcRequestGate(config.gcMinInterval().toNanos(), !explicitGcDisabled(hotspot));
-        this.machine = new LevelStateMachine(config, System.nanoTime());
-        this.estimator = new LiveSetEstimator(JmxSignals.youngUsedNow(), System.nanoTime());
+        this.machine = new LevelStateMachine(config, clock.nanoTime());
+        this.estimator = new LiveSetEstimator(JmxSignals.youngUsedNow(), clock.nanoTime());
         this.monitor = Executors.newSingleThreadScheduledExecutor(daemonThreads(name + "-monitor"));
         this.gcThreads = daemonThreads(name + "-gc");
         ListenerDispatcher d = null;
@@ -248,13 +259,20 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
         if (bytes < 0) {
             throw new IllegalArgumentException("reservation bytes must not be negative, got " + bytes);
         }
+        boolean remeasured = false;
         while (true) {
             long held = reserved.get();
             Refusal refusal = check(held, bytes);
+            if (refusal != null && !remeasured) {
+                // The quick check adds every byte landed since the last evaluation, which over-counts when
+                // reservations were released unused or a collection ran since. Before refusing, read again.
+                remeasured = true;
+                remeasure();
+                continue;
+            }
             if (refusal != null) {
-                throw new MemoryPressureException("reservation of " + bytes + " bytes refused (" + refusal.limit + ")",
-                        level, bytes, refusal.used, refusal.limit == Limit.HEAP ? heapMax : budget,
-                        config.samplerInterval(level));
+                throw new MemoryPressureException("reservation of " + bytes + " bytes refused", refusal.limit,
+                        refusal.used, refusal.limitBytes, bytes, level, config.samplerInterval(level));
             }
             if (reserved.compareAndSet(held, held + bytes)) {
                 double after = ratioWith(held + bytes);
@@ -266,13 +284,49 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
         }
     }
 
-    /** Whether {@link #tryReserve(long)} would grant {@code bytes} now; a volatile read and some arithmetic. */
+    /**
+     * Whether {@link #tryReserve(long)} would grant {@code bytes} now: a volatile read and some arithmetic,
+     * and when that says no, one fresh reading before answering.
+     */
     @Override
     public boolean wouldFit(long bytes) {
         if (bytes < 0) {
             throw new IllegalArgumentException("bytes must not be negative, got " + bytes);
         }
+        if (check(reserved.get(), bytes) == null) {
+            return true;
+        }
+        remeasure();
         return check(reserved.get(), bytes) == null;
+    }
+
+    /** Counted bytes as of the last evaluation plus reservations held and landed since; no allocation. */
+    @Override
+    public long usedBytes() {
+        Usage u = lastUsage;
+        long heapNow = model.heapInUse(u, landed.total(), reserved.get());
+        return model.totalInUse(u, heapNow);
+    }
+
+    /** A refusal from the last evaluation's figures, naming its binding limit; reads no file. */
+    @Override
+    public MemoryPressureException refusal(String what, long bytes) {
+        Usage u = lastUsage;
+        return new MemoryPressureException(what, u.binding(), u.bindingUsed(), u.bindingLimitBytes(), bytes, level,
+                config.samplerInterval(level));
+    }
+
+    /**
+     * A fresh reading for a refusal decision, without the kernel files (the last evaluation's figure is
+     * kept) and without moving the level: evaluations stay on the monitor thread.
+     */
+    private void remeasure() {
+        Usage fresh = measure(false);
+        Usage old = lastUsage;
+        // Keep the newer of two racing readings by landed total; either is a valid snapshot.
+        if (old == null || fresh.landedTotal() >= old.landedTotal()) {
+            lastUsage = fresh;
+        }
     }
 
     @Override
@@ -300,7 +354,18 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
         if (closed.get()) {
             return GcRequestResult.RATE_LIMITED;
         }
-        GcRequestResult result = gcGate.tryStart(System.nanoTime());
+        return startGc(gcGate.tryStart(clock.nanoTime()));
+    }
+
+    /** A confirming collection: spaced by the sampler's floor rather than by {@code gcMinInterval}. */
+    private GcRequestResult requestConfirmingGc() {
+        if (closed.get()) {
+            return GcRequestResult.RATE_LIMITED;
+        }
+        return startGc(gcGate.tryStart(clock.nanoTime(), config.minSamplerInterval().toNanos()));
+    }
+
+    private GcRequestResult startGc(GcRequestResult result) {
         if (result == GcRequestResult.STARTED) {
             Thread t = gcThreads.newThread(() -> {
                 try {
@@ -362,16 +427,7 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
 
     // ---- Reservations ----------------------------------------------------------------------------
 
-    private enum Limit {
-        BUDGET, HEAP;
-
-        @Override
-        public String toString() {
-            return this == BUDGET ? "budget" : "heap";
-        }
-    }
-
-    private record Refusal(Limit limit, long used) {
+    private record Refusal(BindingLimit limit, long used, long limitBytes) {
     }
 
     /**
@@ -385,21 +441,27 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
         long heapNow = model.heapInUse(u, landed.total(), held);
         long totalNow = model.totalInUse(u, heapNow);
         if (u.fastPath()) {
-            return new Refusal(Limit.HEAP, Math.max(u.heapUsed(), heapNow));
+            return new Refusal(BindingLimit.HEAP_FAST_PATH, Math.max(u.heapUsed(), heapNow), heapMax);
         }
         // Close to the line the last evaluation may be a collection or two old; the heap's own
         // figure is one call away and catches a burst that outruns the notifications.
         if (heapNow + bytes >= config.threshold(PressureLevel.HIGH) * heapMax) {
             long heapUsedNow = signals.heapUsage().getUsed();
-            if (model.fastPathApplies(estimator.lastKind(), heapUsedNow)) {
-                return new Refusal(Limit.HEAP, Math.max(heapUsedNow, heapNow));
+            if (model.fastPathApplies(estimator.lastKind(), heapUsedNow, signals.oldUsedNow())) {
+                return new Refusal(BindingLimit.HEAP_FAST_PATH, Math.max(heapUsedNow, heapNow), heapMax);
             }
         }
         if (heapNow + bytes >= critical * heapMax) {
-            return new Refusal(Limit.HEAP, heapNow);
+            return new Refusal(BindingLimit.HEAP, heapNow, heapMax);
         }
         if (totalNow + bytes >= critical * budget) {
-            return new Refusal(Limit.BUDGET, totalNow);
+            return new Refusal(BindingLimit.BUDGET, totalNow, budget);
+        }
+        // The kernel's figure: new heap pages may be charged for the bytes, so they count in full.
+        if (u.kernelLimit() > 0 && u.kernelCharge() >= 0
+                && u.kernelCharge() + held + bytes >= critical * u.kernelLimit()) {
+            return new Refusal(processRssBinds ? BindingLimit.PROCESS : BindingLimit.CONTAINER,
+                    u.kernelCharge() + held, u.kernelLimit());
         }
         return null;
     }
@@ -425,9 +487,14 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
 
         @Override
         public void release() {
+            release(bytes);
+        }
+
+        @Override
+        public void release(long allocatedBytes) {
             if (released.compareAndSet(false, true)) {
                 // The caller has made its allocation; it stays counted until a collection sees it.
-                landed.add(bytes);
+                landed.add(Math.max(0, Math.min(bytes, allocatedBytes)));
                 reserved.addAndGet(-bytes);
             }
         }
@@ -439,15 +506,16 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
         // What had landed when the collection ended is in its after-GC figure (or was garbage).
         // Until the clock is calibrated, keep the previous mark: bytes landed since then count as
         // outside the figure, an over-count rather than bytes counted nowhere.
-        long arrival = System.nanoTime();
+        long arrival = clock.nanoTime();
         long endNanos = gcClock.endNanos(c.endUptimeMillis(), arrival);
         long mark = endNanos == GcClock.UNKNOWN ? estimator.landedMark()
                 : landed.totalAsOf(endNanos, estimator.landedMark());
         estimator.onCollection(c.kind(), c.heapAfter(), c.oldAfter(), mark, arrival);
-        lastCollectionNanos = System.nanoTime();
+        lastCollectionNanos = clock.nanoTime();
         if (c.major()) {
             lastMajorCollectionNanos = lastCollectionNanos;
         }
+        lastReportMajor = c.major();
         requestEvaluation();
     }
 
@@ -513,13 +581,34 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
         if (closed.get() || lastUsage == null) {
             return;
         }
-        Usage u = measure();
+        boolean afterMajor = lastReportMajor;
+        if (afterMajor) {
+            confirmation.majorCollection(clock.nanoTime());
+        }
+        Usage u = measure(true);
         lastUsage = u;
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         PressureLevel previous = level;
-        PressureLevel next = machine.update(u.ratio(), now);
+        double ratio = u.ratio();
+        PressureLevel rising = machine.levelEnteredAt(ratio);
+        if (rising.ordinal() > previous.ordinal()) {
+            RiseConfirmation.Verdict verdict = confirmation.judge(rising, needsConfirmation(u, previous, afterMajor),
+                    ratio, now);
+            if (verdict != RiseConfirmation.Verdict.ACCEPT) {
+                // Hold: feed the state machine a ratio just inside the current level's band.
+                ratio = Math.min(ratio, Math.nextDown(config.threshold(PressureLevel.ofSeverity(previous.ordinal() + 1))));
+                if (verdict == RiseConfirmation.Verdict.HOLD_AND_COLLECT
+                        && requestConfirmingGc() != GcRequestResult.STARTED) {
+                    confirmation.notStarted();
+                }
+            }
+        }
+        PressureLevel next = machine.update(ratio, now);
         if (next != previous) {
             level = next;
+            if (next.ordinal() > previous.ordinal() || next == PressureLevel.NONE) {
+                confirmation.reset();
+            }
             dispatcher.publish(previous, next, snapshot(u, next));
             // Sample at the new level's pace from now on rather than after the old, longer wait.
             scheduleTick();
@@ -529,46 +618,73 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
             double nextThreshold = config.threshold(PressureLevel.ofSeverity(next.ordinal() + 1));
             signals.retargetOldUsageThreshold((long) (nextThreshold * heapMax) - (u.live() + u.reserved()));
         }
-        PressureLevel autoGc = config.autoGcLevel();
-        if (autoGc != null) {
-            // An idle process makes no collections, so its live-set figure would never come down.
-            boolean stale = !estimator.seenCollection()
-                    || now - lastCollectionNanos >= config.gcMinInterval().toNanos();
-            if (next.atLeast(autoGc)) {
-                settleCollectionsLeft = SETTLE_COLLECTIONS;
-                // A rise measured by a major collection that just ended needs no second one: it
-                // would only repeat that reading, and double the pause (seen in the soak under G1).
-                boolean justCollectedOld = lastMajorCollectionNanos != 0
-                        && now - lastMajorCollectionNanos < config.gcMinInterval().toNanos();
-                if ((next.ordinal() > previous.ordinal() && !justCollectedOld) || stale) {
-                    requestGc();
-                }
-            } else if (next != PressureLevel.NONE && settleCollectionsLeft > 0 && stale) {
-                // Just below the auto-GC level after an episode, the reading may still include the
-                // episode's garbage (a burst's large arrays sit in old regions until a collection).
-                // A few more collections let the level settle at its true value instead of staying
-                // raised until the application happens to allocate again.
+        switch (autoGc.decide(previous, next, now, estimator.seenCollection(), lastCollectionNanos,
+                lastMajorCollectionNanos)) {
+            case COLLECT -> requestGc();
+            case SETTLE -> {
                 if (requestGc() == GcRequestResult.STARTED) {
-                    settleCollectionsLeft--;
+                    autoGc.settleStarted();
                 }
-            } else if (next == PressureLevel.NONE) {
-                settleCollectionsLeft = 0;
+            }
+            case NOTHING -> {
             }
         }
     }
 
-    /** Takes one reading of every signal; safe on any thread. */
+    /**
+     * Whether a rise needs a confirming collection: the live-set estimate drives it (heap or budget
+     * binds), it was read from a minor collection, the application's declared bytes (reservations and
+     * what they landed) do not explain it, and System.gc() can answer.
+     */
+    private boolean needsConfirmation(Usage u, PressureLevel current, boolean afterMajor) {
+        if (afterMajor || !gcGate.effective() || !estimator.seenCollection()) {
+            return false;
+        }
+        if (u.binding() != BindingLimit.HEAP && u.binding() != BindingLimit.BUDGET) {
+            return false;
+        }
+        long undeclaredLive = Math.max(0, u.live() - u.landedCounted());
+        double undeclared = Math.max((double) (undeclaredLive + u.direct() + u.offHeap()) / budget,
+                (double) undeclaredLive / heapMax);
+        return machine.levelEnteredAt(undeclared).ordinal() > current.ordinal();
+    }
+
+    /**
+     * Takes one reading of every signal; safe on any thread. {@code withKernel}: also read the kernel's
+     * figure (files; the monitor thread only), else keep the last evaluation's.
+     */
     Usage measure() {
+        return measure(false);
+    }
+
+    private Usage measure(boolean withKernel) {
         MemoryUsage heap = signals.heapUsage();
-        LiveSetEstimator.Reading reading = estimator.read(signals.oldUsedNow(), System.nanoTime());
+        long oldNow = signals.oldUsedNow();
+        LiveSetEstimator.Reading reading = estimator.read(oldNow, clock.nanoTime());
         long offHeap = 0;
         for (ConsumerEntry c : consumers) {
             if (c.residence() == Residence.OFF_HEAP) {
                 offHeap += Math.max(0, readConsumer(c));
             }
         }
+        long charge;
+        long limit;
+        Usage last = lastUsage;
+        if (withKernel || last == null) {
+            synchronized (kernel) {
+                kernel.sample();
+                charge = kernel.chargeBytes();
+                limit = kernel.inLimitedGroup() ? kernel.limitBytes() : processRssBinds ? budget : -1;
+            }
+        } else {
+            charge = last.kernelCharge();
+            limit = last.kernelLimit();
+        }
+        BindingLimit kernelBinding = kernel.inLimitedGroup() ? BindingLimit.CONTAINER
+                : processRssBinds ? BindingLimit.PROCESS : null;
         return model.compute(new UsageModel.Inputs(heap.getUsed(), heap.getCommitted(), reading, landed.total(),
-                signals.directBytes(), signals.mappedBytes(), reserved.get(), offHeap));
+                signals.directBytes(), signals.mappedBytes(), reserved.get(), offHeap, oldNow, charge, limit,
+                kernelBinding));
     }
 
     private long readConsumer(ConsumerEntry c) {
@@ -585,9 +701,24 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
         for (ConsumerEntry c : consumers) {
             byName.merge(c.name(), Math.max(0, readConsumer(c)), Long::sum);
         }
-        return new MemoryStats(System.currentTimeMillis(), u.heapUsed(), u.heapCommitted(), heapMax, u.live(),
-                signals.collectorStats(), u.direct(), u.mapped(), u.reserved(), byName,
-                OsMemory.processRssBytes(), containerLimit, OsMemory.containerUsageBytes(), budget, u.used(), atLevel, maxDirect, u.ratio(),
-                u.binding());
+        return MemoryStats.builder()
+                .timestampMillis(System.currentTimeMillis())
+                .heap(u.heapUsed(), u.heapCommitted(), heapMax)
+                .liveSetAfterGc(u.live())
+                .collectors(signals.collectorStats())
+                .directBufferBytes(u.direct())
+                .mappedBufferBytes(u.mapped())
+                .reservedBytes(u.reserved())
+                .consumers(byName)
+                .processRssBytes(OsMemory.processRssBytes())
+                .container(containerLimit, OsMemory.containerUsageBytes())
+                .budgetBytes(budget)
+                .usedBytes(u.used())
+                .level(atLevel)
+                .maxDirectBytes(maxDirect)
+                .usageRatio(u.ratio())
+                .binding(u.binding(), u.bindingUsed(), u.bindingLimitBytes())
+                .kernel(u.kernelCharge(), u.kernelLimit())
+                .build();
     }
 }

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * until the next report, which errs on the safe side.
  *
  * <p>Stamps are written at most once per millisecond, so the hot path is one atomic add and one
- * {@code System.nanoTime()}.
+ * call to the governor's clock.
  */
 final class LandedLedger {
     private static final int STAMPS = 512;
@@ -26,10 +26,19 @@ final class LandedLedger {
     private int next;
     private int size;
     private volatile long lastStampNanos = Long.MIN_VALUE / 2;
+    private final NanoClock clock;
+
+    LandedLedger(NanoClock clock) {
+        this.clock = clock;
+    }
+
+    LandedLedger() {
+        this(NanoClock.SYSTEM);
+    }
 
     void add(long bytes) {
         long t = total.addAndGet(bytes);
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         if (now - lastStampNanos >= STAMP_SPACING_NANOS) {
             stamp(now, t);
         }

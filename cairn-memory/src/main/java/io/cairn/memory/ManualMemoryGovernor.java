@@ -81,8 +81,18 @@ public final class ManualMemoryGovernor implements MemoryGovernor {
         consumers.forEach((name, bytes) -> reported.put(name, bytes.getAsLong()));
         long r = reserved.get();
         long u = used + r;
-        return new MemoryStats(System.currentTimeMillis(), used, used, budget, used, List.of(), 0, 0, r,
-                reported, -1, -1, -1, budget, u, level, -1, (double) u / budget, "manual");
+        return MemoryStats.builder()
+                .timestampMillis(System.currentTimeMillis())
+                .heap(used, used, budget)
+                .liveSetAfterGc(used)
+                .reservedBytes(r)
+                .consumers(reported)
+                .budgetBytes(budget)
+                .usedBytes(u)
+                .level(level)
+                .usageRatio((double) u / budget)
+                .binding(BindingLimit.MANUAL, u, budget)
+                .build();
     }
 
     @Override
@@ -104,8 +114,8 @@ public final class ManualMemoryGovernor implements MemoryGovernor {
         long now = reserved.addAndGet(bytes);
         if (used + now > budget * CRITICAL) {
             reserved.addAndGet(-bytes);
-            throw new MemoryPressureException("reservation of " + bytes + " bytes refused", PressureLevel.CRITICAL,
-                    bytes, used + now - bytes, budget, Duration.ofSeconds(1));
+            throw new MemoryPressureException("reservation of " + bytes + " bytes refused", BindingLimit.MANUAL,
+                    used + now - bytes, budget, bytes, level, Duration.ofSeconds(1));
         }
         AtomicLong held = new AtomicLong(bytes);
         return new Reservation() {

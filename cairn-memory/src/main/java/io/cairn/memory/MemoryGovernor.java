@@ -54,6 +54,26 @@ public interface MemoryGovernor extends AutoCloseable {
     long reservedBytes();
 
     /**
+     * Bytes counted as used against the budget, as of the last evaluation plus what reservations hold
+     * and have landed since. Allocates nothing and reads no file: safe to call on a refusal path, when
+     * memory is shortest. This default asks {@link #stats()}; the JVM governor overrides it.
+     */
+    default long usedBytes() {
+        return stats().usedBytes();
+    }
+
+    /**
+     * The exception for refusing {@code bytes} now, naming the limit that binds and its figures, built
+     * from the last evaluation without reading /proc. For callers that refuse work on the governor's
+     * word ({@link #wouldFit} said no, or the level is CRITICAL). This default asks {@link #stats()}.
+     */
+    default MemoryPressureException refusal(String what, long bytes) {
+        MemoryStats s = stats();
+        return new MemoryPressureException(what, s.bindingLimit(), s.bindingUsedBytes(), s.bindingLimitBytes(),
+                bytes, s.level(), java.time.Duration.ofSeconds(1));
+    }
+
+    /**
      * Reports a consumer's memory use (a cache's weighted size, an off-heap pool) so that the stats
      * and metrics can attribute it. Bytes of an {@link Residence#OFF_HEAP} consumer add to usage;
      * bytes of a {@link Residence#HEAP} consumer are already inside the heap figure and are only
@@ -97,6 +117,15 @@ public interface MemoryGovernor extends AutoCloseable {
         long bytes();
 
         void release();
+
+        /**
+         * Releases the reservation, telling the governor that only {@code allocatedBytes} of it were
+         * allocated (a buffer reserved for a maximum and filled less). Only those count as landed
+         * until a collection sees them. This default releases it all as allocated.
+         */
+        default void release(long allocatedBytes) {
+            release();
+        }
 
         @Override
         default void close() {

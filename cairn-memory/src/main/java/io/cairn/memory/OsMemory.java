@@ -47,6 +47,11 @@ final class OsMemory {
         return SelfGroup.MEMORY.usageBytes();
     }
 
+    /** This process's memory cgroup, resolved once (see {@link CgroupMemory#resolve}). */
+    static CgroupMemory selfGroup() {
+        return SelfGroup.MEMORY;
+    }
+
     static long rssBytes(Path status) {
         try {
             for (String line : Files.readAllLines(status, StandardCharsets.ISO_8859_1)) {

@@ -34,7 +34,8 @@ class JvmMemoryGovernorTest {
         assertThat(s.budgetBytes()).isEqualTo(governor.budgetBytes());
         assertThat(s.usedBytes()).isGreaterThanOrEqualTo(s.liveSetAfterGc());
         assertThat(s.usageRatio()).isGreaterThan(0.0);
-        assertThat(s.bindingLimit()).isIn("budget", "heap", "direct", "heap-fast-path");
+        assertThat(s.bindingLimit()).isIn(BindingLimit.BUDGET, BindingLimit.HEAP, BindingLimit.DIRECT,
+                BindingLimit.NATIVE, BindingLimit.CONTAINER, BindingLimit.PROCESS, BindingLimit.HEAP_FAST_PATH);
         assertThat(s.level()).isEqualTo(governor.level());
     }
 
@@ -146,14 +147,14 @@ class JvmMemoryGovernorTest {
         try (JvmMemoryGovernor g = JvmMemoryGovernor.start(GovernorConfig.builder()
                 .autoGcLevel(PressureLevel.HIGH).samplerInterval(Duration.ofMillis(100))
                 .minSamplerInterval(Duration.ofMillis(20)).build())) {
-            g.registerConsumer("pool", Residence.OFF_HEAP, () -> (long) (g.budgetBytes() * 0.80));
+            g.registerConsumer("pool", Residence.OFF_HEAP, () -> (long) ((g.budgetBytes() - g.heapMaxBytes()) * 0.80));
             await().atMost(Duration.ofSeconds(10)).until(() -> g.level() == PressureLevel.MEDIUM);
             assertThat(g.gcRequestsStarted()).as("MEDIUM is below the configured HIGH").isZero();
         }
         try (JvmMemoryGovernor g = JvmMemoryGovernor.start(GovernorConfig.builder()
                 .autoGcLevel(PressureLevel.MEDIUM).samplerInterval(Duration.ofMillis(100))
                 .minSamplerInterval(Duration.ofMillis(20)).build())) {
-            g.registerConsumer("pool", Residence.OFF_HEAP, () -> (long) (g.budgetBytes() * 0.80));
+            g.registerConsumer("pool", Residence.OFF_HEAP, () -> (long) ((g.budgetBytes() - g.heapMaxBytes()) * 0.80));
             await().atMost(Duration.ofSeconds(10)).until(() -> g.gcRequestsStarted() == 1);
         }
     }
@@ -167,7 +168,7 @@ class JvmMemoryGovernorTest {
             g.registerConsumer("pool", Residence.OFF_HEAP, pool::get);
             System.gc(); // a full collection under G1: the governor has a fresh live-set reading
             Thread.sleep(200);
-            pool.set((long) (g.budgetBytes() * 0.80));
+            pool.set((long) ((g.budgetBytes() - g.heapMaxBytes()) * 0.80));
             await().atMost(Duration.ofSeconds(10)).until(() -> g.level() == PressureLevel.MEDIUM);
             Thread.sleep(300);
             assertThat(g.gcRequestsStarted()).as("no second full collection right after one").isZero();

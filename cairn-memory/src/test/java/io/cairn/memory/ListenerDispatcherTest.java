@@ -30,7 +30,7 @@ class ListenerDispatcherTest {
     }
 
     private static MemoryStats stats(PressureLevel level) {
-        return new MemoryStats(0, 0, 0, 1, 0, List.of(), 0, 0, 0, Map.of(), -1, -1, -1, 1, 0, level, 1, 0.0, "budget");
+        return MemoryStats.builder().heap(0, 0, 1).budgetBytes(1).level(level).maxDirectBytes(1).build();
     }
 
     private void publish(PressureLevel from, PressureLevel to) {

@@ -27,7 +27,7 @@ class UsageModelTest {
         assertThat(u.live()).isEqualTo(20 * MB);
         assertThat(u.used()).isEqualTo(20 * MB);
         assertThat(u.ratio()).isEqualTo(0.20);
-        assertThat(u.binding()).isEqualTo("heap");
+        assertThat(u.binding()).isEqualTo(BindingLimit.HEAP);
     }
 
     @Test
@@ -35,22 +35,26 @@ class UsageModelTest {
         Usage u = compute(92 * MB, stw(90 * MB), 0, 0, 0, 0);
         assertThat((double) u.used() / (200 * MB)).isEqualTo(0.45);
         assertThat(u.ratio()).as("90 %% of the heap, not 45 %% of the budget").isEqualTo(0.90);
-        assertThat(u.binding()).isEqualTo("heap");
+        assertThat(u.binding()).isEqualTo(BindingLimit.HEAP);
     }
 
     @Test
     void offHeapConsumersAndDirectBuffersBindTheBudget() {
         Usage u = compute(30 * MB, stw(30 * MB), 0, 40 * MB, 0, 100 * MB);
         assertThat(u.used()).isEqualTo(170 * MB);
-        assertThat(u.ratio()).isEqualTo(0.85);
-        assertThat(u.binding()).isEqualTo("budget");
+        // 140 MB of native memory where the budget leaves 100 MB outside the heap: native binds.
+        assertThat(u.ratio()).isEqualTo(1.40);
+        assertThat(u.binding()).isEqualTo(BindingLimit.NATIVE);
+        Usage small = compute(30 * MB, stw(30 * MB), 0, 10 * MB, 0, 10 * MB);
+        assertThat(small.ratio()).isEqualTo(0.30);
+        assertThat(small.binding()).isEqualTo(BindingLimit.HEAP);
     }
 
     @Test
     void directMemoryBindsAgainstItsOwnLimit() {
         Usage u = compute(10 * MB, stw(10 * MB), 0, 96 * MB, 0, 0);
         assertThat(u.ratio()).isEqualTo(0.96);
-        assertThat(u.binding()).isEqualTo("direct");
+        assertThat(u.binding()).isEqualTo(BindingLimit.DIRECT);
     }
 
     @Test
@@ -82,7 +86,7 @@ class UsageModelTest {
         Usage stwFull = compute(98 * MB, stw(40 * MB), 0, 0, 0, 0);
         assertThat(stwFull.fastPath()).isTrue();
         assertThat(stwFull.ratio()).isEqualTo(0.95);
-        assertThat(stwFull.binding()).isEqualTo("heap-fast-path");
+        assertThat(stwFull.binding()).isEqualTo(BindingLimit.HEAP_FAST_PATH);
 
         Usage concurrentFull = compute(98 * MB, new Reading(40 * MB, 90 * MB, 0, 0, Kind.CONCURRENT), 0, 0, 0, 0);
         assertThat(concurrentFull.fastPath()).isFalse();

@@ -38,6 +38,7 @@ public final class GovernorMetrics implements MeterBinder {
     static final long SNAPSHOT_MAX_AGE_NANOS = 100_000_000L;
 
     private final MemoryGovernor governor;
+    private final io.cairn.memory.NanoClock clock;
     private final Tags tags;
     private MemoryStats cached;
     private long cachedAtNanos;
@@ -48,6 +49,8 @@ public final class GovernorMetrics implements MeterBinder {
 
     public GovernorMetrics(MemoryGovernor governor, Iterable<Tag> tags) {
         this.governor = Objects.requireNonNull(governor, "governor");
+        this.clock = governor instanceof io.cairn.memory.JvmMemoryGovernor jvm ? jvm.config().clock()
+                : io.cairn.memory.NanoClock.SYSTEM;
         this.tags = Tags.of(tags);
     }
 
@@ -77,6 +80,10 @@ public final class GovernorMetrics implements MeterBinder {
         bytes(registry, "blockstore.memory.container.usage",
                 "What the kernel charges to the process's memory cgroup, -1 if unknown",
                 MemoryStats::containerUsageBytes);
+        bytes(registry, "blockstore.memory.kernel.charge",
+                "The kernel's figure: the memory cgroup's anonymous + kernel memory (page cache left out), "
+                        + "or the process's anonymous RSS outside a limited group; -1 if unknown",
+                MemoryStats::kernelChargeBytes);
 
         for (MemoryStats.CollectorStats c : governor.stats().collectors()) {
             if (!c.countsCycles()) {
@@ -110,7 +117,7 @@ public final class GovernorMetrics implements MeterBinder {
     }
 
     private synchronized MemoryStats stats() {
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         if (cached == null || now - cachedAtNanos > SNAPSHOT_MAX_AGE_NANOS) {
             cached = governor.stats();
             cachedAtNanos = now;
