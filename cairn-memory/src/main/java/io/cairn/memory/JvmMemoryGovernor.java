@@ -51,6 +51,8 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
     private final KernelMemory kernel;
     private final AutoGcPolicy autoGc;
     private final RiseConfirmation confirmation;
+    /** Null when SoftMaxHeapSize is not writable here. */
+    private final HeapShrinker shrinker;
     private final JmxSignals signals;
     private final LiveSetEstimator estimator;
     private final LevelStateMachine machine;
@@ -98,13 +100,15 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
         this.budget = config.maxMemoryBytes() > 0 ? config.maxMemoryBytes()
                 : deriveBudget(heapMax, maxDirect, containerLimit);
         this.model = new UsageModel(budget, heapMax, maxDirect, containerLimit, config.threshold(PressureLevel.CRITICAL),
-                config.threshold(PressureLevel.HIGH), config.heapFastPathRatio());
+                config.threshold(PressureLevel.HIGH), config.heapFastPathRatio(),
+                config.threshold(PressureLevel.HIGH) - config.hysteresis());
         this.kernel = KernelMemory.forThisProcess();
         // Outside a limited group only an explicit budget above the heap says how large the process may
         // grow; a derived one (heap + direct) does not cover metaspace, code and stacks, and a budget no
         // larger than the heap governs the heap alone.
         this.processRssBinds = !kernel.inLimitedGroup() && config.maxMemoryBytes() > heapMax;
         this.autoGc = new AutoGcPolicy(config.autoGcLevel(), config.gcMinInterval().toNanos());
+        this.shrinker = HeapShrinker.forThisJvm(heapMax);
         this.confirmation = new RiseConfirmation(config.hysteresis() / 2, config.gcMinInterval().toNanos());
         this.gcGate = new GcRequestGate(config.gcMinInterval().toNanos(), !explicitGcDisabled(hotspot));
         this.machine = new LevelStateMachine(config, clock.nanoTime());
@@ -406,6 +410,9 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
         }
         signals.close();
         monitor.shutdownNow();
+        if (shrinker != null) {
+            shrinker.restore();
+        }
         dispatcher.close();
         consumers.clear();
     }
@@ -617,6 +624,12 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
             // Bytes of old-generation growth that would carry the heap ratio into the next level.
             double nextThreshold = config.threshold(PressureLevel.ofSeverity(next.ordinal() + 1));
             signals.retargetOldUsageThreshold((long) (nextThreshold * heapMax) - (u.live() + u.reserved()));
+        }
+        if (shrinker != null) {
+            boolean kernelBinds = u.binding() == BindingLimit.CONTAINER || u.binding() == BindingLimit.PROCESS;
+            if (shrinker.update(next, kernelBinds, u.live())) {
+                requestGc();
+            }
         }
         switch (autoGc.decide(previous, next, now, estimator.seenCollection(), lastCollectionNanos,
                 lastMajorCollectionNanos)) {

@@ -56,17 +56,26 @@ final class UsageModel {
     private final double critical;
     private final double high;
     private final double fastPathRatio;
+    private final double kernelFloor;
 
     UsageModel(long budget, long heapMax, long maxDirect, double critical, double fastPathRatio) {
         this(budget, heapMax, maxDirect, -1, critical, 0.85, fastPathRatio);
     }
 
+    UsageModel(long budget, long heapMax, long maxDirect, long containerLimit, double critical, double high,
+               double fastPathRatio) {
+        this(budget, heapMax, maxDirect, containerLimit, critical, high, fastPathRatio, high - 0.05);
+    }
+
     /**
      * @param containerLimit the cgroup's limit, -1 if none: native room is counted within it
      * @param high           the HIGH threshold: the fast path needs the old generation past it
+     * @param kernelFloor    the kernel's figure takes part only from this ratio up (HIGH less the
+     *                       hysteresis): below it, what the kernel counts is the JVM at rest
      */
     UsageModel(long budget, long heapMax, long maxDirect, long containerLimit, double critical, double high,
-               double fastPathRatio) {
+               double fastPathRatio, double kernelFloor) {
+        this.kernelFloor = kernelFloor;
         this.budget = budget;
         this.heapMax = heapMax;
         this.maxDirect = maxDirect;
@@ -134,8 +143,12 @@ final class UsageModel {
             }
         }
         if (in.kernelLimit() > 0 && in.kernelCharge() >= 0 && in.kernelBinding() != null) {
+            // Only near the limit: a JVM's fixed native memory (130-160 MiB for the server) and a heap that
+            // a concurrent collector keeps committed are most of a small container at rest, and would
+            // otherwise hold the level at LOW or MEDIUM forever (ZGC in a 320 MiB group never got back
+            // to 0 after a flood). The kernel acts at 100 %; HIGH and CRITICAL are what must come first.
             double byKernel = (double) in.kernelCharge() / in.kernelLimit();
-            if (byKernel > ratio) {
+            if (byKernel >= kernelFloor && byKernel > ratio) {
                 ratio = byKernel;
                 binding = in.kernelBinding();
                 bindingUsed = in.kernelCharge();

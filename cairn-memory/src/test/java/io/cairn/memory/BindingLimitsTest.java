@@ -56,6 +56,11 @@ class BindingLimitsTest {
                 300 * MB, 320 * MB, BindingLimit.CONTAINER));
         assertThat(u.binding()).isEqualTo(BindingLimit.CONTAINER);
         assertThat(u.ratio()).isEqualTo(300.0 / 320);
+        // At rest (a JVM's native memory and a committed heap), below HIGH less the hysteresis, it does not bind.
+        Usage rest = model.compute(new Inputs(60 * MB, 250 * MB, stw(50 * MB), 0, 0, 0, 0, 0, 60 * MB,
+                230 * MB, 320 * MB, BindingLimit.CONTAINER));
+        assertThat(rest.binding()).isNotEqualTo(BindingLimit.CONTAINER);
+        assertThat(rest.ratio()).isLessThan(0.6);
     }
 
     @Test

@@ -79,6 +79,7 @@ public final class CairnServer implements AutoCloseable {
 
     /** Opens the configured store and governor and starts both listeners. */
     public static CairnServer start(ServerConfig config) throws Exception {
+        config = MemorySizing.fit(config);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         StoreStack stack;
         try {

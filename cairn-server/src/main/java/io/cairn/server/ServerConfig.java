@@ -122,6 +122,12 @@ public record ServerConfig(
                 maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, read, idle, shutdownTimeout, maxHeaderSize);
     }
 
+    /** The same configuration with another cache size (MemorySizing clamps it at start). */
+    public ServerConfig withCacheSize(long bytes) {
+        return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
+                maxConcurrentRequests, apiToken, fsync, bytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize);
+    }
+
     private static void checkPort(String name, int port) {
         if (port < 0 || port > 65535) {
             throw new ConfigException(name + ": " + port + " is not a port (0..65535; 0 picks a free one)");

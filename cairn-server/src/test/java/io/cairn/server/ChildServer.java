@@ -25,8 +25,12 @@ final class ChildServer implements AutoCloseable {
     URI gateway;
 
     ChildServer(Path dataDir, List<String> jvmArgs, String... serveArgs) throws Exception {
-        String java = System.getProperty("cairn.test.java",
-                ProcessHandle.current().info().command().orElse("java"));
+        this(System.getProperty("cairn.test.java", ProcessHandle.current().info().command().orElse("java")),
+                dataDir, jvmArgs, serveArgs);
+    }
+
+    /** With an explicit java launcher (a wrapper that moves the child into a cgroup first). */
+    ChildServer(String java, Path dataDir, List<String> jvmArgs, String... serveArgs) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         cmd.addAll(jvmArgs);

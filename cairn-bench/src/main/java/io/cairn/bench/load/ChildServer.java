@@ -59,7 +59,9 @@ public final class ChildServer implements AutoCloseable {
         int api = freePort();
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBinary());
-        cmd.add("-Xmx" + heap);
+        if (!heap.equals("default")) {
+            cmd.add("-Xmx" + heap); // "default": no -Xmx, the JDK sizes the heap (from a container's limit)
+        }
         cmd.add("-Xlog:gc:file=" + gcLog + ":uptime,level,tags");
         cmd.add("-XX:OnOutOfMemoryError=echo " + OOM_MARKER);
         cmd.add("--sun-misc-unsafe-memory-access=allow");

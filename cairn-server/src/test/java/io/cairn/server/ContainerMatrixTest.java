@@ -1,0 +1,203 @@
+package io.cairn.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cairn.blockstore.Block;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.abort;
+
+/**
+ * The reduced container matrix of issue 10, in a real memory cgroup: the server alone in a 320 MiB
+ * group, flooded with 1–2 MiB uploads. Before issue 10 a 256 MiB heap in such a group was killed by
+ * the kernel within seconds while the governor read level 1. Each cell: 0 kernel OOM kills
+ * ({@code oom_kill} in the group's counters), 0 OutOfMemoryError, every acknowledged write
+ * retrievable, level 0 afterwards. The full 8-cell matrix is {@code cairn-bench/scripts/cgroup-matrix.sh}
+ * (docs/BENCHMARKS.md). Needs root and a writable memory cgroup, else reported as skipped with the reason.
+ */
+class ContainerMatrixTest {
+    private static final long LIMIT = 320L << 20;
+    private static final int WRITERS = 16;
+    private static final long FLOOD_NANOS = TimeUnit.SECONDS.toNanos(6);
+
+    @ParameterizedTest(name = "heap {0}, {1}")
+    @CsvSource({"256m, G1", "default, Z"})
+    void theFloodInA320MiBGroupEndsWithoutAKill(String heap, String gc) throws Exception {
+        Path work = Files.createTempDirectory("cairn-cgroup-cell");
+        Group group = Group.create(LIMIT, work);
+        try {
+            List<String> jvm = new ArrayList<>(List.of("-XX:+Use" + gc + "GC", "-XX:+ExitOnOutOfMemoryError"));
+            if (!heap.equals("default")) {
+                jvm.add("-Xmx" + heap);
+            }
+            try (ChildServer child = new ChildServer(group.javaWrapper.toString(), work.resolve("data"), jvm)) {
+                Map<Integer, Integer> status = new ConcurrentHashMap<>();
+                AtomicInteger next = new AtomicInteger();
+                AtomicBoolean stop = new AtomicBoolean();
+                List<String> unexpected = java.util.Collections.synchronizedList(new ArrayList<>());
+                long end = System.nanoTime() + FLOOD_NANOS;
+                try (ExecutorService pool = Executors.newFixedThreadPool(WRITERS)) {
+                    List<Future<?>> fs = new ArrayList<>();
+                    for (int w = 0; w < WRITERS; w++) {
+                        fs.add(pool.submit(() -> {
+                            while (System.nanoTime() < end && !stop.get()) {
+                                int n = next.getAndIncrement();
+                                try {
+                                    HttpResponse<byte[]> r = TestHttp.put(child.api, payload(n), "");
+                                    status.put(n, r.statusCode());
+                                    if (r.statusCode() != 200 && r.statusCode() != 503) {
+                                        unexpected.add(n + ": " + r.statusCode() + " " + TestHttp.text(r));
+                                    }
+                                } catch (Exception e) {
+                                    unexpected.add(n + ": " + e);
+                                    stop.set(true);
+                                }
+                            }
+                            return null;
+                        }));
+                    }
+                    for (Future<?> f : fs) {
+                        f.get(2, TimeUnit.MINUTES);
+                    }
+                }
+                long kills = group.oomKills();
+                String err = child.stderrText();
+                System.out.printf("container cell heap %s %s: %d uploads, %d acked, %d refused; oom_kill %d; peak %d MiB%n",
+                        heap, gc, status.size(), status.values().stream().filter(s -> s == 200).count(),
+                        status.values().stream().filter(s -> s == 503).count(), kills, group.peak() >> 20);
+                assertThat(kills).as("kernel OOM kills in the group").isZero();
+                assertThat(child.process.isAlive()).as("server alive; stderr:\n" + err).isTrue();
+                assertThat(err).doesNotContain("OutOfMemoryError");
+                assertThat(unexpected).isEmpty();
+                assertThat(status.values()).contains(200);
+                for (Map.Entry<Integer, Integer> e : status.entrySet()) {
+                    if (e.getValue() == 200) {
+                        byte[] expected = payload(e.getKey());
+                        HttpResponse<byte[]> got = TestHttp.get(child.gateway, "/ipfs/" + Block.raw(expected).cid() + "?format=raw");
+                        assertThat(got.statusCode()).as("acknowledged upload %d", e.getKey()).isEqualTo(200);
+                        assertThat(Arrays.equals(got.body(), expected)).isTrue();
+                    }
+                }
+                long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+                int level = -1;
+                while (System.nanoTime() < deadline) {
+                    JsonNode health = TestHttp.json(TestHttp.get(child.api, "/health"));
+                    level = health.get("degradationLevel").asInt();
+                    if (level == 0) {
+                        break;
+                    }
+                    Thread.sleep(250);
+                }
+                assertThat(level).as("level after the flood; /debug/memory %s",
+                        TestHttp.text(TestHttp.get(child.api, "/debug/memory"))).isZero();
+                assertThat(group.oomKills()).isZero();
+            }
+        } finally {
+            group.remove();
+            try (var files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** 1 to 2 MiB, different per upload. */
+    private static byte[] payload(int n) {
+        int size = (1 << 20) + (int) ((n * 2654435761L) & 0xFFFFF);
+        byte[] b = new byte[size];
+        Arrays.fill(b, (byte) (n * 31));
+        for (int i = 0; i < 8; i++) {
+            b[i] = (byte) (n >> (8 * (i & 3)));
+        }
+        return b;
+    }
+
+    /** A fresh memory cgroup and a java wrapper that moves itself into it before starting the JVM. */
+    private static final class Group {
+        final Path dir;
+        final boolean v1;
+        final Path javaWrapper;
+
+        private Group(Path dir, boolean v1, Path javaWrapper) {
+            this.dir = dir;
+            this.v1 = v1;
+            this.javaWrapper = javaWrapper;
+        }
+
+        static Group create(long limit, Path work) throws IOException {
+            Path v1root = Path.of("/sys/fs/cgroup/memory");
+            Path v2root = Path.of("/sys/fs/cgroup");
+            boolean v1;
+            Path parent;
+            if (Files.isRegularFile(v1root.resolve("memory.limit_in_bytes"))) {
+                v1 = true;
+                parent = v1root;
+            } else if (Files.isRegularFile(v2root.resolve("cgroup.subtree_control"))
+                    && Files.readString(v2root.resolve("cgroup.subtree_control")).contains("memory")) {
+                v1 = false;
+                parent = v2root;
+            } else {
+                return abort("no memory cgroup controller here (neither v1 nor v2 with memory enabled)");
+            }
+            Path dir = parent.resolve("cairn-matrix-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+            try {
+                Files.createDirectory(dir);
+                Files.writeString(dir.resolve(v1 ? "memory.limit_in_bytes" : "memory.max"), Long.toString(limit));
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(dir);
+                return abort("cannot create a memory cgroup with a limit at " + dir + ": " + e);
+            }
+            String java = ProcessHandle.current().info().command().orElse("java");
+            Path wrapper = work.resolve("java-in-group");
+            Files.writeString(wrapper, "#!/bin/sh\necho $$ > " + dir.resolve("cgroup.procs") + "\nexec " + java + " \"$@\"\n");
+            Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwx------"));
+            return new Group(dir, v1, wrapper);
+        }
+
+        long oomKills() throws IOException {
+            for (String line : Files.readAllLines(dir.resolve(v1 ? "memory.oom_control" : "memory.events"))) {
+                if (line.startsWith("oom_kill ")) {
+                    return Long.parseLong(line.substring(9).trim());
+                }
+            }
+            return 0;
+        }
+
+        long peak() {
+            try {
+                return Long.parseLong(Files.readString(dir.resolve(v1 ? "memory.max_usage_in_bytes" : "memory.peak")).trim());
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+        }
+
+        void remove() throws InterruptedException {
+            for (int i = 0; i < 50; i++) {
+                try {
+                    Files.deleteIfExists(dir);
+                    return;
+                } catch (IOException e) {
+                    Thread.sleep(200);
+                }
+            }
+        }
+    }
+}
