@@ -187,7 +187,7 @@ public final class MemoryAwareBlockstore extends ForwardingBlockstore {
         if (level == PressureLevel.CRITICAL || !governor.wouldFit(bytes)) {
             rejectedOps.increment();
             // From the governor's last evaluation, naming the binding limit: no /proc read when memory is short.
-            throw governor.refusal("write of " + bytes + " bytes refused", bytes);
+            throw governor.refusal("write of " + bytes + " bytes refused", bytes).withRetryAfter(config.retryAfter());
         }
     }
 

@@ -48,6 +48,14 @@ public class MemoryPressureException extends RuntimeException {
         this.retryAfter = retryAfter;
     }
 
+    /** The same refusal with another retry hint (a caller with a configured back-off). */
+    public MemoryPressureException withRetryAfter(Duration after) {
+        String what = getMessage().substring(0, getMessage().indexOf(": memory pressure"));
+        return bindingLimit == null
+                ? new MemoryPressureException(what, level, requestedBytes, usedBytes, budgetBytes, after)
+                : new MemoryPressureException(what, bindingLimit, usedBytes, budgetBytes, requestedBytes, level, after);
+    }
+
     public PressureLevel level() { return level; }
     /** Bytes the refused operation wanted, or 0 where it named no amount. */
     public long requestedBytes() { return requestedBytes; }
