@@ -3,7 +3,10 @@ package io.cairn.server.cli;
 import io.cairn.blockstore.Block;
 import io.cairn.blockstore.BlockNotFoundException;
 import io.cairn.blockstore.Blockstore;
+import io.cairn.blockstore.MemoryAwareBlockstore;
 import io.cairn.cid.Cid;
+import io.cairn.memory.HeapFootprint;
+import io.cairn.memory.MemoryGovernor;
 import io.cairn.server.ServerConfig;
 import io.cairn.server.ops.CarImport;
 import io.cairn.server.ops.DagExport;
@@ -43,10 +46,14 @@ final class OfflineBackend implements Backend {
             throw new CliException(file + " is " + size + " bytes, over the " + limit + "-byte block limit"
                     + (o.allowBigBlock() ? " (max-block-size)" : " (pass --allow-big-block for up to max-block-size)"));
         }
-        byte[] data = Files.readAllBytes(file);
-        Cid cid = encoding.cidFor(data);
-        store.put(Block.of(cid, data));
-        return new Stored(cid.toString(), data.length);
+        // Reserve what the file's bytes will hold before reading them, as the server does for an upload.
+        try (MemoryGovernor.Reservation r = stack.governor().tryReserve(HeapFootprint.ofByteArray(size))) {
+            byte[] data = Files.readAllBytes(file);
+            Cid cid = encoding.cidFor(data);
+            Block block = Block.of(cid, data);
+            MemoryAwareBlockstore.writeReserved(r.bytes(), () -> store.put(block));
+            return new Stored(cid.toString(), data.length);
+        }
     }
 
     @Override
@@ -89,7 +96,13 @@ final class OfflineBackend implements Backend {
                 return n;
             }
         }) {
+            CarImport.Listener reserving = CarImport.reserving(stack.governor());
             CarImport.Result r = CarImport.run(store, in, config.maxBlockSize() + 1024, new CarImport.Listener() {
+                @Override
+                public MemoryGovernor.Reservation beforeSection(long sectionLength) {
+                    return reserving.beforeSection(sectionLength);
+                }
+
                 @Override
                 public void stored(Cid cid, int size) {
                     blocks[0]++;

@@ -5,7 +5,6 @@ import io.cairn.blockstore.BlockNotFoundException;
 import io.cairn.blockstore.Blockstore;
 import io.cairn.blockstore.MemoryAwareBlockstore;
 import io.cairn.cid.Cid;
-import io.cairn.memory.HeapFootprint;
 import io.cairn.memory.MemoryGovernor;
 import io.cairn.memory.MemoryPressureException;
 import io.cairn.memory.PressureLevel;
@@ -103,11 +102,13 @@ public final class RpcHandler extends Handler.Abstract {
                     + "-byte limit (max-block-size plus multipart overhead)");
         }
         List<Map<String, Object>> lines = new ArrayList<>();
+        // Reserves what it holds as it reads, one part at a time (see ReservedBuffer).
         try (ReservedBuffer memory = new ReservedBuffer(governor)) {
             MultipartReader parts = multipart(request, bodyLimit);
             MultipartReader.Part part;
             while ((part = parts.next()) != null) {
-                byte[] data = memory.readAll(part.body(), partLimit, declared > 0 ? declared : -1);
+                UploadLimits.checkParts("block/put", lines.size() + 1);
+                byte[] data = memory.readPart(part.body(), partLimit);
                 if (data == null) {
                     if (!allowBig && config.maxBlockSize() > ServerConfig.SOFT_BLOCK_LIMIT) {
                         throw HttpProblem.badRequest(BIG_BLOCK_MESSAGE);
@@ -116,8 +117,9 @@ public final class RpcHandler extends Handler.Abstract {
                 }
                 Cid cid = encoding.cidFor(data);
                 Block block = Block.of(cid, data);
-                // The body's bytes were reserved before they were read: an admitted write.
+                // The part's bytes were reserved before they were read: an admitted write.
                 MemoryAwareBlockstore.writeReserved(memory.reservedBytes(), () -> store.put(block));
+                memory.releasePart();
                 Map<String, Object> line = new LinkedHashMap<>();
                 line.put("Key", cid.toString());
                 line.put("Size", data.length);
@@ -201,18 +203,14 @@ public final class RpcHandler extends Handler.Abstract {
         long bytes = 0;
         List<Cid> roots = new ArrayList<>();
         // A CAR may be far larger than one block, so the body is not capped as a whole; memory is
-        // bounded per block instead: one section is reserved before it is read.
+        // reserved per section instead, for the section's own length, as it is read.
         MultipartReader parts = multipart(request, Long.MAX_VALUE);
         MultipartReader.Part part;
         int files = 0;
         while ((part = parts.next()) != null) {
             files++;
-            CarImport.Result r = CarImport.run(store, part.body(), section, new CarImport.Listener() {
-                @Override
-                public MemoryGovernor.Reservation beforeBlock() {
-                    return governor.tryReserve(HeapFootprint.ofByteArray(section));
-                }
-            });
+            UploadLimits.checkParts("dag/import", files);
+            CarImport.Result r = CarImport.run(store, part.body(), section, CarImport.reserving(governor));
             blocks += r.blocks();
             bytes += r.bytes();
             roots.addAll(r.roots());
