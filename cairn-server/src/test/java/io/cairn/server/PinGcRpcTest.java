@@ -167,6 +167,22 @@ class PinGcRpcTest {
     }
 
     @Test
+    void blockPutWithPinTruePinsTheBlock() throws Exception {
+        try (ServerExtension ext = new ServerExtension()) {
+            URI api = ext.server.apiUri();
+            byte[] data = "pinned on put".getBytes();
+            HttpResponse<byte[]> r = TestHttp.put(api, data, "pin=true");
+            assertThat(r.statusCode()).as(text(r)).isEqualTo(200);
+            String cid = json(r).get("Key").asText();
+            assertThat(json(rpc(api, "pin/ls?arg=" + cid)).get("Keys").get(cid).get("Type").asText()).isEqualTo("recursive");
+            String loose = TestHttp.putOk(api, "not pinned".getBytes());
+            assertThat(jsonLines(rpc(api, "repo/gc"))).hasSize(1);
+            assertThat(ext.server.blockstore().has(Cid.parse(cid))).isTrue();
+            assertThat(ext.server.blockstore().has(Cid.parse(loose))).isFalse();
+        }
+    }
+
+    @Test
     void pinsSurviveARestart() throws Exception {
         Path dir = Files.createTempDirectory("cairn-pins-restart");
         try {

@@ -4,12 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cairn.blockstore.Block;
 import io.cairn.car.CarWriter;
 import io.cairn.cid.Cid;
+import io.cairn.server.config.ConfigResolver;
+import io.cairn.server.config.Setting;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,19 +38,29 @@ import static org.assertj.core.api.Assertions.assertThat;
  * whatever its size, so a small CAR imported a few times was refused at level NONE.
  */
 class UploadReservationTest {
-    static ServerExtension ext;
+    static Path dir;
+    static CairnServer server;
     static URI api;
 
     @BeforeAll
     static void start() throws Exception {
+        dir = Files.createTempDirectory("cairn-upload-test");
         // 256 MiB: far above what these requests hold, far below what the old accounting reserved.
-        ext = new ServerExtension(c -> c.withMaxMemory(256L << 20));
-        api = ext.server.apiUri();
+        // fsync off: thousands of tiny blocks, and what is measured here is memory, not the disk.
+        Map<Setting, String> flags = new EnumMap<>(Setting.class);
+        flags.put(Setting.DATA, dir.toString());
+        flags.put(Setting.FSYNC, "false");
+        flags.put(Setting.MAX_MEMORY, "256m");
+        flags.put(Setting.GATEWAY_PORT, "0");
+        flags.put(Setting.API_PORT, "0");
+        server = CairnServer.start(new ConfigResolver(Map.of()).resolve(flags, null));
+        api = server.apiUri();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        ext.close();
+        server.close();
+        ServerExtension.deleteTree(dir);
     }
 
     static List<Part> smallParts(int n, long seed) {
@@ -71,7 +87,7 @@ class UploadReservationTest {
             assertThat(e.get("Message").asText()).contains("at most").contains("parts");
             assertThat(e.get("Code").asInt()).isEqualTo(1);
         }
-        assertThat(ext.server.governor().reservedBytes()).isZero();
+        assertThat(server.governor().reservedBytes()).isZero();
     }
 
     @Test
@@ -83,7 +99,7 @@ class UploadReservationTest {
         assertThat(lines).hasSize(900);
         for (int i = 0; i < lines.size(); i++) {
             Cid cid = Cid.parse(lines.get(i).get("Key").asText());
-            assertThat(ext.server.blockstore().get(cid).bytes()).isEqualTo(parts.get(i).data());
+            assertThat(server.blockstore().get(cid).bytes()).isEqualTo(parts.get(i).data());
         }
     }
 
@@ -109,10 +125,10 @@ class UploadReservationTest {
             statuses.add(r.statusCode());
             if (r.statusCode() != 200) {
                 // The upload side must never be the reason: refused only at HIGH or above.
-                assertThat(ext.server.governor().level().ordinal()).as(text(r)).isGreaterThanOrEqualTo(3);
+                assertThat(server.governor().level().ordinal()).as(text(r)).isGreaterThanOrEqualTo(3);
             }
         }
         assertThat(statuses).as("statuses of 20 imports").containsOnly(200);
-        assertThat(ext.server.governor().reservedBytes()).isZero();
+        assertThat(server.governor().reservedBytes()).isZero();
     }
 }

@@ -116,9 +116,12 @@ public final class RpcHandler extends Handler.Abstract {
             throw new HttpProblem(413, 1, "request body of " + declared + " bytes is over the " + bodyLimit
                     + "-byte limit (max-block-size plus multipart overhead)");
         }
+        boolean pin = Http.flag(q, "pin", false);
         List<Map<String, Object>> lines = new ArrayList<>();
-        // Reserves what it holds as it reads, one part at a time (see ReservedBuffer).
-        try (ReservedBuffer memory = new ReservedBuffer(governor)) {
+        // Reserves what it holds as it reads, one part at a time (see ReservedBuffer). With pin=true
+        // the pin lock is held across each write and its pin, so no collection runs in between.
+        try (ReservedBuffer memory = new ReservedBuffer(governor);
+             GcLocker.Unlock held = pin ? ((GcLocker) store).pinLock() : null) {
             MultipartReader parts = multipart(request, bodyLimit);
             MultipartReader.Part part;
             while ((part = parts.next()) != null) {
@@ -135,6 +138,9 @@ public final class RpcHandler extends Handler.Abstract {
                 // The part's bytes were reserved before they were read: an admitted write.
                 MemoryAwareBlockstore.writeReserved(memory.reservedBytes(), () -> store.put(block));
                 memory.releasePart();
+                if (pin) {
+                    pinner.pinLocked(cid, true);
+                }
                 Map<String, Object> line = new LinkedHashMap<>();
                 line.put("Key", cid.toString());
                 line.put("Size", data.length);
