@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -64,7 +65,7 @@ final class PinFile {
             }
             return parse(lines);
         } catch (IOException e) {
-            throw new PinStoreException("cannot read the pin file " + file.getFileName() + ": " + e.getMessage(), e);
+            throw new PinStoreException("cannot read the pin file " + file.getFileName() + ": " + why(e), e);
         }
     }
 
@@ -150,8 +151,16 @@ final class PinFile {
             }
             forceDirectory(file.toAbsolutePath().getParent());
         } catch (IOException e) {
-            throw new PinStoreException("cannot write the pin file " + file.getFileName() + ": " + e.getMessage(), e);
+            throw new PinStoreException("cannot write the pin file " + file.getFileName() + ": " + why(e), e);
         }
+    }
+
+    /** The operating system's reason, without the absolute path a file-system exception's message carries. */
+    private static String why(IOException e) {
+        if (e instanceof FileSystemException f) {
+            return f.getClass().getSimpleName() + (f.getReason() == null ? "" : " (" + f.getReason() + ")");
+        }
+        return e.getClass().getSimpleName();
     }
 
     private static void forceDirectory(Path dir) {

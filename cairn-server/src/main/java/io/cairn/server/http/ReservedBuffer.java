@@ -15,6 +15,9 @@ import java.util.List;
  * the block's exact-size array. A refused reservation (MemoryPressureException, answered 503) stops
  * the read before the memory is taken.
  *
+ * <p>The first chunk is no bigger than the declared body when that is smaller than a chunk, so a
+ * small upload does not allocate (and reserve) 64 KiB for a few bytes.
+ *
  * <p>One part at a time: {@link #readPart} holds the part's reservations until {@link #releasePart}
  * (called once its block is stored), and refuses to start a new part while the last one is held. The
  * first chunk is kept for the whole request and reused by every part, so a request of many tiny parts
@@ -32,17 +35,33 @@ final class ReservedBuffer implements AutoCloseable {
     private UploadChunk staging;
     private Reservation stagingReservation;
 
+    private final int firstChunkSize;
+
     ReservedBuffer(MemoryGovernor governor) {
-        this(governor, HeapChunks.INSTANCE, CHUNK);
+        this(governor, HeapChunks.INSTANCE, CHUNK, -1);
+    }
+
+    /**
+     * @param declaredBody the request's declared body length, or -1: when smaller than a chunk, the
+     *        first chunk is made that size, since no part of the body can be longer
+     */
+    ReservedBuffer(MemoryGovernor governor, long declaredBody) {
+        this(governor, HeapChunks.INSTANCE, CHUNK, declaredBody);
     }
 
     ReservedBuffer(MemoryGovernor governor, UploadChunk.Allocator allocator, int chunkSize) {
+        this(governor, allocator, chunkSize, -1);
+    }
+
+    ReservedBuffer(MemoryGovernor governor, UploadChunk.Allocator allocator, int chunkSize, long declaredBody) {
         if (chunkSize <= 0) {
             throw new IllegalArgumentException("chunkSize must be positive, got " + chunkSize);
         }
         this.governor = governor;
         this.allocator = allocator;
         this.chunkSize = chunkSize;
+        // +1: reading one byte past a part's limit is how "over the limit" is told from "at it".
+        this.firstChunkSize = declaredBody >= 0 && declaredBody < chunkSize ? (int) declaredBody + 1 : chunkSize;
     }
 
     /**
@@ -97,8 +116,8 @@ final class ReservedBuffer implements AutoCloseable {
 
     private UploadChunk staging() {
         if (staging == null) {
-            stagingReservation = governor.tryReserve(allocator.footprint(chunkSize));
-            staging = allocator.allocate(chunkSize);
+            stagingReservation = governor.tryReserve(allocator.footprint(firstChunkSize));
+            staging = allocator.allocate(firstChunkSize);
         }
         return staging;
     }

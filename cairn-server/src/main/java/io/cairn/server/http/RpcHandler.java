@@ -120,7 +120,7 @@ public final class RpcHandler extends Handler.Abstract {
         List<Map<String, Object>> lines = new ArrayList<>();
         // Reserves what it holds as it reads, one part at a time (see ReservedBuffer). With pin=true
         // the pin lock is held across each write and its pin, so no collection runs in between.
-        try (ReservedBuffer memory = new ReservedBuffer(governor);
+        try (ReservedBuffer memory = new ReservedBuffer(governor, declared);
              GcLocker.Unlock held = pin ? ((GcLocker) store).pinLock() : null) {
             MultipartReader parts = multipart(request, bodyLimit);
             MultipartReader.Part part;

@@ -90,6 +90,18 @@ class ReservedBufferTest {
     }
 
     @Test
+    void aSmallDeclaredBodyGetsASmallFirstChunk() throws IOException {
+        ManualMemoryGovernor g = new ManualMemoryGovernor(1L << 30);
+        CountingChunks chunks = new CountingChunks();
+        byte[] data = random(4096, 3);
+        try (ReservedBuffer buf = new ReservedBuffer(g, chunks, CHUNK, 4096 + 200)) {
+            assertThat(buf.readPart(new ByteArrayInputStream(data), 4 << 20)).isEqualTo(data);
+            assertThat(chunks.allocated).containsExactly(4096 + 201);
+            assertThat(g.reservedBytes()).isEqualTo(HeapFootprint.ofByteArray(4096 + 201) + HeapFootprint.ofByteArray(4096));
+        }
+    }
+
+    @Test
     void aNewPartWhileTheLastIsHeldIsAnError() throws IOException {
         ManualMemoryGovernor g = new ManualMemoryGovernor(1L << 30);
         try (ReservedBuffer buf = new ReservedBuffer(g)) {
