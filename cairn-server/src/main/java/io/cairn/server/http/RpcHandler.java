@@ -120,7 +120,9 @@ public final class RpcHandler extends Handler.Abstract {
         List<Map<String, Object>> lines = new ArrayList<>();
         // Reserves what it holds as it reads, one part at a time (see ReservedBuffer). With pin=true
         // the pin lock is held across each write and its pin, so no collection runs in between.
-        try (ReservedBuffer memory = new ReservedBuffer(governor, declared);
+        // The multipart reader's window is held for the whole request: reserved like the rest.
+        try (MemoryGovernor.Reservation window = governor.tryReserve(MultipartReader.WINDOW_FOOTPRINT);
+             ReservedBuffer memory = new ReservedBuffer(governor, declared);
              GcLocker.Unlock held = pin ? ((GcLocker) store).pinLock() : null) {
             MultipartReader parts = multipart(request, bodyLimit);
             MultipartReader.Part part;
@@ -233,7 +235,10 @@ public final class RpcHandler extends Handler.Abstract {
         // reserved per section instead, for the section's own length, as it is read. With pin-roots
         // the pin lock is held from the first block to the last pin, so no collection runs between.
         List<Map<String, Object>> lines = new ArrayList<>();
-        try (GcLocker.Unlock held = pinRoots ? ((GcLocker) store).pinLock() : null) {
+        // Held for the whole request besides the sections: the multipart window and the CAR reader's buffer.
+        try (MemoryGovernor.Reservation buffers = governor.tryReserve(MultipartReader.WINDOW_FOOTPRINT
+                + CarImport.READER_FOOTPRINT);
+             GcLocker.Unlock held = pinRoots ? ((GcLocker) store).pinLock() : null) {
             MultipartReader parts = multipart(request, Long.MAX_VALUE);
             MultipartReader.Part part;
             int files = 0;

@@ -53,6 +53,9 @@ public final class CarImport {
         };
     }
 
+    /** What {@link CarReader} holds besides its sections: its 64 KiB read buffer. */
+    public static final long READER_FOOTPRINT = HeapFootprint.ofByteArray(64 * 1024);
+
     public record Result(List<Cid> roots, long blocks, long bytes) {
     }
 
