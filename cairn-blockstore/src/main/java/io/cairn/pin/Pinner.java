@@ -30,6 +30,7 @@ public final class Pinner {
     private final GcLocker locker;
     private final PinStore pins;
     private final DagWalker walker;
+    private final SweepGuard guard;
 
     /** One pin as listed: its CID, its type, and for an indirect pin the recursive root it is under. */
     public record Pin(Cid cid, PinType type, Cid via) {
@@ -39,8 +40,12 @@ public final class Pinner {
         }
     }
 
-    /** @param store a store with a GC lock (every Cairn store and wrapper has one) */
-    public Pinner(Blockstore store, PinStore pins) {
+    /**
+     * @param store a store with a GC lock (every Cairn store and wrapper has one)
+     * @param guard the store's guard, shared with its {@link GarbageCollector}: what is pinned while a
+     *        collection sweeps is spared
+     */
+    public Pinner(Blockstore store, PinStore pins, SweepGuard guard) {
         this.store = Objects.requireNonNull(store, "store");
         if (!(store instanceof GcLocker l)) {
             throw new IllegalArgumentException("pinning needs a store with a GC lock (a GcLocker), got " + store);
@@ -48,6 +53,7 @@ public final class Pinner {
         this.locker = l;
         this.pins = Objects.requireNonNull(pins, "pins");
         this.walker = new DagWalker(store);
+        this.guard = Objects.requireNonNull(guard, "guard");
     }
 
     public PinStore pins() {
@@ -74,8 +80,10 @@ public final class Pinner {
     public Cid pinLocked(Cid cid, boolean recursive) {
         if (recursive) {
             if (!pins.isRecursive(cid)) {
-                walker.walk(cid, new HashSet<>(), c -> true, DagWalker.Mode.COMPLETE);
+                List<Cid> dag = new ArrayList<>();
+                walker.walk(cid, new HashSet<>(), dag::add, DagWalker.Mode.COMPLETE);
                 pins.addRecursive(cid);
+                dag.forEach(guard::written); // a sweep under way spares what was just pinned
             }
             return cid;
         }
@@ -86,6 +94,7 @@ public final class Pinner {
             store.getSize(cid); // the block must be here: throws BlockNotFoundException otherwise
         }
         pins.addDirect(cid);
+        guard.written(cid);
         return cid;
     }
 

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Kubo's pin rules over dag-pb and dag-cbor DAGs. */
 class PinnerTest {
     final Blockstore store = new MemoryBlockstore();
-    final Pinner pinner = new Pinner(store, PinStore.inMemory());
+    final Pinner pinner = new Pinner(store, PinStore.inMemory(), new SweepGuard());
 
     /** root(dag-pb) -> [a(raw), mid(dag-cbor) -> [b(raw)]] */
     record Tree(Block root, Block a, Block mid, Block b) {

@@ -15,6 +15,7 @@ import io.cairn.pin.GarbageCollector;
 import io.cairn.pin.PinLockingBlockstore;
 import io.cairn.pin.PinStore;
 import io.cairn.pin.Pinner;
+import io.cairn.pin.SweepGuard;
 import io.cairn.server.ServerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -42,15 +43,15 @@ public final class StoreStack implements AutoCloseable {
     private volatile boolean closed;
 
     private StoreStack(ServerConfig config, MemoryGovernor governor, FlatFsBlockstore base,
-                       MemoryAwareBlockstore memoryAware, Blockstore top, PinStore pins) {
+                       MemoryAwareBlockstore memoryAware, Blockstore top, PinStore pins, SweepGuard guard) {
         this.config = config;
         this.governor = governor;
         this.base = base;
         this.memoryAware = memoryAware;
         this.top = top;
         this.pins = pins;
-        this.pinner = new Pinner(top, pins);
-        this.collector = new GarbageCollector(top, pins);
+        this.pinner = new Pinner(top, pins, guard);
+        this.collector = new GarbageCollector(top, pins, guard);
     }
 
     /** Creates the governor and opens the store under {@code config.dataDir()}. */
@@ -70,10 +71,11 @@ public final class StoreStack implements AutoCloseable {
                 memoryAware.close();
                 throw e;
             }
-            // Every write takes the shared pin lock, so a garbage collection never deletes a block put
-            // while it runs (see PinLockingBlockstore).
-            Blockstore top = new MeteredBlockstore(new PinLockingBlockstore(memoryAware), registry);
-            return new StoreStack(config, governor, base, memoryAware, top, pins);
+            // Every write takes the shared pin lock and is recorded in the guard, so a garbage
+            // collection never deletes a block put while it runs (see PinLockingBlockstore).
+            SweepGuard guard = new SweepGuard();
+            Blockstore top = new MeteredBlockstore(new PinLockingBlockstore(memoryAware, guard), registry);
+            return new StoreStack(config, governor, base, memoryAware, top, pins, guard);
         } catch (RuntimeException e) {
             governor.close();
             throw e;
