@@ -79,8 +79,7 @@ public final class MemoryProbe {
             for (Cid c : cids) {
                 caching.has(c);
             }
-            caching.metadataCache().cleanUp();
-            long entries = caching.metadataCache().estimatedSize();
+            long entries = caching.metadataCacheEntries();
             report("has/size cache entry (CachingBlockstore; " + entries + " held)", usedAfterGc() - b, entries);
             caching.close();
         }
@@ -104,10 +103,10 @@ public final class MemoryProbe {
             for (Block blk : blocks) {
                 caching.get(blk.cid());
             }
-            caching.contentCache().cleanUp();
-            long entries = caching.contentCache().estimatedSize();
-            report("content cache entry beyond its 4 KiB payload (CachingBlockstore; " + entries
-                    + " held; payload shared with the store)", usedAfterGc() - b, entries);
+            caching.cleanUp();
+            long entries = caching.contentCacheStats().entries();
+            report("content cache entry, heap only (CachingBlockstore, off-heap 4 KiB payloads; " + entries
+                    + " held)", usedAfterGc() - b, entries);
             keep = blocks;
             caching.close();
             keep = null;

@@ -16,8 +16,8 @@ package io.cairn.memory.offheap;
  */
 public record AllocatorConfig(long regionBytes, int pageBytes, long maxBytes, int spareRegions, boolean poison) {
 
-    /** The default region: 8 MiB (see docs/MEMORY_MANAGEMENT.md, "Block memory off the heap"). */
-    public static final long DEFAULT_REGION_BYTES = 8L << 20;
+    /** The default region: 16 MiB (see docs/MEMORY_MANAGEMENT.md, "Block memory off the heap"). */
+    public static final long DEFAULT_REGION_BYTES = 16L << 20;
     /** The default page: 4 KiB. */
     public static final int DEFAULT_PAGE_BYTES = 4096;
 
