@@ -171,6 +171,11 @@ public final class CachingBlockstore extends ForwardingBlockstore {
                 }
             }
         }
+        return load(cid, mh);
+    }
+
+    /** A content miss: ask the store (unless known absent), cache what it returns, remember its size. */
+    private Block load(Cid cid, Multihash mh) {
         if (definitelyAbsent(mh) || knownAbsent(mh)) {
             throw new BlockNotFoundException(cid);
         }
@@ -215,6 +220,24 @@ public final class CachingBlockstore extends ForwardingBlockstore {
             cache(mh, buffer.duplicate(), epoch);
             return reader.apply(buffer);
         });
+    }
+
+    /**
+     * The block's bytes for an explicit lifetime: a cached block lent from native memory and
+     * pinned until the returned lease is closed (eviction and trims wait for it); otherwise read
+     * from the store (and cached, as {@link #get} would). Close it, with try-with-resources.
+     *
+     * @throws BlockNotFoundException if it is not stored
+     */
+    public BlockBytes open(Cid cid) {
+        checkOpen();
+        if (content != null) {
+            OffHeapBlockCache.Lease lease = content.acquire(cid.multihash());
+            if (lease != null) {
+                return new BlockBytes(lease.buffer(), lease);
+            }
+        }
+        return load(cid, cid.multihash()).open();
     }
 
     /** Copies a block just read into the content cache, unless a write to its stripe raced the read. */

@@ -239,6 +239,11 @@ final class OffHeapBlockCache implements AutoCloseable {
         if ((before & RC_MASK) == 1) {
             synchronized (lock) {
                 reclaim(slot);
+                // The last reader of an entry evicted by a trim: its region may be all that keeps
+                // the cache over the bound in force, so give back whatever emptied.
+                if (allocator.mappedBytes() > effectiveMaximumLocked()) {
+                    allocator.releaseEmptyRegions();
+                }
             }
         }
     }

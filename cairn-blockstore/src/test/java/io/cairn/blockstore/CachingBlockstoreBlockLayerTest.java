@@ -1,6 +1,11 @@
 package io.cairn.blockstore;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cairn.cache.GovernanceConfig;
+import io.cairn.memory.ManualMemoryGovernor;
+import io.cairn.memory.PressureLevel;
 
 import io.cairn.cache.RemovalCause;
 import java.nio.ByteBuffer;
@@ -74,6 +79,42 @@ class CachingBlockstoreBlockLayerTest {
             assertThat(store.cachedBytes()).isPositive();
             assertThat(store.contentCacheStats().mappedBytes()).isEqualTo(store.cachedBytes());
         }
+    }
+
+    @Test
+    void openLendsCachedBytesPinnedUntilClosedEvenThroughCritical() {
+        ManualMemoryGovernor governor = new ManualMemoryGovernor(1L << 30);
+        try (CachingBlockstore store = CachingBlockstore.wrap(new MemoryBlockstore(BlockSizeLimit.DEFAULT), OPTIONS,
+                governor, GovernanceConfig.defaults())) {
+            Block b = block(9, 100_000);
+            store.put(b);
+            try (BlockBytes miss = store.open(b.cid())) {
+                assertThat(miss.isDirect()).as("a miss lends the store's heap bytes").isFalse();
+                assertThat(miss.copy()).isEqualTo(b.bytes());
+            }
+            BlockBytes hit = store.open(b.cid());
+            assertThat(hit.isDirect()).isTrue();
+            governor.setLevel(PressureLevel.CRITICAL);
+            assertThat(store.contentCacheStats().entries()).isZero();
+            assertThat(store.cachedBytes()).as("pinned bytes keep their region").isPositive();
+            assertThat(hit.copy()).isEqualTo(b.bytes());
+            hit.close();
+            assertThat(store.cachedBytes()).isZero();
+            assertThatThrownBy(hit::buffer).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void aHeapBlockOpensAndCopies() {
+        Block b = block(4, 64);
+        try (BlockBytes bytes = b.open()) {
+            assertThat(bytes.buffer().isReadOnly()).isTrue();
+            assertThat(bytes.size()).isEqualTo(64);
+            assertThat(bytes.copy()).isEqualTo(b.bytes());
+        }
+        byte[] copy = b.copyBytes();
+        copy[0] ^= 1;
+        assertThat(b.bytes()[0]).isNotEqualTo(copy[0]);
     }
 
     @Test
