@@ -48,14 +48,8 @@ public final class MemoryCommand implements Callable<Integer> {
             });
         }
         System.out.println();
-        System.out.println("off-heap content cache of " + offHeapCache + " bytes, 262,158-byte leaves, child -Xmx128m -XX:+UseSerialGC");
-        Process q = ChildProbe.start(List.of("-Xmx128m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED"),
-                OffHeapCacheProbe.class, Long.toString(offHeapCache));
-        exit |= ChildProbe.relay(q, line -> {
-            String name = line.substring(line.indexOf("name=") + 5, line.indexOf(" value="));
-            String v = line.substring(line.indexOf(" value=") + 7);
-            System.out.printf(Locale.ROOT, "  %-48s %s%n", name, v);
-        });
+        exit |= offHeap(offHeapCache, 262_158, true);
+        exit |= offHeap(256L << 20, 4096, false);
         for (Path file : unixfsSizes) {
             int[] sizes = Files.readAllLines(file).stream().filter(l -> !l.isBlank()).mapToInt(Integer::parseInt).toArray();
             System.out.println();
@@ -69,5 +63,18 @@ public final class MemoryCommand implements Callable<Integer> {
             }
         }
         return exit == 0 ? 0 : 1;
+    }
+
+    private static int offHeap(long cacheBytes, int blockSize, boolean trims) throws Exception {
+        System.out.println();
+        System.out.println("off-heap content cache of " + cacheBytes + " bytes, " + blockSize
+                + "-byte blocks, child -Xmx128m -XX:+UseSerialGC");
+        Process q = ChildProbe.start(List.of("-Xmx128m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED"),
+                OffHeapCacheProbe.class, Long.toString(cacheBytes), Integer.toString(blockSize), trims ? "trim" : "notrim");
+        return ChildProbe.relay(q, line -> {
+            String name = line.substring(line.indexOf("name=") + 5, line.indexOf(" value="));
+            String v = line.substring(line.indexOf(" value=") + 7);
+            System.out.printf(Locale.ROOT, "  %-48s %s%n", name, v);
+        });
     }
 }
