@@ -38,7 +38,7 @@ public final class MemoryCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int exit = 0;
         if (!offHeapOnly) {
-            Process p = ChildProbe.start(List.of("-Xmx2g", "-Xms2g", "-XX:+UseSerialGC"), MemoryProbe.class,
+            Process p = ChildProbe.start(List.of("-Xmx2g", "-Xms2g", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED"), MemoryProbe.class,
                     Integer.toString(entries));
             System.out.printf(Locale.ROOT, "%-110s %s%n", "structure (N = " + entries + ")", "bytes/entry");
             exit |= ChildProbe.relay(p, line -> {

@@ -11,6 +11,7 @@ final class SizeClasses {
     /** Largest size served from a slab; larger requests take a run of pages. */
     static final int MAX_SMALL = 32768;
     private static final int MAX_SLAB_PAGES = 64;
+    private static final int MIN_SLAB_SLOTS = 32;
 
     private final int[] slotBytes;
     private final int[] slabPages;
@@ -44,11 +45,19 @@ final class SizeClasses {
         }
     }
 
+    /**
+     * The slab size for a class: the fewest pages (up to {@value #MAX_SLAB_PAGES}) that hold at
+     * least {@value #MIN_SLAB_SLOTS} slots and leave the smallest tail. Enough slots per slab keeps
+     * the slab's own bookkeeping (about 90 bytes) to a few bytes per block.
+     */
     private static int bestSlabPages(int slot, int pageBytes) {
         int best = -1;
         double bestWaste = 2;
         for (int p = Math.max(1, (slot + pageBytes - 1) / pageBytes); p <= MAX_SLAB_PAGES; p++) {
             long bytes = (long) p * pageBytes;
+            if (bytes / slot < MIN_SLAB_SLOTS && p < MAX_SLAB_PAGES) {
+                continue;
+            }
             double waste = (double) (bytes % slot) / bytes;
             if (waste < bestWaste - 1e-9) {
                 bestWaste = waste;

@@ -51,7 +51,7 @@ class BlockAllocatorTest {
         SplittableRandom rnd = new SplittableRandom(7);
         try (BlockAllocator a = new BlockAllocator(config(256 * MIB))) {
             List<long[]> live = new ArrayList<>();
-            for (int step = 0; step < 20_000; step++) {
+            for (int step = 0; step < 8_000; step++) {
                 if (!live.isEmpty() && (rnd.nextInt(3) == 0 || a.mappedBytes() > 200 * MIB)) {
                     long[] e = live.remove(rnd.nextInt(live.size()));
                     check(a, e);
