@@ -157,6 +157,10 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
      * process allocate before an OutOfMemoryError), capped by the container limit when there is
      * one (above it the kernel kills the process instead).
      */
+    public static long deriveBudgetFor(ProcessMemoryLimits limits) {
+        return deriveBudget(limits.heapMaxBytes(), limits.maxDirectBytes(), limits.containerLimitBytes());
+    }
+
     static long deriveBudget(long heapMax, long maxDirect, long containerLimit) {
         long jvm = heapMax + Math.max(0, maxDirect);
         return containerLimit > 0 ? Math.min(jvm, containerLimit) : jvm;

@@ -11,8 +11,9 @@ import java.lang.management.ManagementFactory;
  * @param heapMaxBytes        Runtime.maxMemory()
  * @param maxDirectBytes      -XX:MaxDirectMemorySize, or the heap max when unset (the JDK's default)
  * @param containerLimitBytes the smallest memory limit of the process's cgroup and its ancestors, -1 if none
+ * @param physicalBytes       the machine's memory, -1 if unknown
  */
-public record ProcessMemoryLimits(long heapMaxBytes, long maxDirectBytes, long containerLimitBytes) {
+public record ProcessMemoryLimits(long heapMaxBytes, long maxDirectBytes, long containerLimitBytes, long physicalBytes) {
     /**
      * Memory a JVM needs outside its heap that the governor cannot see (metaspace, code, GC structures,
      * thread stacks, malloc arenas): {@value}, measured for Cairn's server in a 320 MiB memory cgroup.
@@ -23,13 +24,24 @@ public record ProcessMemoryLimits(long heapMaxBytes, long maxDirectBytes, long c
     public static ProcessMemoryLimits ofThisJvm() {
         long heapMax = Runtime.getRuntime().maxMemory();
         HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+        long physical = -1;
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            physical = os.getTotalMemorySize();
+        }
         return new ProcessMemoryLimits(heapMax, JvmMemoryGovernor.maxDirectMemory(hotspot, heapMax),
-                OsMemory.containerLimitBytes());
+                OsMemory.containerLimitBytes(), physical);
     }
 
-    /** The most the process can hold: heap max + direct limit, capped by the container limit. */
+    /**
+     * The most the process can hold: the container limit, else the machine's memory (native memory
+     * that Cairn maps itself, such as the off-heap block cache, is limited by neither -Xmx nor
+     * -XX:MaxDirectMemorySize); -1 if neither is known.
+     */
     public long holdableBytes() {
-        return JvmMemoryGovernor.deriveBudget(heapMaxBytes, maxDirectBytes, containerLimitBytes);
+        if (containerLimitBytes > 0) {
+            return physicalBytes > 0 ? Math.min(containerLimitBytes, physicalBytes) : containerLimitBytes;
+        }
+        return physicalBytes;
     }
 
     /**
@@ -41,6 +53,6 @@ public record ProcessMemoryLimits(long heapMaxBytes, long maxDirectBytes, long c
         if (containerLimitBytes > 0) {
             outer = Math.min(outer, containerLimitBytes - NATIVE_HEADROOM);
         }
-        return Math.max(0, Math.min(outer - heapMaxBytes, maxDirectBytes));
+        return Math.max(0, outer - heapMaxBytes);
     }
 }

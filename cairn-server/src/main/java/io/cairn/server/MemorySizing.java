@@ -12,21 +12,20 @@ import org.slf4j.LoggerFactory;
  * later died of OutOfMemoryError); a cache larger than where it lives has room for does the same.
  *
  * <ul>
- *   <li>{@code max-memory} at most heap max + direct-memory limit, capped by the container limit.</li>
- *   <li>{@code cache-size}: the content cache lives on the heap ({@link #CACHE_ON_HEAP}), so at most
- *       half the heap max (the live set, request bodies and the cache's MEDIUM trim need the rest);
- *       once it lives off-heap, at most the native room: what is left of the budget (or the container
- *       limit less the native headroom) after the heap.</li>
+ *   <li>{@code max-memory} at most the container limit, else the machine's memory.</li>
+ *   <li>{@code cache-size}: the content cache lives off the heap ({@link #CACHE_ON_HEAP}), so at most half
+ *       the native room: what is left of the budget (or of the container limit less the JVM's own native
+ *       headroom) after the heap max. (Were it on the heap: half the heap max.)</li>
  * </ul>
  */
 public final class MemorySizing {
     private static final Logger LOG = LoggerFactory.getLogger(MemorySizing.class);
 
     /**
-     * Where the block content cache keeps its bytes. True while CachingBlockstore holds them on the heap;
-     * set to false when the content cache moves off-heap, so that cache-size is checked against native room.
+     * Where the block content cache keeps its bytes: off the heap (OffHeapBlockCache), so cache-size is
+     * checked against half the native room.
      */
-    static final boolean CACHE_ON_HEAP = true;
+    static final boolean CACHE_ON_HEAP = false;
 
     private MemorySizing() {
     }
@@ -48,23 +47,26 @@ public final class MemorySizing {
         java.util.List<String> warnings = new java.util.ArrayList<>();
         ServerConfig out = config;
         long holdable = limits.holdableBytes();
-        if (config.maxMemoryBytes() > 0 && config.maxMemoryBytes() > holdable) {
-            warnings.add("max-memory " + size(config.maxMemoryBytes()) + " is more than this process can hold: heap max "
-                    + size(limits.heapMaxBytes()) + " + direct-memory limit " + size(limits.maxDirectBytes())
-                    + (limits.containerLimitBytes() > 0 ? ", container limit " + size(limits.containerLimitBytes()) : "")
-                    + "; using " + size(holdable) + ". To use more, raise -Xmx (or -XX:MaxDirectMemorySize) in JAVA_OPTS");
+        if (holdable > 0 && config.maxMemoryBytes() > 0 && config.maxMemoryBytes() > holdable) {
+            warnings.add("max-memory " + size(config.maxMemoryBytes()) + " is more than this process can hold: "
+                    + (limits.containerLimitBytes() > 0 ? "the container limit is " + size(limits.containerLimitBytes())
+                            : "the machine has " + size(holdable))
+                    + "; using " + size(holdable) + ". Lower --max-memory, or give the container more memory");
             out = out.withMaxMemory(holdable);
         }
-        long budget = out.maxMemoryBytes() > 0 ? out.maxMemoryBytes() : holdable;
-        long room = cacheOnHeap ? limits.heapMaxBytes() / 2 : limits.nativeRoomBytes(budget);
+        long budget = out.maxMemoryBytes() > 0 ? out.maxMemoryBytes()
+                : io.cairn.memory.JvmMemoryGovernor.deriveBudgetFor(limits);
+        // Half of where it lives: a cache near all of it would hold the level above MEDIUM's exit line on its
+        // own (trimmed to 75 % at MEDIUM it still holds more than 70 %), and writes would stay squeezed.
+        long room = cacheOnHeap ? limits.heapMaxBytes() / 2 : limits.nativeRoomBytes(budget) / 2;
         if (out.cacheSizeBytes() > room) {
             String where = cacheOnHeap
                     ? "the content cache lives on the heap, and half the heap max (" + size(limits.heapMaxBytes())
                             + ") is what it can have beside the live set and request bodies"
-                    : "the content cache lives outside the heap, and the budget " + size(budget)
+                    : "the content cache lives outside the heap, and may have half of what the budget " + size(budget)
                             + (limits.containerLimitBytes() > 0 ? " (container limit " + size(limits.containerLimitBytes())
                                     + " less " + size(ProcessMemoryLimits.NATIVE_HEADROOM) + " for the JVM itself)" : "")
-                            + " leaves that much after the heap max " + size(limits.heapMaxBytes());
+                            + " leaves after the heap max " + size(limits.heapMaxBytes());
             warnings.add("cache-size " + size(out.cacheSizeBytes()) + " does not fit: " + where + "; using "
                     + size(room) + ". To cache more, raise " + (cacheOnHeap ? "-Xmx" : "max-memory or lower -Xmx"));
             out = out.withCacheSize(room);

@@ -13,31 +13,41 @@ class MemorySizingTest {
     private final ServerConfig base = ServerConfig.defaults(Path.of("/tmp/unused"));
 
     @Test
-    void aBudgetAboveHeapPlusDirectIsClampedWithAWarningThatSaysWhatFits() {
-        ProcessMemoryLimits jvm = new ProcessMemoryLimits(128 * MB, 128 * MB, -1);
-        MemorySizing.Result r = MemorySizing.fit(base.withMaxMemory(1024 * MB).withCacheSize(512 * MB), jvm, true);
-        assertThat(r.config().maxMemoryBytes()).isEqualTo(256 * MB);
-        assertThat(r.config().cacheSizeBytes()).as("half the heap, where the cache lives").isEqualTo(64 * MB);
+    void aBudgetAboveTheContainerLimitIsClampedWithAWarningThatSaysWhatFits() {
+        ProcessMemoryLimits jvm = new ProcessMemoryLimits(128 * MB, 128 * MB, 320 * MB, 24L << 30);
+        MemorySizing.Result r = MemorySizing.fit(base.withMaxMemory(1024 * MB).withCacheSize(512 * MB), jvm, false);
+        assertThat(r.config().maxMemoryBytes()).isEqualTo(320 * MB);
+        // 320 MiB less 160 MiB for the JVM itself, less the 128 MiB heap: 32 MiB of native room, half for the cache.
+        assertThat(r.config().cacheSizeBytes()).isEqualTo(16 * MB);
         assertThat(r.warnings()).hasSize(2);
         assertThat(r.warnings().get(0)).contains("max-memory 1 GiB is more than this process can hold")
-                .contains("heap max 128.0 MiB").contains("using 256.0 MiB").contains("-Xmx");
-        assertThat(r.warnings().get(1)).contains("cache-size 512.0 MiB does not fit").contains("using 64.0 MiB");
+                .contains("container limit is 320.0 MiB").contains("using 320.0 MiB");
+        assertThat(r.warnings().get(1)).contains("cache-size 512.0 MiB does not fit").contains("outside the heap")
+                .contains("using 16.0 MiB");
     }
 
     @Test
-    void anOffHeapCacheIsCheckedAgainstWhatTheBudgetOrContainerLeavesOutsideTheHeap() {
-        // 320 MiB container, 128 MiB heap: 320 - 160 (JVM headroom) - 128 = 32 MiB of native room.
-        ProcessMemoryLimits jvm = new ProcessMemoryLimits(128 * MB, 256 * MB, 320 * MB);
-        MemorySizing.Result r = MemorySizing.fit(base.withCacheSize(256 * MB), jvm, false);
-        assertThat(r.config().cacheSizeBytes()).isEqualTo(32 * MB);
-        assertThat(r.warnings()).singleElement().asString().contains("outside the heap").contains("container limit");
+    void outsideAContainerTheMachinesMemoryBoundsTheBudget() {
+        ProcessMemoryLimits jvm = new ProcessMemoryLimits(128 * MB, 128 * MB, -1, 4096 * MB);
+        MemorySizing.Result r = MemorySizing.fit(base.withMaxMemory(8192 * MB), jvm, false);
+        assertThat(r.config().maxMemoryBytes()).isEqualTo(4096 * MB);
+        assertThat(r.warnings()).singleElement().asString().contains("the machine has 4 GiB");
+    }
+
+    @Test
+    void aCacheOnTheHeapWouldBeBoundByHalfTheHeap() {
+        ProcessMemoryLimits jvm = new ProcessMemoryLimits(128 * MB, 128 * MB, -1, 24L << 30);
+        MemorySizing.Result r = MemorySizing.fit(base.withMaxMemory(1024 * MB).withCacheSize(512 * MB), jvm, true);
+        assertThat(r.config().maxMemoryBytes()).isEqualTo(1024 * MB);
+        assertThat(r.config().cacheSizeBytes()).isEqualTo(64 * MB);
     }
 
     @Test
     void sizesThatFitAreLeftAloneWithoutAWord() {
-        ProcessMemoryLimits jvm = new ProcessMemoryLimits(512 * MB, 512 * MB, -1);
-        MemorySizing.Result r = MemorySizing.fit(base.withMaxMemory(768 * MB).withCacheSize(64 * MB), jvm, true);
-        assertThat(r.config()).isEqualTo(base.withMaxMemory(768 * MB).withCacheSize(64 * MB));
+        // -Xmx128m --max-memory 1g: 896 MiB of native room, 448 MiB for the off-heap cache.
+        ProcessMemoryLimits jvm = new ProcessMemoryLimits(128 * MB, 128 * MB, -1, 24L << 30);
+        MemorySizing.Result r = MemorySizing.fit(base.withMaxMemory(1024 * MB).withCacheSize(448 * MB), jvm, false);
+        assertThat(r.config()).isEqualTo(base.withMaxMemory(1024 * MB).withCacheSize(448 * MB));
         assertThat(r.warnings()).isEmpty();
     }
 }
