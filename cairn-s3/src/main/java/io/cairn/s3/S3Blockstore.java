@@ -219,6 +219,9 @@ public final class S3Blockstore implements Blockstore, Viewer, GcLocker {
         }
         long epoch = known.epoch(mh);
         Block b = fetchVerified(cid);
+        if (b == CORRUPT) {
+            throw new BlockNotFoundException(cid); // reported, and not remembered as absent
+        }
         if (b == null) {
             known.learnt(mh, null, epoch);
             throw new BlockNotFoundException(cid);
@@ -233,6 +236,9 @@ public final class S3Blockstore implements Blockstore, Viewer, GcLocker {
         return reader.apply(ByteBuffer.wrap(get(cid).bytes()).asReadOnlyBuffer());
     }
 
+    /** What {@link #fetchVerified} answers for an object that came back bad twice. */
+    private static final Block CORRUPT = Block.raw(new byte[0]);
+
     /** What one GET brought back. */
     private record Fetched(byte[] data, String problem) {
         static final Fetched MISSING = new Fetched(null, null);
@@ -240,8 +246,8 @@ public final class S3Blockstore implements Blockstore, Viewer, GcLocker {
 
     /**
      * GETs the object and checks it; a truncated or corrupt answer is fetched once more, and if the
-     * second is no better it is reported and treated as missing ({@code null}): corrupt bytes are never
-     * served.
+     * second is no better it is reported and answered as {@link #CORRUPT}: corrupt bytes are never
+     * served. {@code null} when the object does not exist.
      */
     private Block fetchVerified(Cid cid) {
         Multihash mh = cid.multihash();
@@ -268,7 +274,7 @@ public final class S3Blockstore implements Blockstore, Viewer, GcLocker {
         corrupt.incrementAndGet();
         LOG.error("S3 object {} of {} is corrupt or truncated twice ({}); answering as missing",
                 layout.objectKey(mh), cid, problem);
-        return null;
+        return CORRUPT;
     }
 
     private Fetched fetch(Multihash mh) {
