@@ -24,9 +24,9 @@ import java.util.stream.Stream;
  * {@link #start()} stop and restart it on the same port over the same data.
  */
 public final class S3ProxyFixture implements AutoCloseable {
-    static final String IDENTITY = "cairn-test";
-    static final String CREDENTIAL = "cairn-test-secret";
-    static final String BUCKET = "cairn";
+    public static final String IDENTITY = "cairn-test";
+    public static final String CREDENTIAL = "cairn-test-secret";
+    public static final String BUCKET = "cairn";
 
     private final Path dir;
     private final Path lib;
@@ -42,7 +42,10 @@ public final class S3ProxyFixture implements AutoCloseable {
     /** Starts s3proxy and creates {@link #BUCKET}. */
     public static S3ProxyFixture startNew() throws Exception {
         String libProp = System.getProperty("cairn.s3proxy.lib");
-        Path lib = libProp == null ? Path.of("s3proxy", "target", "lib") : Path.of(libProp);
+        // cairn-s3's surefire sets the property; from another module (cairn-server) look beside it
+        Path lib = libProp != null ? Path.of(libProp)
+                : Files.isDirectory(Path.of("s3proxy", "target", "lib")) ? Path.of("s3proxy", "target", "lib")
+                : Path.of("..", "cairn-s3", "s3proxy", "target", "lib");
         if (!Files.isDirectory(lib) || !Files.exists(lib.resolve("s3proxy-4.1.0.jar"))) {
             throw new IllegalStateException("s3proxy's jars are missing from " + lib.toAbsolutePath()
                     + "; build through Maven (mvn -pl cairn-s3 -am verify), which copies them there");
@@ -84,7 +87,7 @@ public final class S3ProxyFixture implements AutoCloseable {
     }
 
     /** Starts the process (again) and waits until it accepts connections, at most 60 s. */
-    synchronized void start() throws Exception {
+    public synchronized void start() throws Exception {
         if (process != null && process.isAlive()) {
             return;
         }
@@ -113,7 +116,7 @@ public final class S3ProxyFixture implements AutoCloseable {
     }
 
     /** Kills the process at once (SIGKILL), as a crash would. */
-    synchronized void kill() throws InterruptedException {
+    public synchronized void kill() throws InterruptedException {
         if (process != null) {
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
