@@ -18,9 +18,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -240,8 +240,12 @@ public final class S3Blockstore implements Blockstore, Viewer, GcLocker {
     private static final Block CORRUPT = Block.raw(new byte[0]);
 
     /** What one GET brought back. */
-    private record Fetched(byte[] data, String problem) {
-        static final Fetched MISSING = new Fetched(null, null);
+    private record Fetched(byte[] data, String problem, RuntimeException refusal) {
+        static final Fetched MISSING = new Fetched(null, null, null);
+
+        Fetched(byte[] data, String problem) {
+            this(data, problem, null);
+        }
     }
 
     /**
@@ -279,42 +283,57 @@ public final class S3Blockstore implements Blockstore, Viewer, GcLocker {
 
     private Fetched fetch(Multihash mh) {
         String key = layout.objectKey(mh);
-        return breaker.call("GET " + key, () -> {
-            ResponseInputStream<GetObjectResponse> in;
+        Fetched f = breaker.call("GET " + key, () -> {
             try {
-                in = client.getObject(b -> b.bucket(settings.bucket()).key(key));
+                return client.getObject(b -> b.bucket(settings.bucket()).key(key), this::readBody);
             } catch (SdkServiceException e) {
                 if (e.statusCode() == 404) {
                     return Fetched.MISSING;
                 }
                 throw e;
             }
-            try (in) {
-                Long declared = in.response().contentLength();
-                if (declared == null || declared < 0 || !limit.allows(declared)) {
-                    in.abort();
-                    return new Fetched(null, "declared length " + declared + " is over the block size limit "
-                            + limit.maxBytes());
-                }
-                int len = (int) (long) declared;
-                try (MemoryGovernor.Reservation r = reserve(len)) {
-                    byte[] data = new byte[len];
-                    int n = in.readNBytes(data, 0, len);
-                    if (n < len) {
-                        in.abort();
-                        return new Fetched(null, "truncated: " + n + " of " + len + " bytes");
-                    }
-                    if (in.read() != -1) {
-                        in.abort();
-                        return new Fetched(null, "longer than its declared " + len + " bytes");
-                    }
-                    return new Fetched(data, null);
-                }
-            } catch (IOException e) {
-                in.abort();
-                return new Fetched(null, "body broke off: " + e);
-            }
         });
+        if (f.refusal != null) {
+            throw f.refusal; // e.g. memory pressure: not S3's fault, so not the breaker's business
+        }
+        return f;
+    }
+
+    /**
+     * Reads exactly the declared length into an array reserved with the governor first; a body that
+     * breaks off, or is shorter or longer, is a problem to report, not an exception for the SDK to
+     * retry (the caller fetches once more).
+     */
+    private Fetched readBody(GetObjectResponse response, AbortableInputStream in) {
+        Long declared = response.contentLength();
+        if (declared == null || declared < 0 || !limit.allows(declared)) {
+            in.abort();
+            return new Fetched(null, "declared length " + declared + " is over the block size limit " + limit.maxBytes());
+        }
+        int len = (int) (long) declared;
+        MemoryGovernor.Reservation reservation;
+        try {
+            reservation = reserve(len);
+        } catch (RuntimeException e) {
+            in.abort();
+            return new Fetched(null, null, e);
+        }
+        try (MemoryGovernor.Reservation r = reservation) {
+            byte[] data = new byte[len];
+            int n = in.readNBytes(data, 0, len);
+            if (n < len) {
+                in.abort();
+                return new Fetched(null, "truncated: " + n + " of " + len + " bytes");
+            }
+            if (in.read() != -1) {
+                in.abort();
+                return new Fetched(null, "longer than its declared " + len + " bytes");
+            }
+            return new Fetched(data, null);
+        } catch (IOException e) {
+            in.abort();
+            return new Fetched(null, "body broke off: " + e);
+        }
     }
 
     private MemoryGovernor.Reservation reserve(long bytes) {
@@ -341,14 +360,46 @@ public final class S3Blockstore implements Blockstore, Viewer, GcLocker {
         write(block);
     }
 
+    /** Uploads of one {@link #putMany} in flight at once. */
+    private static final int PUT_MANY_PARALLELISM = 16;
+
+    /**
+     * Checks every size first, then uploads up to {@value #PUT_MANY_PARALLELISM} blocks at once (S3
+     * latency, not bandwidth, bounds a sequence of small PUTs). Returns when all are acknowledged; if
+     * any failed, the first failure is thrown once the others have finished (each block is then
+     * entirely stored or absent, as the contract says).
+     */
     @Override
     public void putMany(Collection<Block> blocks) {
         checkOpen();
         for (Block b : blocks) {
             limit.check(b.size());
         }
-        for (Block b : blocks) {
-            write(b);
+        if (blocks.size() <= 1) {
+            blocks.forEach(this::write);
+            return;
+        }
+        java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(PUT_MANY_PARALLELISM);
+        java.util.concurrent.atomic.AtomicReference<RuntimeException> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        try (var uploads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Block b : blocks) {
+                if (failure.get() != null) {
+                    break;
+                }
+                slots.acquireUninterruptibly();
+                uploads.execute(() -> {
+                    try {
+                        write(b);
+                    } catch (RuntimeException e) {
+                        failure.compareAndSet(null, e);
+                    } finally {
+                        slots.release();
+                    }
+                });
+            }
+        }
+        if (failure.get() != null) {
+            throw failure.get();
         }
     }
 

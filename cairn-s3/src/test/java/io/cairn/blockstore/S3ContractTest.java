@@ -23,7 +23,7 @@ class S3ContractTest extends BlockstoreContractTest {
 
     @BeforeAll
     static void startS3() throws Exception {
-        s3 = S3ProxyFixture.startNew();
+        s3 = S3ProxyFixture.shared();
         client = S3Clients.build(S3ProxyFixture.settings(s3.endpoint(), ""), COUNTER, S3ProxyFixture.credentials());
     }
 
@@ -32,9 +32,7 @@ class S3ContractTest extends BlockstoreContractTest {
         if (client != null) {
             client.close();
         }
-        if (s3 != null) {
-            s3.close();
-        }
+        // the shared server stops when the JVM exits
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.cairn.s3;
 import io.cairn.blockstore.Block;
 import io.cairn.blockstore.BlockNotFoundException;
 import io.cairn.cid.Cid;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,14 +31,7 @@ class S3FaultTest {
 
     @BeforeAll
     static void startS3() throws Exception {
-        s3 = S3ProxyFixture.startNew();
-    }
-
-    @AfterAll
-    static void stopS3() throws Exception {
-        if (s3 != null) {
-            s3.close();
-        }
+        s3 = S3ProxyFixture.shared();
     }
 
     @BeforeEach

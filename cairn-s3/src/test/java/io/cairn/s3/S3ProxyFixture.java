@@ -39,6 +39,27 @@ public final class S3ProxyFixture implements AutoCloseable {
         this.port = port;
     }
 
+    private static S3ProxyFixture shared;
+
+    /**
+     * One server for every test class of this JVM that does not kill it (each uses prefixes of its
+     * own), stopped when the JVM exits: starting s3proxy costs seconds.
+     */
+    public static synchronized S3ProxyFixture shared() throws Exception {
+        if (shared == null || !shared.isAlive()) {
+            S3ProxyFixture f = startNew();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    f.close();
+                } catch (Exception e) {
+                    // exiting anyway
+                }
+            }, "s3proxy-stop"));
+            shared = f;
+        }
+        return shared;
+    }
+
     /** Starts s3proxy and creates {@link #BUCKET}. */
     public static S3ProxyFixture startNew() throws Exception {
         String libProp = System.getProperty("cairn.s3proxy.lib");
@@ -50,7 +71,11 @@ public final class S3ProxyFixture implements AutoCloseable {
             throw new IllegalStateException("s3proxy's jars are missing from " + lib.toAbsolutePath()
                     + "; build through Maven (mvn -pl cairn-s3 -am verify), which copies them there");
         }
-        Path dir = Files.createTempDirectory("cairn-s3proxy");
+        // s3proxy's filesystem backend on tmpfs where there is one: on a disk shared with busy builds
+        // each PUT waited ~90 ms for the disk, which made the contract tests take minutes
+        Path shm = Path.of("/dev/shm");
+        Path dir = Files.isDirectory(shm) && Files.isWritable(shm)
+                ? Files.createTempDirectory(shm, "cairn-s3proxy") : Files.createTempDirectory("cairn-s3proxy");
         S3ProxyFixture f = new S3ProxyFixture(dir, lib, freePort());
         Files.createDirectories(dir.resolve("data"));
         Files.writeString(dir.resolve("s3proxy.properties"), String.join("\n",
@@ -92,7 +117,7 @@ public final class S3ProxyFixture implements AutoCloseable {
             return;
         }
         String java = System.getProperty("cairn.test.java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
                 "-Dlogback.configurationFile=" + dir.resolve("logback.xml"),
                 "-cp", lib.toAbsolutePath() + "/*", "org.gaul.s3proxy.Main",
                 "--properties", dir.resolve("s3proxy.properties").toString()));

@@ -9,7 +9,6 @@ import io.cairn.cid.Multicodec;
 import io.cairn.memory.ManualMemoryGovernor;
 import io.cairn.memory.MemoryPressureException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,14 +45,7 @@ class S3StoreTest {
 
     @BeforeAll
     static void startS3() throws Exception {
-        s3 = S3ProxyFixture.startNew();
-    }
-
-    @AfterAll
-    static void stopS3() throws Exception {
-        if (s3 != null) {
-            s3.close();
-        }
+        s3 = S3ProxyFixture.shared();
     }
 
     @AfterEach

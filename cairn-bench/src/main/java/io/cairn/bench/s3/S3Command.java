@@ -4,6 +4,7 @@ import io.cairn.bench.load.Percentiles;
 import io.cairn.blockstore.Block;
 import io.cairn.blockstore.BlockSizeLimit;
 import io.cairn.cid.Cid;
+import io.cairn.cid.Multibase;
 import io.cairn.s3.S3Blockstore;
 import io.cairn.s3.S3Clients;
 import io.cairn.s3.S3DiskCache;
@@ -74,8 +75,8 @@ public final class S3Command implements Callable<Integer> {
                 S3Blockstore store = S3Blockstore.over(client, counter, settings, S3StoreOptions.defaults());
                 System.out.printf(Locale.ROOT, "s3proxy 4.1.0 filesystem backend on 127.0.0.1, %d threads, %d alternating rounds%n%n",
                         threads, rounds);
-                System.out.println("| size | op | raw SDK call | raw ops/s | S3Blockstore ops/s | ratio | raw p50 / p99 ms | S3Blockstore p50 / p99 ms |");
-                System.out.println("|---|---|---|---|---|---|---|---|");
+                System.out.println("| size | op | raw SDK call | raw ops/s | S3Blockstore ops/s | ratio of totals | median ratio per round | raw p50 / p99 ms | S3Blockstore p50 / p99 ms |");
+                System.out.println("|---|---|---|---|---|---|---|---|---|");
                 for (int size : new int[] {4096, 256 * 1024}) {
                     int ops = size == 4096 ? ops4k : ops256k;
                     compare(size, ops, raw, store, settings);
@@ -135,11 +136,14 @@ public final class S3Command implements Callable<Integer> {
 
     /**
      * Alternates the variants over {@code rounds} rounds, the order rotating each round, each variant on
-     * blocks of its own; returns per variant {ops/s, p50, p99}.
+     * blocks of its own; returns per variant {ops/s, p50, p99, then the seconds of each round}. Rounds
+     * of different variants that ran next to each other are compared pairwise (see {@link #row}), which
+     * keeps bursts of load from elsewhere from deciding a ratio.
      */
     private double[][] measure(int size, int ops, Variant setup, Variant... variants) throws Exception {
         int v = variants.length;
         double[] seconds = new double[v];
+        double[][] perRound = new double[v][rounds];
         List<List<double[]>> lat = new ArrayList<>();
         for (int k = 0; k < v; k++) {
             lat.add(new ArrayList<>());
@@ -164,6 +168,7 @@ public final class S3Command implements Callable<Integer> {
                 Variant var = variants[k];
                 Round x = run(ops, i -> var.apply(bs, i));
                 if (r >= 0) {
+                    perRound[k][r] = x.seconds;
                     seconds[k] += x.seconds;
                     lat.get(k).add(x.latenciesMs);
                 }
@@ -172,7 +177,11 @@ public final class S3Command implements Callable<Integer> {
         double[][] out = new double[v][];
         for (int k = 0; k < v; k++) {
             Percentiles p = Percentiles.of(concat(lat.get(k)));
-            out[k] = new double[] {(double) ops * rounds / seconds[k], p.p50(), p.p99()};
+            out[k] = new double[3 + rounds];
+            out[k][0] = (double) ops * rounds / seconds[k];
+            out[k][1] = p.p50();
+            out[k][2] = p.p99();
+            System.arraycopy(perRound[k], 0, out[k], 3, rounds);
         }
         return out;
     }
@@ -196,30 +205,51 @@ public final class S3Command implements Callable<Integer> {
         row(label, "get", "GET", g[0], g[1]);
     }
 
+    /**
+     * A table row: totals, the ratio of the totals, and the median of the per-round ratios (raw round
+     * time over the Cairn round run next to it: above 1 means Cairn was faster).
+     */
     private static void row(String size, String op, String rawCall, double[] raw, double[] cairn) {
-        System.out.printf(Locale.ROOT, "| %s | %s | %s | %.0f | %.0f | %.2f× | %.1f / %.1f | %.1f / %.1f |%n",
-                size, op, rawCall, raw[0], cairn[0], cairn[0] / raw[0], raw[1], raw[2], cairn[1], cairn[2]);
+        int n = raw.length - 3;
+        double[] ratios = new double[n];
+        for (int r = 0; r < n; r++) {
+            ratios[r] = raw[3 + r] / cairn[3 + r];
+        }
+        Arrays.sort(ratios);
+        double median = n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2;
+        System.out.printf(Locale.ROOT, "| %s | %s | %s | %.0f | %.0f | %.2f× | %.2f× | %.1f / %.1f | %.1f / %.1f |%n",
+                size, op, rawCall, raw[0], cairn[0], cairn[0] / raw[0], median, raw[1], raw[2], cairn[1], cairn[2]);
     }
 
     private static double[] concat(List<double[]> parts) {
         return parts.stream().flatMapToDouble(Arrays::stream).toArray();
     }
 
-    /** The plain SDK calls an application would make: PUT the bytes under the same layout's key, GET them back. */
+    /** The plain SDK calls an application would make: PUT the bytes, GET them back. */
     private static void rawPut(S3Client raw, S3Settings s, String prefix, Block b, boolean conditional) {
+        String key = key(prefix, b);
         if (conditional) {
-            raw.putObject(r -> r.bucket(s.bucket()).key(prefix + b.cid()).ifNoneMatch("*"), RequestBody.fromBytes(b.bytes()));
+            raw.putObject(r -> r.bucket(s.bucket()).key(key).ifNoneMatch("*"), RequestBody.fromBytes(b.bytes()));
         } else {
-            raw.putObject(r -> r.bucket(s.bucket()).key(prefix + b.cid()), RequestBody.fromBytes(b.bytes()));
+            raw.putObject(r -> r.bucket(s.bucket()).key(key), RequestBody.fromBytes(b.bytes()));
         }
     }
 
     private static void rawGet(S3Client raw, S3Settings s, String prefix, Block b) {
-        ResponseBytes<GetObjectResponse> bytes = raw.getObject(r -> r.bucket(s.bucket()).key(prefix + b.cid()),
+        ResponseBytes<GetObjectResponse> bytes = raw.getObject(r -> r.bucket(s.bucket()).key(key(prefix, b)),
                 ResponseTransformer.toBytes());
         if (bytes.asByteArrayUnsafe().length != b.size()) {
             throw new IllegalStateException("short read");
         }
+    }
+
+    /**
+     * The raw calls use the same object layout as S3Blockstore (flatfs's next-to-last/2 shard under a
+     * prefix), so that both put the same load on the server's directories.
+     */
+    private static String key(String prefix, Block b) {
+        String k = Multibase.BASE32UPPER.encodeRaw(b.cid().multihash().toBytes());
+        return prefix + k.substring(k.length() - 3, k.length() - 1) + "/" + k + ".data";
     }
 
     private void requestCosts(S3Client client, S3RequestCounter counter, S3Settings settings) {
