@@ -74,6 +74,7 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
     private volatile boolean userAdmitting = true;
 
     private final PressureResponse pressure; // null when not governed
+    private final Pacer<LocalCache<K, V>> pacer;
     private final List<MemoryGovernor.Registration> registrations = new ArrayList<>();
 
     private final ArrayList<Removal<K, V>> pendingNotifications = new ArrayList<>(); // guarded by lock
@@ -136,6 +137,7 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
         this.writeBehind = s.writePolicy() == WritePolicy.WRITE_BEHIND
                 ? new WriteBehind<>(name, writer, s.writeBehindSettings(), s.writeFailureListener(), writeFailures)
                 : null;
+        this.pacer = new Pacer<>(s.scheduler(), this, LocalCache::runPaced);
         MemoryGovernor governor = s.governor();
         this.pressure = governor == null ? null : new PressureResponse(s.governance(), ticker.getAsLong());
         if (governor != null) {
@@ -152,6 +154,7 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
         Node<K, V> n = data.get(Objects.requireNonNull(key, "key"));
         if (n == null) {
             stats.miss();
+            maintainIfDue(timedReads ? ticker.getAsLong() : 0L);
             return null;
         }
         long now = timedReads ? ticker.getAsLong() : 0L;
@@ -182,6 +185,7 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
         }
         checkOpen();
         stats.miss();
+        maintainIfDue(timedReads ? ticker.getAsLong() : 0L);
         if (writeBehind != null) {
             WriteBehind.Op<K, V> pending = writeBehind.pending(key);
             if (pending != null) {
@@ -241,9 +245,11 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
             lock.lock();
             try {
                 drainReads();
+                long now = ticker();
                 if (!mine.discarded && isAdmitting()) {
-                    store(key, value, weight, ticker(), false);
+                    store(key, value, weight, now, false);
                 }
+                maintain(now, RemovalCause.SIZE);
             } finally {
                 unlockAndNotify();
             }
@@ -274,6 +280,42 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
         }
         if (reloader != null && now - n.writeTime >= refreshAfterNanos) {
             refreshAhead(n);
+        }
+        maintainIfDue(now);
+    }
+
+    /**
+     * Runs the maintenance on a read once time-based work (a restore step after pressure, an
+     * expiry) is due, if the lock is free; a busy lock means another thread is maintaining anyway.
+     * Costs one volatile read when nothing is pending. {@code now} is 0 unless reads are timed.
+     */
+    private void maintainIfDue(long now) {
+        if (!pacer.hasWork()) {
+            return;
+        }
+        long t = timedReads ? now : ticker.getAsLong();
+        if (pacer.isDue(t) && lock.tryLock()) {
+            try {
+                drainReads();
+                maintain(t, RemovalCause.SIZE);
+            } finally {
+                unlockAndNotify();
+            }
+        }
+    }
+
+    /** The pacer's timer task: the maintenance an idle cache would otherwise never run. */
+    private void runPaced() {
+        lock.lock();
+        try {
+            pacer.fired();
+            if (closed.get()) {
+                return;
+            }
+            drainReads();
+            maintain(ticker(), RemovalCause.SIZE);
+        } finally {
+            unlockAndNotify();
         }
     }
 
@@ -562,6 +604,26 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
             updateEffectiveMaximum();
         }
         evictToBound(cause);
+        if (timedWrites) {
+            pacer.update(now, nextTimedWork());
+        }
+    }
+
+    /** When the next restore step or expiry is due, in ticker time; {@link Pacer#NONE} if never. Lock held. */
+    private long nextTimedWork() {
+        long due = pressure == null ? Pacer.NONE : pressure.nextRestoreDue();
+        Node<K, V> n;
+        if (expireAfterWriteNanos > 0 && (n = writeOrder.first()) != null) {
+            due = earlier(due, n.writeTime + expireAfterWriteNanos);
+        }
+        if (expireAfterAccessNanos > 0 && (n = accessOrder.first()) != null) {
+            due = earlier(due, n.accessTime + expireAfterAccessNanos);
+        }
+        return due;
+    }
+
+    private static long earlier(long due, long t) {
+        return due == Pacer.NONE || t - due < 0 ? t : due;
     }
 
     private void evictToBound(RemovalCause cause) {
@@ -693,9 +755,11 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
         boolean flush;
         lock.lock();
         try {
-            if (pressure.onLevel(current, ticker())) {
+            long now = ticker();
+            if (pressure.onLevel(current, now)) {
                 updateEffectiveMaximum();
             }
+            pacer.update(now, nextTimedWork());
             flush = pressure.forcesWriteThrough();
         } finally {
             unlockAndNotify();
@@ -804,6 +868,7 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        pacer.stop();
         for (MemoryGovernor.Registration r : registrations) {
             try {
                 r.close();
