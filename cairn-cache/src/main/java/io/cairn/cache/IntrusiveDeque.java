@@ -102,18 +102,18 @@ abstract class IntrusiveDeque<E> {
     }
 
     /** Nodes in write order, for expire-after-write. */
-    static final class WriteOrderDeque<K, V> extends IntrusiveDeque<Node<K, V>> {
-        @Override Node<K, V> prev(Node<K, V> e) { return e.writePrev; }
-        @Override Node<K, V> next(Node<K, V> e) { return e.writeNext; }
-        @Override void setPrev(Node<K, V> e, Node<K, V> p) { e.writePrev = p; }
-        @Override void setNext(Node<K, V> e, Node<K, V> n) { e.writeNext = n; }
+    static final class WriteOrderDeque<K, V> extends IntrusiveDeque<Node.Timed<K, V>> {
+        @Override Node.Timed<K, V> prev(Node.Timed<K, V> e) { return e.writePrev; }
+        @Override Node.Timed<K, V> next(Node.Timed<K, V> e) { return e.writeNext; }
+        @Override void setPrev(Node.Timed<K, V> e, Node.Timed<K, V> p) { e.writePrev = p; }
+        @Override void setNext(Node.Timed<K, V> e, Node.Timed<K, V> n) { e.writeNext = n; }
     }
 
     /** Nodes in access order, for expire-after-access. */
-    static final class AccessOrderDeque<K, V> extends IntrusiveDeque<Node<K, V>> {
-        @Override Node<K, V> prev(Node<K, V> e) { return e.accessPrev; }
-        @Override Node<K, V> next(Node<K, V> e) { return e.accessNext; }
-        @Override void setPrev(Node<K, V> e, Node<K, V> p) { e.accessPrev = p; }
-        @Override void setNext(Node<K, V> e, Node<K, V> n) { e.accessNext = n; }
+    static final class AccessOrderDeque<K, V> extends IntrusiveDeque<Node.Timed<K, V>> {
+        @Override Node.Timed<K, V> prev(Node.Timed<K, V> e) { return e.accessPrev; }
+        @Override Node.Timed<K, V> next(Node.Timed<K, V> e) { return e.accessNext; }
+        @Override void setPrev(Node.Timed<K, V> e, Node.Timed<K, V> p) { e.accessPrev = p; }
+        @Override void setNext(Node.Timed<K, V> e, Node.Timed<K, V> n) { e.accessNext = n; }
     }
 }

@@ -52,6 +52,8 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
     private final long expireAfterAccessNanos;
     private final boolean timedReads;
     private final boolean timedWrites;
+    /** Nodes carry timestamps and expiry links (expiry or refresh-ahead configured). */
+    private final boolean timedNodes;
     private final IntrusiveDeque.WriteOrderDeque<K, V> writeOrder = new IntrusiveDeque.WriteOrderDeque<>();
     private final IntrusiveDeque.AccessOrderDeque<K, V> accessOrder = new IntrusiveDeque.AccessOrderDeque<>();
     private final Executor executor;
@@ -121,6 +123,7 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
         this.expireAfterAccessNanos = s.expireAfterAccessNanos();
         this.timedReads = expireAfterWriteNanos > 0 || expireAfterAccessNanos > 0;
         this.timedWrites = timedReads || s.governor() != null;
+        this.timedNodes = timedReads || s.reloader() != null;
         this.executor = s.executor();
         this.reloader = s.reloader();
         this.refreshAfterNanos = s.reloader() == null ? Long.MAX_VALUE
@@ -263,7 +266,7 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
 
     private void afterRead(Node<K, V> n, long now) {
         if (expireAfterAccessNanos > 0) {
-            n.accessTime = now;
+            ((Node.Timed<K, V>) n).accessTime = now;
         }
         int result = readBuffer.offer(n);
         if (result != ReadBuffer.SUCCESS) {
@@ -278,7 +281,7 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
                 scheduleDrain();
             }
         }
-        if (reloader != null && now - n.writeTime >= refreshAfterNanos) {
+        if (reloader != null && now - ((Node.Timed<K, V>) n).writeTime >= refreshAfterNanos) {
             refreshAhead(n);
         }
         maintainIfDue(now);
@@ -340,7 +343,7 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
         if (n.alive) {
             strategy.onAccess(n);
             if (expireAfterAccessNanos > 0) {
-                accessOrder.moveToLast(n);
+                accessOrder.moveToLast((Node.Timed<K, V>) n);
             }
         }
     }
@@ -447,15 +450,15 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
             replace(old, value, weight, now, access);
             return;
         }
-        Node<K, V> n = new Node<>(key, value, weight, now);
+        Node<K, V> n = timedNodes ? new Node.Timed<>(key, value, weight, now) : new Node<>(key, value, weight);
         data.put(key, n);
         weightedSize += weight;
         strategy.onInsert(n);
         if (expireAfterWriteNanos > 0) {
-            writeOrder.addLast(n);
+            writeOrder.addLast((Node.Timed<K, V>) n);
         }
         if (expireAfterAccessNanos > 0) {
-            accessOrder.addLast(n);
+            accessOrder.addLast((Node.Timed<K, V>) n);
         }
         evictToBound(RemovalCause.SIZE);
     }
@@ -464,7 +467,7 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
         V oldValue = n.value;
         long oldWeight = n.weight;
         n.value = value;
-        n.weight = weight;
+        n.weight = (int) weight; // weigh() capped it
         weightedSize += weight - oldWeight;
         if (weight != oldWeight) {
             strategy.onWeightChange(n, oldWeight);
@@ -472,13 +475,15 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
         if (access) {
             strategy.onAccess(n);
         }
-        n.writeTime = now;
-        n.accessTime = now;
-        if (expireAfterWriteNanos > 0) {
-            writeOrder.moveToLast(n);
-        }
-        if (expireAfterAccessNanos > 0) {
-            accessOrder.moveToLast(n);
+        if (n instanceof Node.Timed<K, V> t) {
+            t.writeTime = now;
+            t.accessTime = now;
+            if (expireAfterWriteNanos > 0) {
+                writeOrder.moveToLast(t);
+            }
+            if (expireAfterAccessNanos > 0) {
+                accessOrder.moveToLast(t);
+            }
         }
         if (oldValue != value) {
             stats.removal(RemovalCause.REPLACED, oldWeight);
@@ -612,7 +617,7 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
     /** When the next restore step or expiry is due, in ticker time; {@link Pacer#NONE} if never. Lock held. */
     private long nextTimedWork() {
         long due = pressure == null ? Pacer.NONE : pressure.nextRestoreDue();
-        Node<K, V> n;
+        Node.Timed<K, V> n;
         if (expireAfterWriteNanos > 0 && (n = writeOrder.first()) != null) {
             due = earlier(due, n.writeTime + expireAfterWriteNanos);
         }
@@ -661,13 +666,13 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
 
     private void expireEntries(long now) {
         if (expireAfterWriteNanos > 0) {
-            Node<K, V> n;
+            Node.Timed<K, V> n;
             while ((n = writeOrder.first()) != null && now - n.writeTime >= expireAfterWriteNanos) {
                 removeNode(n, RemovalCause.EXPIRED);
             }
         }
         if (expireAfterAccessNanos > 0) {
-            Node<K, V> n;
+            Node.Timed<K, V> n;
             while ((n = accessOrder.first()) != null && now - n.accessTime >= expireAfterAccessNanos) {
                 removeNode(n, RemovalCause.EXPIRED);
             }
@@ -687,8 +692,12 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
     }
 
     private boolean isExpired(Node<K, V> n, long now) {
-        return (expireAfterWriteNanos > 0 && now - n.writeTime >= expireAfterWriteNanos)
-                || (expireAfterAccessNanos > 0 && now - n.accessTime >= expireAfterAccessNanos);
+        if (!timedReads) {
+            return false;
+        }
+        Node.Timed<K, V> t = (Node.Timed<K, V>) n;
+        return (expireAfterWriteNanos > 0 && now - t.writeTime >= expireAfterWriteNanos)
+                || (expireAfterAccessNanos > 0 && now - t.accessTime >= expireAfterAccessNanos);
     }
 
     private void removeNode(Node<K, V> n, RemovalCause cause) {
@@ -697,10 +706,10 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
         weightedSize -= n.weight;
         strategy.onRemove(n, cause == RemovalCause.SIZE || cause == RemovalCause.PRESSURE);
         if (expireAfterWriteNanos > 0) {
-            writeOrder.unlink(n);
+            writeOrder.unlink((Node.Timed<K, V>) n);
         }
         if (expireAfterAccessNanos > 0) {
-            accessOrder.unlink(n);
+            accessOrder.unlink((Node.Timed<K, V>) n);
         }
         stats.removal(cause, n.weight);
         if (removalListener != null) {
@@ -746,7 +755,7 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
             throw new IllegalArgumentException("cache '" + name + "': weigher returned a negative weight ("
                     + w + ") for key " + key);
         }
-        return w;
+        return Node.clampWeight(w);
     }
 
     // ------------------------------------------------------------------ governance
