@@ -27,7 +27,7 @@ import java.util.function.LongSupplier;
  * }</pre>
  *
  * Defaults: unbounded (no maximum) unless {@link #maximumWeight} is set; each entry weighs 1 unless a
- * weigher is given; W-TinyLFU; no expiry; no statistics; write-through when a writer is given;
+ * weigher is given; {@link EvictionPolicy#ADAPTIVE}; no expiry; no statistics; write-through when a writer is given;
  * {@code System::nanoTime} as the ticker.
  */
 public final class CacheBuilder<K, V> {
@@ -308,7 +308,7 @@ public final class CacheBuilder<K, V> {
                 name != null ? name : "cache-" + UNNAMED.incrementAndGet(),
                 bounded ? maximumWeight : Long.MAX_VALUE,
                 weigher != null ? weigher : Weigher.singleton(),
-                evictionPolicy != null ? evictionPolicy : EvictionPolicy.W_TINY_LFU,
+                evictionPolicy != null ? evictionPolicy : EvictionPolicy.ADAPTIVE,
                 expireAfterWrite != null ? expireAfterWrite.toNanos() : 0L,
                 expireAfterAccess != null ? expireAfterAccess.toNanos() : 0L,
                 refreshFraction, reloader, removalListener, recordStats, executor, writer,

@@ -40,6 +40,7 @@ interface EvictionStrategy<K, V> {
             case LFU -> new LfuStrategy<>();
             case ARC -> new ArcStrategy<>(maximum);
             case W_TINY_LFU -> new WTinyLfuStrategy<>(maximum);
+            case ADAPTIVE -> new AdaptiveStrategy<>(maximum);
         };
     }
 }
