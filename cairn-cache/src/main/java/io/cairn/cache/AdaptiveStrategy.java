@@ -125,6 +125,18 @@ final class AdaptiveStrategy<K, V> implements EvictionStrategy<K, V> {
         active.clear();
     }
 
+    @Override
+    public void checkInvariants(long entries, long weight) {
+        Invariants.require(active == strategies[activeIndex], "adaptive: active strategy is not candidate %d",
+                activeIndex);
+        active.checkInvariants(entries, weight);
+        if (shadows != null) {
+            for (ShadowCache<K> s : shadows) {
+                s.checkInvariants();
+            }
+        }
+    }
+
     /** The policy in charge now. */
     EvictionPolicy activePolicy() {
         return CANDIDATES[activeIndex];

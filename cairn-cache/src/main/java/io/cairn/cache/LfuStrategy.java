@@ -105,6 +105,20 @@ final class LfuStrategy<K, V> implements EvictionStrategy<K, V> {
         return (Rank) n.aux;
     }
 
+    @Override
+    public void checkInvariants(long entries, long weight) {
+        Invariants.require(size == entries, "lfu: heap holds %d, cache holds %d", size, entries);
+        long w = 0;
+        for (int i = 0; i < size; i++) {
+            Rank r = d(heap[i]);
+            Invariants.require(r != null && r.heapIndex == i, "lfu: node at %d thinks it is at %s", i,
+                    r == null ? "nowhere" : r.heapIndex);
+            Invariants.require(i == 0 || !less(heap[i], heap[(i - 1) >>> 1]), "lfu: heap order broken at %d", i);
+            w += heap[i].weight;
+        }
+        Invariants.require(w == weight, "lfu: heap weighs %d, cache weight %d", w, weight);
+    }
+
     /** The cache age L (for tests). */
     double age() {
         return age;

@@ -82,6 +82,12 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
     private final ArrayList<Removal<K, V>> pendingNotifications = new ArrayList<>(); // guarded by lock
     private final AtomicBoolean closed = new AtomicBoolean();
 
+    /**
+     * Told of every cache built, for the test suite's invariant check; null in production.
+     * Package-private: nothing outside the engine's own tests can set it.
+     */
+    static volatile java.util.function.Consumer<LocalCache<?, ?>> builtHook;
+
     private record Removal<K, V>(K key, V value, RemovalCause cause) {
     }
 
@@ -141,6 +147,10 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
                 ? new WriteBehind<>(name, writer, s.writeBehindSettings(), s.writeFailureListener(), writeFailures)
                 : null;
         this.pacer = new Pacer<>(s.scheduler(), this, LocalCache::runPaced);
+        java.util.function.Consumer<LocalCache<?, ?>> hook = builtHook;
+        if (hook != null) {
+            hook.accept(this);
+        }
         MemoryGovernor governor = s.governor();
         this.pressure = governor == null ? null : new PressureResponse(s.governance(), ticker.getAsLong());
         if (governor != null) {
@@ -888,6 +898,43 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
         registrations.clear();
         if (writeBehind != null) {
             writeBehind.close();
+        }
+    }
+
+    /**
+     * Checks that the map, the weight, the expiry queues and the policy agree; throws
+     * IllegalStateException naming the first broken invariant. For tests (CacheInvariantsExtension).
+     */
+    void checkInvariants() {
+        lock.lock();
+        try {
+            drainReads();
+            long entries = 0;
+            long weight = 0;
+            for (var e : data.entrySet()) {
+                Node<K, V> n = e.getValue();
+                Invariants.require(n.alive && n.key == e.getKey(), "map holds a dead or misfiled node %s", n);
+                entries++;
+                weight += n.weight;
+            }
+            Invariants.require(weight == weightedSize, "nodes weigh %d, weightedSize says %d", weight, weightedSize);
+            Invariants.require(weightedSize <= effectiveMaximum, "weight %d over the bound %d", weightedSize,
+                    effectiveMaximum);
+            if (expireAfterWriteNanos > 0) {
+                long w = writeOrder.checkLinks("write order", n -> n.weight, n -> n.alive);
+                Invariants.require(writeOrder.size() == entries && w == weight, "write order holds %d of %d entries",
+                        writeOrder.size(), entries);
+            }
+            if (expireAfterAccessNanos > 0) {
+                long w = accessOrder.checkLinks("access order", n -> n.weight, n -> n.alive);
+                Invariants.require(accessOrder.size() == entries && w == weight, "access order holds %d of %d entries",
+                        accessOrder.size(), entries);
+            }
+            Invariants.require(pendingNotifications.isEmpty(), "%d removal notifications never sent",
+                    pendingNotifications.size());
+            strategy.checkInvariants(entries, weight);
+        } finally {
+            unlockAndNotify();
         }
     }
 

@@ -67,6 +67,17 @@ final class ShadowCache<K> {
         evict();
     }
 
+    void checkInvariants() {
+        long w = 0;
+        for (Node<K, Object> n : nodes.values()) {
+            w += n.weight;
+        }
+        Invariants.require(w == weight, "shadow %s: nodes weigh %d, counted %d", policy, w, weight);
+        Invariants.require(weight <= maximum || nodes.size() <= 1, "shadow %s: weight %d over its maximum %d",
+                policy, weight, maximum);
+        strategy.checkInvariants(nodes.size(), weight);
+    }
+
     int size() {
         return nodes.size();
     }
