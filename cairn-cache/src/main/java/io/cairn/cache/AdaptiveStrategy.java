@@ -28,7 +28,7 @@ import java.util.List;
 final class AdaptiveStrategy<K, V> implements EvictionStrategy<K, V> {
     static final EvictionPolicy[] CANDIDATES = {
         EvictionPolicy.W_TINY_LFU, EvictionPolicy.LRU, EvictionPolicy.ARC, EvictionPolicy.LFU};
-    static final int SHADOW_ENTRIES = 1024;
+    static final int SHADOW_ENTRIES = 256;
     static final double Z = 3.0;
     static final double MIN_GAIN = 0.01;
     static final int EPOCH_MIN = 2000;

@@ -28,7 +28,7 @@ import java.util.function.LongSupplier;
  * events in order), changes the map and the policy, and evicts before returning. Removal listeners
  * run after the lock is released. See docs/CACHE.md for why this shape.
  */
-final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
+final class LocalCache<K, V> implements Cache<K, V> {
     private static final Logger log = LoggerFactory.getLogger(LocalCache.class);
     private static final int KEY_LOCKS = 64;
     /**
@@ -45,6 +45,7 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
     private final EvictionStrategy<K, V> strategy;
     private final Weigher<? super K, ? super V> weigher;
     private final ReadBuffer<Node<K, V>> readBuffer = new ReadBuffer<>();
+    private final java.util.function.Consumer<Node<K, V>> applyRead = this::applyRead;
     private final StatsCounter stats;
     private final RemovalListener<? super K, ? super V> removalListener;
     private final LongSupplier ticker;
@@ -77,6 +78,7 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
 
     private final PressureResponse pressure; // null when not governed
     private final Pacer<LocalCache<K, V>> pacer;
+    private final LocalCachePolicy policyView = new LocalCachePolicy(this);
     private final List<MemoryGovernor.Registration> registrations = new ArrayList<>();
 
     private final ArrayList<Removal<K, V>> pendingNotifications = new ArrayList<>(); // guarded by lock
@@ -346,7 +348,7 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
     }
 
     private void drainReads() {
-        readBuffer.drainTo(this::applyRead);
+        readBuffer.drainTo(applyRead); // a field, not a fresh method reference per drain
     }
 
     private void applyRead(Node<K, V> n) {
@@ -818,7 +820,7 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
 
     @Override
     public CachePolicy policy() {
-        return this;
+        return policyView;
     }
 
     @Override
@@ -826,13 +828,11 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
         return name;
     }
 
-    @Override
-    public long maximum() {
+    long maximum() {
         return maximum;
     }
 
-    @Override
-    public void setMaximum(long maxWeight) {
+    void setMaximum(long maxWeight) {
         if (maxWeight < 0) {
             throw new IllegalArgumentException("cache '" + name + "': maximum weight must be >= 0, got " + maxWeight);
         }
@@ -846,33 +846,27 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
         trimToBound(RemovalCause.SIZE);
     }
 
-    @Override
-    public long effectiveMaximum() {
+    long effectiveMaximum() {
         return effectiveMaximum;
     }
 
-    @Override
-    public EvictionPolicy evictionPolicy() {
+    EvictionPolicy evictionPolicy() {
         return evictionPolicy;
     }
 
-    @Override
-    public boolean isAdmitting() {
+    boolean isAdmitting() {
         return userAdmitting && (pressure == null || pressure.admits());
     }
 
-    @Override
-    public void setAdmitting(boolean admitting) {
+    void setAdmitting(boolean admitting) {
         userAdmitting = admitting;
     }
 
-    @Override
-    public long pendingWrites() {
+    long pendingWrites() {
         return writeBehind == null ? 0 : writeBehind.pendingCount();
     }
 
-    @Override
-    public long writeFailures() {
+    long writeFailures() {
         return writeFailures.sum();
     }
 
