@@ -10,12 +10,13 @@ import java.util.List;
  * <p>Every request the cache's policy sees (an insert after a miss, an access on a hit) is also
  * replayed, for a sampled share of the keys, against one {@link ShadowCache} per candidate, each
  * scaled down by the sampling rate. All shadows see the same requests, so they are compared
- * pairwise: for each candidate the requests it hit and the active policy's shadow missed
- * ({@code wins}) and the reverse ({@code losses}). At the end of each epoch the candidate with the
- * largest {@code wins - losses} takes over only if that difference is significant (a sign test:
- * more than {@link #Z} standard deviations of the discordant pairs) <em>and</em> large (at least
- * {@link #MIN_GAIN} of the epoch's requests). Flat workloads, where the policies hit the same
- * requests, therefore never switch. Counts are halved every epoch so an old phase fades.
+ * pairwise: {@code beats[i][j]} counts the requests candidate i hit and candidate j missed. Every
+ * {@link #CHECK_EVERY} sampled requests, the candidate with the largest advantage over the active
+ * policy ({@code beats[c][a] - beats[a][c]}) takes over only if that advantage is significant (a
+ * sign test: more than {@link #Z} standard deviations of the discordant requests), large (at least
+ * {@link #MIN_GAIN} of the decayed request count) and no switch happened in the last
+ * {@link #COOLDOWN_EPOCHS} epochs. Flat workloads, where the policies hit the same requests,
+ * therefore do not switch. The counts decay by {@link #DECAY} every epoch so an old phase fades.
  *
  * <p>Taking over: the active strategy gives up its nodes coldest first (its own victim order), and
  * the new one receives them in that order, so the hottest entries arrive last, as the most recent.
