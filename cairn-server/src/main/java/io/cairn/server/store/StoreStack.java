@@ -11,6 +11,11 @@ import io.cairn.blockstore.MemoryAwareConfig;
 import io.cairn.memory.GovernorConfig;
 import io.cairn.memory.JvmMemoryGovernor;
 import io.cairn.memory.MemoryGovernor;
+import io.cairn.pin.GarbageCollector;
+import io.cairn.pin.PinLockingBlockstore;
+import io.cairn.pin.PinStore;
+import io.cairn.pin.Pinner;
+import io.cairn.pin.SweepGuard;
 import io.cairn.server.ServerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -20,9 +25,10 @@ import java.util.Map;
 /**
  * The one place where the server's store is assembled from configuration, outermost first:
  * <pre>
- * MeteredBlockstore → MemoryAwareBlockstore → CachingBlockstore → IdentityBlockstore → FlatFsBlockstore
+ * MeteredBlockstore → PinLockingBlockstore → MemoryAwareBlockstore → CachingBlockstore → IdentityBlockstore → FlatFsBlockstore
  * </pre>
- * together with the process's {@link MemoryGovernor}. Closing the stack closes the store (flushing
+ * together with the process's {@link MemoryGovernor} and the pins ({@code DATA/pins}) with their
+ * {@link Pinner} and {@link GarbageCollector}. Closing the stack closes the store (flushing
  * whatever a write-behind layer holds) and then the governor.
  */
 public final class StoreStack implements AutoCloseable {
@@ -31,15 +37,21 @@ public final class StoreStack implements AutoCloseable {
     private final MemoryAwareBlockstore memoryAware;
     private final Blockstore top;
     private final ServerConfig config;
+    private final PinStore pins;
+    private final Pinner pinner;
+    private final GarbageCollector collector;
     private volatile boolean closed;
 
     private StoreStack(ServerConfig config, MemoryGovernor governor, FlatFsBlockstore base,
-                       MemoryAwareBlockstore memoryAware, Blockstore top) {
+                       MemoryAwareBlockstore memoryAware, Blockstore top, PinStore pins, SweepGuard guard) {
         this.config = config;
         this.governor = governor;
         this.base = base;
         this.memoryAware = memoryAware;
         this.top = top;
+        this.pins = pins;
+        this.pinner = new Pinner(top, pins, guard);
+        this.collector = new GarbageCollector(top, pins, guard);
     }
 
     /** Creates the governor and opens the store under {@code config.dataDir()}. */
@@ -51,7 +63,19 @@ public final class StoreStack implements AutoCloseable {
                     .blockSizeLimit(config.maxBlockSize())
                     .build());
             MemoryAwareBlockstore memoryAware = memoryLayers(Blockstores.layered(base, false), governor, config, registry);
-            return new StoreStack(config, governor, base, memoryAware, new MeteredBlockstore(memoryAware, registry));
+            PinStore pins;
+            try {
+                // Opened after the flatfs store, whose directory lock then guards the pin file too.
+                pins = PinStore.open(config.pinsFile());
+            } catch (RuntimeException e) {
+                memoryAware.close();
+                throw e;
+            }
+            // Every write takes the shared pin lock and is recorded in the guard, so a garbage
+            // collection never deletes a block put while it runs (see PinLockingBlockstore).
+            SweepGuard guard = new SweepGuard();
+            Blockstore top = new MeteredBlockstore(new PinLockingBlockstore(memoryAware, guard), registry);
+            return new StoreStack(config, governor, base, memoryAware, top, pins, guard);
         } catch (RuntimeException e) {
             governor.close();
             throw e;
@@ -66,8 +90,8 @@ public final class StoreStack implements AutoCloseable {
     }
 
     /**
-     * The memory-aware layers: a {@link CachingBlockstore} (content cache of {@code cache-size} bytes,
-     * W-TinyLFU, plus the has/size cache) whose caches shrink and stop admitting as the governor says,
+     * The memory-aware layers: a {@link CachingBlockstore} (content cache of {@code cache-size} bytes
+     * of native memory, CLOCK, plus the has/size cache) whose caches shrink and stop admitting as the governor says,
      * under a {@link MemoryAwareBlockstore} that refuses writes at level 4 and asks for collections.
      */
     private static MemoryAwareBlockstore memoryLayers(Blockstore identity, MemoryGovernor governor, ServerConfig config,
@@ -81,12 +105,21 @@ public final class StoreStack implements AutoCloseable {
     }
 
     /**
-     * {@code cache-size}, but at most a quarter of the governor's budget. A cache near the budget
-     * keeps the process above the MEDIUM threshold on its own: trimmed to 75 % at MEDIUM it still
-     * holds more than 75 % of the budget, so the level never falls back and writes stay squeezed.
+     * The content cache's native memory. Unset ({@code -1}), a quarter of the governor's budget; set,
+     * {@code cache-size}, but at most half the budget. The cache lives off the heap, so it may be
+     * larger than the heap, but its bytes count toward the budget (the governor sees every mapped
+     * region), and a cache near the budget keeps the process above the MEDIUM threshold on its own:
+     * trimmed to 75 % at MEDIUM it would still hold more than 70 % of the budget (the exit line),
+     * so the level would never fall back and writes would stay squeezed. At half the budget the
+     * cache alone stays below LOW (60 %). For a 1 GiB cache under {@code -Xmx128m}, set
+     * {@code max-memory} to 2g or more.
      */
     static long effectiveCacheBytes(ServerConfig config, MemoryGovernor governor) {
-        return Math.min(config.cacheSizeBytes(), governor.budgetBytes() / 4);
+        long budget = governor.budgetBytes();
+        if (config.cacheSizeBytes() < 0) {
+            return budget / 4;
+        }
+        return Math.min(config.cacheSizeBytes(), budget / 2);
     }
 
     /** The content cache's byte budget actually in force (see {@link #effectiveCacheBytes}). */
@@ -105,6 +138,16 @@ public final class StoreStack implements AutoCloseable {
 
     public MemoryGovernor governor() {
         return governor;
+    }
+
+    /** Pins over this store (Kubo's rules), kept in {@code DATA/pins}. */
+    public Pinner pinner() {
+        return pinner;
+    }
+
+    /** The garbage collector over this store and its pins; callable from anywhere. */
+    public GarbageCollector garbageCollector() {
+        return collector;
     }
 
     public boolean isOpen() {
