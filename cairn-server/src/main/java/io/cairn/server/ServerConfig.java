@@ -26,6 +26,8 @@ import java.util.Optional;
  * @param idleTimeout           a connection silent this long is closed (slow headers, idle keep-alive)
  * @param shutdownTimeout       how long in-flight requests get to finish on shutdown
  * @param maxHeaderSize         largest request header block accepted, in bytes
+ * @param store                 the base store: flatfs (default), s3 or memory
+ * @param s3                    the s3-* settings, used when {@code store} is s3
  */
 public record ServerConfig(
         Path dataDir,
@@ -41,7 +43,9 @@ public record ServerConfig(
         Duration readTimeout,
         Duration idleTimeout,
         Duration shutdownTimeout,
-        int maxHeaderSize) {
+        int maxHeaderSize,
+        StoreType store,
+        S3StoreConfig s3) {
 
     /** The block size Kubo refuses without {@code allow-big-block}: 2 MiB, so blocks stay exchangeable. */
     public static final int SOFT_BLOCK_LIMIT = 2 * 1024 * 1024;
@@ -77,6 +81,11 @@ public record ServerConfig(
         if (maxHeaderSize < 1024 || maxHeaderSize > 1024 * 1024) {
             throw new ConfigException("max-header-size: " + maxHeaderSize + " must be between 1k and 1m");
         }
+        store = store == null ? StoreType.FLATFS : store;
+        s3 = s3 == null ? S3StoreConfig.defaults() : s3;
+        if (store == StoreType.S3) {
+            s3.checkUsable();
+        }
         if (apiToken.isEmpty() && !isLoopback(bindAddress)) {
             throw new ConfigException("api-token: required when bind is " + bindAddress
                     + " (beyond loopback); set --api-token or CAIRN_API_TOKEN, or bind to 127.0.0.1");
@@ -86,7 +95,8 @@ public record ServerConfig(
     /** Defaults for everything but the data directory. */
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig(dataDir, "127.0.0.1", 8080, 5001, -1, 4 * 1024 * 1024, 256, "", true,
-                -1, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10), 8192);
+                -1, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10), 8192,
+                StoreType.FLATFS, S3StoreConfig.defaults());
     }
 
     /** Where the flatfs store lives. */
@@ -105,33 +115,40 @@ public record ServerConfig(
 
     public ServerConfig withPorts(int gateway, int api) {
         return new ServerConfig(dataDir, bindAddress, gateway, api, maxMemoryBytes, maxBlockSize, maxConcurrentRequests,
-                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize);
+                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3);
     }
 
     public ServerConfig withMaxConcurrentRequests(int n) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize, n,
-                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize);
+                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3);
     }
 
     public ServerConfig withApiToken(String token) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
-                maxConcurrentRequests, token, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize);
+                maxConcurrentRequests, token, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3);
     }
 
     public ServerConfig withMaxMemory(long bytes) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, bytes, maxBlockSize,
-                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize);
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3);
     }
 
     public ServerConfig withTimeouts(Duration read, Duration idle) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
-                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, read, idle, shutdownTimeout, maxHeaderSize);
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, read, idle, shutdownTimeout, maxHeaderSize, store, s3);
+    }
+
+    public ServerConfig withStore(StoreType type, S3StoreConfig s3Config) {
+        return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
+                type, s3Config);
     }
 
     /** The same configuration with another cache size (MemorySizing clamps it at start). */
     public ServerConfig withCacheSize(long bytes) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
-                maxConcurrentRequests, apiToken, fsync, bytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize);
+                maxConcurrentRequests, apiToken, fsync, bytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
+                store, s3);
     }
 
     private static void checkPort(String name, int port) {
