@@ -11,7 +11,9 @@ import io.cairn.memory.MemoryGovernor;
 import java.nio.ByteBuffer;
 import java.util.Collection;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -29,12 +31,15 @@ import org.slf4j.LoggerFactory;
  * Until the Bloom filter is {@link BloomStatus#READY} lookups fall through to the caches and the
  * store: answers are always correct, only unaccelerated.
  *
- * <p><b>Consistency.</b> Caches are filled only by lookups, and a lookup that raced a write or delete
- * of the same key discards what it learnt: each key belongs to one of {@value #EPOCH_STRIPES} stripes
- * whose epoch every {@code put}/{@code delete} bumps <em>after</em> changing the store; a lookup reads
- * the epoch before asking the store, records the answer, and then drops it again if the epoch moved.
- * Either the writer's invalidation or the reader's re-check removes the stale entry, whatever the
- * interleaving, so the has/size cache can never claim "absent" for an acknowledged block.
+ * <p><b>Consistency.</b> Caches are filled only by lookups, and answers are linearizable with the
+ * store's own (checked by {@code ConcurrentBlockstoreModelTest} against a sequential model). Each key
+ * belongs to one of {@value #EPOCH_STRIPES} stripes with an epoch and a count of writes in progress.
+ * A {@code put}/{@code delete} marks its write in progress and moves the epoch before changing the
+ * store, then drops the key's has/size entry (a delete also its bytes), and moves the epoch again
+ * when done. A lookup reads the epoch before asking the store and records the answer only if the
+ * epoch has not moved and no write is in progress, both checked under the stripe's lock that writers
+ * take to move the epoch. Cached bytes are served only when no write of the stripe ran during the
+ * look-up. So no cached answer contradicts the store, during a write or after it is acknowledged.
  *
  * <p>When built with a {@link MemoryGovernor} the caches obey it (see {@code GovernanceConfig}):
  * trimmed at MEDIUM, not admitting at HIGH, emptied at CRITICAL.
@@ -53,6 +58,10 @@ public final class CachingBlockstore extends ForwardingBlockstore {
     private final Cache<Multihash, Integer> metadata;
     private final BloomFilter bloom;
     private final AtomicLongArray epochs = new AtomicLongArray(EPOCH_STRIPES);
+    /** Per stripe: writes (put, delete) in progress; while one is, nothing is recorded or served from cache. */
+    private final AtomicIntegerArray writers = new AtomicIntegerArray(EPOCH_STRIPES);
+    /** Per stripe: a lookup's answer is recorded, and a write's epoch bumped, under this lock. */
+    private final ReentrantLock[] stripeLocks = new ReentrantLock[EPOCH_STRIPES];
     private volatile BloomStatus bloomStatus;
     private volatile boolean closed;
     private final Thread bloomBuilder;
@@ -60,6 +69,9 @@ public final class CachingBlockstore extends ForwardingBlockstore {
     private CachingBlockstore(Blockstore delegate, Options options, MemoryGovernor governor, GovernanceConfig governance) {
         super(delegate);
         this.options = Objects.requireNonNull(options, "options");
+        for (int i = 0; i < EPOCH_STRIPES; i++) {
+            stripeLocks[i] = new ReentrantLock();
+        }
         this.content = options.contentCacheBytes() > 0
                 ? build(CacheBuilder.<Multihash, byte[]>newBuilder()
                         .maximumWeight(options.contentCacheBytes())
@@ -156,7 +168,7 @@ public final class CachingBlockstore extends ForwardingBlockstore {
     public <T> T view(Cid cid, Function<ByteBuffer, T> reader) {
         checkOpen();
         Multihash mh = cid.multihash();
-        byte[] cached = content == null ? null : content.getIfPresent(mh);
+        byte[] cached = cachedContent(mh);
         if (cached != null) {
             return reader.apply(ByteBuffer.wrap(cached).asReadOnlyBuffer());
         }
@@ -178,8 +190,10 @@ public final class CachingBlockstore extends ForwardingBlockstore {
             if (content == null) {
                 data = delegate().get(cid).bytes();
             } else {
-                // Concurrent misses on one block run one store read (the cache coalesces loads).
-                data = content.get(mh, k -> delegate().get(cid).bytes());
+                data = cachedContent(mh);
+                if (data == null) {
+                    data = loadOrJoin(cid, mh);
+                }
                 if (epoch(mh) != epoch) {
                     content.invalidate(mh);
                 }
@@ -192,6 +206,35 @@ public final class CachingBlockstore extends ForwardingBlockstore {
         }
     }
 
+    /**
+     * Concurrent misses on one block run one store read (the cache coalesces loads). A reader that
+     * joined a load another reader started may get that reader's answer from before a put or delete
+     * this reader must see (found by ConcurrentBlockstoreModelTest: a get answering "present" after
+     * an acknowledged delete, and "absent" after an acknowledged put, which the has/size cache then
+     * kept). So a joined answer is confirmed with the store, after this reader's epoch was read: a
+     * joined miss is retried, a joined hit is confirmed with {@code has} (blocks never change, so
+     * presence is all that can be stale).
+     */
+    private byte[] loadOrJoin(Cid cid, Multihash mh) {
+        boolean[] ran = new boolean[1];
+        byte[] data;
+        try {
+            data = content.get(mh, k -> {
+                ran[0] = true;
+                return delegate().get(cid).bytes();
+            });
+        } catch (BlockNotFoundException e) {
+            if (ran[0]) {
+                throw e;
+            }
+            return delegate().get(cid).bytes();
+        }
+        if (!ran[0] && !delegate().has(cid)) {
+            throw new BlockNotFoundException(cid);
+        }
+        return data;
+    }
+
     @Override
     public void put(Block block) {
         checkOpen();
@@ -201,8 +244,12 @@ public final class CachingBlockstore extends ForwardingBlockstore {
         if (bloom != null) {
             bloom.add(mh);
         }
-        delegate().put(block);
-        written(mh);
+        beginWrite(mh, false);
+        try {
+            delegate().put(block);
+        } finally {
+            endWrite(mh, false);
+        }
         if (options.cacheOnPut() && content != null) {
             long epoch = epoch(mh);
             content.put(mh, block.bytes());
@@ -220,9 +267,15 @@ public final class CachingBlockstore extends ForwardingBlockstore {
                 bloom.add(b.cid().multihash());
             }
         }
-        delegate().putMany(blocks);
         for (Block b : blocks) {
-            written(b.cid().multihash());
+            beginWrite(b.cid().multihash(), false);
+        }
+        try {
+            delegate().putMany(blocks);
+        } finally {
+            for (Block b : blocks) {
+                endWrite(b.cid().multihash(), false);
+            }
         }
     }
 
@@ -230,12 +283,12 @@ public final class CachingBlockstore extends ForwardingBlockstore {
     public boolean delete(Cid cid) {
         checkOpen();
         Multihash mh = cid.multihash();
-        boolean removed = delegate().delete(cid);
-        written(mh);
-        if (content != null) {
-            content.invalidate(mh);
+        beginWrite(mh, true);
+        try {
+            return delegate().delete(cid);
+        } finally {
+            endWrite(mh, true);
         }
-        return removed;
     }
 
     @Override
@@ -317,22 +370,90 @@ public final class CachingBlockstore extends ForwardingBlockstore {
         return (mh.hashCode() & 0x7fffffff) % EPOCH_STRIPES;
     }
 
-    /** After the store changed for {@code mh}: move its epoch, then drop what the caches knew. */
-    private void written(Multihash mh) {
-        epochs.incrementAndGet(stripe(mh));
+    /**
+     * Before the store changes for {@code mh}: mark a write in progress and move the epoch (under
+     * the stripe's lock, so no lookup records an answer from now until {@link #endWrite}), then
+     * drop what the caches knew. Entries recorded before this are still true until the store
+     * changes, which happens after they are gone. A delete also drops the cached bytes.
+     */
+    private void beginWrite(Multihash mh, boolean removes) {
+        int s = stripe(mh);
+        ReentrantLock l = stripeLocks[s];
+        l.lock();
+        try {
+            writers.incrementAndGet(s);
+            epochs.incrementAndGet(s);
+        } finally {
+            l.unlock();
+        }
         if (metadata != null) {
             metadata.invalidate(mh);
         }
+        if (removes && content != null) {
+            content.invalidate(mh);
+        }
     }
 
-    /** Records a lookup's answer unless a write to the same stripe happened since {@code epoch}. */
+    /**
+     * After the store changed (or failed to): lookups may record again, but none that began during
+     * the write (the epoch moves again). A delete drops the bytes once more: a load that began
+     * during it may have cached what the store held before (such bytes are never served, see
+     * {@link #cachedContent}, and are gone before the delete returns).
+     */
+    private void endWrite(Multihash mh, boolean removes) {
+        int s = stripe(mh);
+        ReentrantLock l = stripeLocks[s];
+        l.lock();
+        try {
+            writers.decrementAndGet(s);
+            epochs.incrementAndGet(s);
+        } finally {
+            l.unlock();
+        }
+        if (removes && content != null) {
+            content.invalidate(mh);
+        }
+    }
+
+    /**
+     * Cached bytes, but only when no write of the stripe was in progress from before the look-up
+     * until after it: bytes a load cached during a delete are stale, and serving them could contradict
+     * a reader that already found the block gone (ConcurrentBlockstoreModelTest).
+     */
+    private byte[] cachedContent(Multihash mh) {
+        if (content == null) {
+            return null;
+        }
+        int s = stripe(mh);
+        long epoch = epochs.get(s);
+        if (writers.get(s) != 0) {
+            return null;
+        }
+        byte[] data = content.getIfPresent(mh);
+        return data != null && epochs.get(s) == epoch ? data : null;
+    }
+
+    /**
+     * Records a lookup's answer unless a write to the same stripe happened since {@code epoch}. The
+     * check and the insertion are one step under the stripe's lock, which a writer also takes to move
+     * the epoch: recording first and removing the entry again on a failed re-check (as before) let
+     * another reader see the stale answer in between, e.g. "present" after an acknowledged delete
+     * (issue 11; ConcurrentBlockstoreModelTest). An answer recorded before the writer moves the epoch
+     * is removed by the writer's invalidation before its write returns, so only readers concurrent
+     * with that write can see it.
+     */
     private void remember(Multihash mh, int sizeOrMarker, long epoch) {
         if (metadata == null) {
             return;
         }
-        metadata.put(mh, sizeOrMarker);
-        if (epoch(mh) != epoch) {
-            metadata.invalidate(mh);
+        ReentrantLock l = stripeLocks[stripe(mh)];
+        l.lock();
+        try {
+            if (epoch(mh) == epoch && writers.get(stripe(mh)) == 0) {
+                metadata.put(mh, sizeOrMarker);
+            }
+        } finally {
+            l.unlock();
         }
     }
 

@@ -123,6 +123,8 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker, Qua
     /** Bytes in block files; exact when {@link FlatFsOptions#trackUsage()}, otherwise changes since open. */
     private final AtomicLong usedBytes = new AtomicLong();
     private final LongAdder quarantined = new LongAdder();
+    /** Test seam: told of every shard-directory fsync a put makes, on the putting thread. */
+    volatile java.util.function.Consumer<Path> directorySyncObserver;
     private volatile boolean closed;
 
     private FlatFsBlockstore(Path root, Path flatfs, FlatFsLayout layout, FlatFsOptions options,
@@ -762,6 +764,10 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker, Qua
     private void syncDirectory(Path dir) {
         try {
             fsyncDirectory(dir);
+            var observer = directorySyncObserver;
+            if (observer != null) {
+                observer.accept(dir);
+            }
         } catch (IOException e) {
             throw new StorageException("cannot fsync the directory", dir, e);
         }
