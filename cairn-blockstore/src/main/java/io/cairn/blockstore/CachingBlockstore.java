@@ -176,7 +176,25 @@ public final class CachingBlockstore extends ForwardingBlockstore {
             throw new BlockNotFoundException(cid);
         }
         // Not cached: a zero-copy read from the store beats copying the block into the cache.
-        return super.view(cid, reader);
+        long epoch = epoch(mh);
+        try {
+            return super.view(cid, reader);
+        } catch (BlockNotFoundException e) {
+            // e.g. found corrupt below and quarantined: a size learnt earlier must not outlive it
+            remember(mh, ABSENT, epoch);
+            throw e;
+        }
+    }
+
+    /**
+     * Forgets what the caches know of this CID's block, as a write would, without changing the
+     * store: for a block removed below this layer (quarantined by a repository check).
+     */
+    public void invalidate(Cid cid) {
+        checkOpen();
+        Multihash mh = cid.multihash();
+        beginWrite(mh, true);
+        endWrite(mh, true);
     }
 
     private byte[] bytes(Cid cid) {

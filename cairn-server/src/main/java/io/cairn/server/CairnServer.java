@@ -175,6 +175,11 @@ public final class CairnServer implements AutoCloseable {
         return stack.governor();
     }
 
+    /** The disk governor; the garbage collector registers here to run at the GC watermark. */
+    public io.cairn.blockstore.StorageGovernor storage() {
+        return stack.storage();
+    }
+
     /** The block cache's byte budget in force: {@code cache-size}, at most a quarter of the memory budget. */
     public long cacheBytes() {
         return stack.cacheBytes();

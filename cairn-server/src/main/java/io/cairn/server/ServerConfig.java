@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param idleTimeout           a connection silent this long is closed (slow headers, idle keep-alive)
  * @param shutdownTimeout       how long in-flight requests get to finish on shutdown
  * @param maxHeaderSize         largest request header block accepted, in bytes
+ * @param storageMaxBytes       most bytes the blocks may occupy on disk (0 = no limit); writes beyond answer 507
+ * @param storageGcWatermarkPercent percent of {@code storageMaxBytes} at which the store asks for a garbage collection
  */
 public record ServerConfig(
         Path dataDir,
@@ -40,7 +42,9 @@ public record ServerConfig(
         Duration readTimeout,
         Duration idleTimeout,
         Duration shutdownTimeout,
-        int maxHeaderSize) {
+        int maxHeaderSize,
+        long storageMaxBytes,
+        int storageGcWatermarkPercent) {
 
     /** The block size Kubo refuses without {@code allow-big-block}: 2 MiB, so blocks stay exchangeable. */
     public static final int SOFT_BLOCK_LIMIT = 2 * 1024 * 1024;
@@ -76,6 +80,16 @@ public record ServerConfig(
         if (maxHeaderSize < 1024 || maxHeaderSize > 1024 * 1024) {
             throw new ConfigException("max-header-size: " + maxHeaderSize + " must be between 1k and 1m");
         }
+        if (storageMaxBytes < 0) {
+            throw new ConfigException("storage-max: must not be negative");
+        }
+        if (storageMaxBytes > 0 && storageMaxBytes < maxBlockSize) {
+            throw new ConfigException("storage-max: " + storageMaxBytes + " bytes is below max-block-size ("
+                    + maxBlockSize + "); not even one block would fit");
+        }
+        if (storageGcWatermarkPercent < 1 || storageGcWatermarkPercent > 100) {
+            throw new ConfigException("storage-gc-watermark: " + storageGcWatermarkPercent + " must be a percentage between 1 and 100");
+        }
         if (apiToken.isEmpty() && !isLoopback(bindAddress)) {
             throw new ConfigException("api-token: required when bind is " + bindAddress
                     + " (beyond loopback); set --api-token or CAIRN_API_TOKEN, or bind to 127.0.0.1");
@@ -85,7 +99,7 @@ public record ServerConfig(
     /** Defaults for everything but the data directory. */
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig(dataDir, "127.0.0.1", 8080, 5001, -1, 4 * 1024 * 1024, 256, "", true,
-                64L * 1024 * 1024, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10), 8192);
+                64L * 1024 * 1024, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10), 8192, 0, 90);
     }
 
     /** Where the flatfs store lives. */
@@ -99,27 +113,38 @@ public record ServerConfig(
 
     public ServerConfig withPorts(int gateway, int api) {
         return new ServerConfig(dataDir, bindAddress, gateway, api, maxMemoryBytes, maxBlockSize, maxConcurrentRequests,
-                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize);
+                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
+                storageMaxBytes, storageGcWatermarkPercent);
     }
 
     public ServerConfig withMaxConcurrentRequests(int n) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize, n,
-                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize);
+                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
+                storageMaxBytes, storageGcWatermarkPercent);
     }
 
     public ServerConfig withApiToken(String token) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
-                maxConcurrentRequests, token, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize);
+                maxConcurrentRequests, token, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
+                storageMaxBytes, storageGcWatermarkPercent);
     }
 
     public ServerConfig withMaxMemory(long bytes) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, bytes, maxBlockSize,
-                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize);
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
+                storageMaxBytes, storageGcWatermarkPercent);
     }
 
     public ServerConfig withTimeouts(Duration read, Duration idle) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
-                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, read, idle, shutdownTimeout, maxHeaderSize);
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, read, idle, shutdownTimeout, maxHeaderSize,
+                storageMaxBytes, storageGcWatermarkPercent);
+    }
+
+    public ServerConfig withStorageMax(long bytes, int gcWatermarkPercent) {
+        return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout,
+                maxHeaderSize, bytes, gcWatermarkPercent);
     }
 
     private static void checkPort(String name, int port) {

@@ -76,12 +76,16 @@ public final class ConfigResolver {
         Duration idle = get(merged, Setting.IDLE_TIMEOUT, Values::parseDuration, d.idleTimeout());
         Duration shutdown = get(merged, Setting.SHUTDOWN_TIMEOUT, Values::parseDuration, d.shutdownTimeout());
         long header = get(merged, Setting.MAX_HEADER_SIZE, Values::parseSize, (long) d.maxHeaderSize());
+        long storageMax = get(merged, Setting.STORAGE_MAX, v -> v.equalsIgnoreCase("none") ? 0L : Values.parseSize(v),
+                d.storageMaxBytes());
+        int watermark = get(merged, Setting.STORAGE_GC_WATERMARK, v -> Values.parseInt(v.endsWith("%")
+                ? v.substring(0, v.length() - 1) : v), d.storageGcWatermarkPercent());
         if (maxBlock > Integer.MAX_VALUE || header > Integer.MAX_VALUE) {
             throw new ConfigException((maxBlock > Integer.MAX_VALUE ? "max-block-size" : "max-header-size") + ": too large");
         }
         try {
             return new ServerConfig(data, bind, gatewayPort, apiPort, maxMemory, (int) maxBlock, concurrency, token,
-                    fsync, cache, read, idle, shutdown, (int) header);
+                    fsync, cache, read, idle, shutdown, (int) header, storageMax, watermark);
         } catch (ConfigException e) {
             // Say where the offending value came from when it was not a default.
             String key = e.getMessage().split(":", 2)[0];

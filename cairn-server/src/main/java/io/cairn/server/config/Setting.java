@@ -21,7 +21,9 @@ public enum Setting {
     READ_TIMEOUT("read-timeout", "longest time a request body may take to arrive", "30s"),
     IDLE_TIMEOUT("idle-timeout", "a connection silent this long is closed", "30s"),
     SHUTDOWN_TIMEOUT("shutdown-timeout", "time in-flight requests get to finish on shutdown", "10s"),
-    MAX_HEADER_SIZE("max-header-size", "largest request header block", "8k");
+    MAX_HEADER_SIZE("max-header-size", "largest request header block", "8k"),
+    STORAGE_MAX("storage-max", "most disk the blocks may use (e.g. 10g); writes beyond answer 507", "none"),
+    STORAGE_GC_WATERMARK("storage-gc-watermark", "percent of storage-max at which garbage collection is due", "90");
 
     private final String key;
     private final String description;

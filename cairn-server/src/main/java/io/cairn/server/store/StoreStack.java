@@ -8,6 +8,11 @@ import io.cairn.blockstore.FlatFsOptions;
 import io.cairn.blockstore.Blockstores;
 import io.cairn.blockstore.MemoryAwareBlockstore;
 import io.cairn.blockstore.MemoryAwareConfig;
+import io.cairn.blockstore.StorageGovernor;
+import io.cairn.blockstore.StorageLimitedBlockstore;
+import io.cairn.blockstore.StorageLimits;
+import io.cairn.blockstore.StorageMetrics;
+import io.cairn.blockstore.StorageStatus;
 import io.cairn.memory.GovernorConfig;
 import io.cairn.memory.JvmMemoryGovernor;
 import io.cairn.memory.MemoryGovernor;
@@ -31,6 +36,7 @@ public final class StoreStack implements AutoCloseable {
     private final MemoryAwareBlockstore memoryAware;
     private final Blockstore top;
     private final ServerConfig config;
+    private StorageGovernor storage;
     private volatile boolean closed;
 
     private StoreStack(ServerConfig config, MemoryGovernor governor, FlatFsBlockstore base,
@@ -49,9 +55,19 @@ public final class StoreStack implements AutoCloseable {
             FlatFsBlockstore base = FlatFsBlockstore.open(config.dataDir(), FlatFsOptions.builder()
                     .sync(config.fsync())
                     .blockSizeLimit(config.maxBlockSize())
+                    .trackUsage(true)
                     .build());
-            MemoryAwareBlockstore memoryAware = memoryLayers(Blockstores.layered(base, false), governor, config, registry);
-            return new StoreStack(config, governor, base, memoryAware, new MeteredBlockstore(memoryAware, registry));
+            // Every read is checked against its multihash just above flatfs (corrupt blocks are
+            // quarantined and answer as missing); disk use is governed below the caches.
+            Blockstore layered = Blockstores.layered(base, false);
+            StorageGovernor storage = StorageGovernor.over(base,
+                    StorageLimits.of(config.storageMaxBytes(), config.storageGcWatermarkPercent()));
+            new StorageMetrics(Blockstores.integrityLayer(layered), storage).bindTo(registry);
+            MemoryAwareBlockstore memoryAware = memoryLayers(new StorageLimitedBlockstore(layered, storage), governor,
+                    config, registry);
+            StoreStack stack = new StoreStack(config, governor, base, memoryAware, new MeteredBlockstore(memoryAware, registry));
+            stack.storage = storage;
+            return stack;
         } catch (RuntimeException e) {
             governor.close();
             throw e;
@@ -107,6 +123,19 @@ public final class StoreStack implements AutoCloseable {
         return governor;
     }
 
+    /**
+     * The disk governor: {@code storage-max}, the GC watermark, ENOSPC. Register the garbage
+     * collector with {@link StorageGovernor#addWatermarkListener} to run it at the watermark.
+     */
+    public StorageGovernor storage() {
+        return storage;
+    }
+
+    /** The flatfs store at the bottom of the stack (for offline maintenance such as repo verify). */
+    public FlatFsBlockstore base() {
+        return base;
+    }
+
     public boolean isOpen() {
         return !closed;
     }
@@ -123,6 +152,15 @@ public final class StoreStack implements AutoCloseable {
         m.put("cacheBudgetBytes", cacheBytes());
         m.put("cachedBytes", caching == null ? 0 : caching.cachedBytes());
         m.put("rejectedWrites", memoryAware.rejectedOps());
+        StorageStatus s = storage.status();
+        Map<String, Object> disk = new LinkedHashMap<>();
+        disk.put("state", s.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+        disk.put("reason", s.reason());
+        disk.put("usedBytes", s.usedBytes());
+        disk.put("maxBytes", s.maxBytes());
+        disk.put("watermarkBytes", s.watermarkBytes());
+        disk.put("freeBytes", s.usableBytes());
+        m.put("storage", disk);
         return m;
     }
 
