@@ -77,6 +77,7 @@ public final class RpcHandler extends Handler.Abstract {
                 case "version" -> version(response);
                 case "dag/import" -> dagImport(request, response, q);
                 case "dag/export" -> dagExport(response, q);
+                case "repo/verify" -> RepoVerifyHandler.handle(store, response);
                 default -> throw new HttpProblem(404, 1, "unknown command \"" + command + "\"");
             }
             callback.succeeded();
