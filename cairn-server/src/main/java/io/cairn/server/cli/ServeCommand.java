@@ -69,6 +69,12 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-header-size", paramLabel = "SIZE", description = "Largest request header block (default 8k).")
     String maxHeaderSize;
 
+    @Option(names = "--storage-max", paramLabel = "SIZE", description = "Most disk the blocks may use; beyond it 507 (default none).")
+    String storageMax;
+
+    @Option(names = "--storage-gc-watermark", paramLabel = "PERCENT", description = "Percent of storage-max at which GC is due (default 90).")
+    String storageGcWatermark;
+
     Map<Setting, String> flags() {
         Map<Setting, String> m = new EnumMap<>(Setting.class);
         put(m, Setting.DATA, data);
@@ -85,6 +91,8 @@ final class ServeCommand implements Callable<Integer> {
         put(m, Setting.IDLE_TIMEOUT, idleTimeout);
         put(m, Setting.SHUTDOWN_TIMEOUT, shutdownTimeout);
         put(m, Setting.MAX_HEADER_SIZE, maxHeaderSize);
+        put(m, Setting.STORAGE_MAX, storageMax);
+        put(m, Setting.STORAGE_GC_WATERMARK, storageGcWatermark);
         return m;
     }
 
