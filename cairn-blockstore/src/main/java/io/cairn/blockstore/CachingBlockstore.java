@@ -60,6 +60,8 @@ public final class CachingBlockstore extends ForwardingBlockstore {
     private final AtomicLongArray epochs = new AtomicLongArray(EPOCH_STRIPES);
     /** Per stripe: writes (put, delete) in progress; while one is, nothing is recorded or served from cache. */
     private final AtomicIntegerArray writers = new AtomicIntegerArray(EPOCH_STRIPES);
+    /** Per stripe: content loads this layer has running (so a reader can tell whether it may have joined one). */
+    private final AtomicIntegerArray loadsInFlight = new AtomicIntegerArray(EPOCH_STRIPES);
     /** Per stripe: a lookup's answer is recorded, and a write's epoch bumped, under this lock. */
     private final ReentrantLock[] stripeLocks = new ReentrantLock[EPOCH_STRIPES];
     private volatile BloomStatus bloomStatus;
@@ -208,10 +210,7 @@ public final class CachingBlockstore extends ForwardingBlockstore {
             if (content == null) {
                 data = delegate().get(cid).bytes();
             } else {
-                data = cachedContent(mh);
-                if (data == null) {
-                    data = loadOrJoin(cid, mh);
-                }
+                data = readThrough(cid, mh);
                 if (epoch(mh) != epoch) {
                     content.invalidate(mh);
                 }
@@ -225,20 +224,27 @@ public final class CachingBlockstore extends ForwardingBlockstore {
     }
 
     /**
-     * Concurrent misses on one block run one store read (the cache coalesces loads). A reader that
-     * joined a load another reader started may get that reader's answer from before a put or delete
-     * this reader must see (found by ConcurrentBlockstoreModelTest: a get answering "present" after
-     * an acknowledged delete, and "absent" after an acknowledged put, which the has/size cache then
-     * kept). So a joined answer is confirmed with the store, after this reader's epoch was read: a
-     * joined miss is retried, a joined hit is confirmed with {@code has} (blocks never change, so
-     * presence is all that can be stale).
+     * Concurrent misses on one block run one store read (the cache coalesces loads). An answer this
+     * reader did not load itself is a cache hit or another reader's load, and is trusted only when it
+     * cannot be older than this reader's start: a reader that joined a load begun before a put or
+     * delete it must see got that load's answer (found by ConcurrentBlockstoreModelTest: "present"
+     * after an acknowledged delete, "absent" after an acknowledged put, which the has/size cache then
+     * kept). So: an answer obtained while a write of the stripe was in progress is replaced by a read
+     * of the store; a failed load someone else began is retried; and a joined answer, possible only
+     * when another load was already running when this reader started, is confirmed with {@code has}
+     * (blocks never change, so presence is all that can be stale).
      */
-    private byte[] loadOrJoin(Cid cid, Multihash mh) {
+    private byte[] readThrough(Cid cid, Multihash mh) {
+        int s = stripe(mh);
+        long epoch = epochs.get(s);
+        boolean quiet = writers.get(s) == 0;
+        boolean othersLoading = loadsInFlight.get(s) > 0;
         boolean[] ran = new boolean[1];
         byte[] data;
         try {
             data = content.get(mh, k -> {
                 ran[0] = true;
+                loadsInFlight.incrementAndGet(s);
                 return delegate().get(cid).bytes();
             });
         } catch (BlockNotFoundException e) {
@@ -246,8 +252,19 @@ public final class CachingBlockstore extends ForwardingBlockstore {
                 throw e;
             }
             return delegate().get(cid).bytes();
+        } finally {
+            if (ran[0]) {
+                // after the cache has completed (and unregistered) the load, so no reader can join it later
+                loadsInFlight.decrementAndGet(s);
+            }
         }
-        if (!ran[0] && !delegate().has(cid)) {
+        if (ran[0]) {
+            return data;
+        }
+        if (!quiet || epochs.get(s) != epoch) {
+            return delegate().get(cid).bytes();
+        }
+        if (othersLoading && !delegate().has(cid)) {
             throw new BlockNotFoundException(cid);
         }
         return data;
