@@ -67,7 +67,8 @@ public final class CairnServer implements AutoCloseable {
         Handler gatewayChain = new ConcurrencyLimitHandler(new GatewayHandler(store), config.maxConcurrentRequests(), false, 0, 0);
         this.gateway = jetty("gateway", config.gatewayPort(), new RequestMetricsHandler(gatewayChain, registry, "gateway"));
 
-        Handler rpc = new ConcurrencyLimitHandler(new RpcHandler(store, governor, config, version()),
+        Handler rpc = new ConcurrencyLimitHandler(new RpcHandler(store, governor, config, version(),
+                stack.pinner(), stack.garbageCollector()),
                 config.maxConcurrentRequests(), true, (long) config.maxBlockSize() + 64 * 1024,
                 config.readTimeout().toMillis());
         Handler apiChain = new Handler.Sequence(new AdminHandler(governor, registry, stack::describe), rpc, new NotFoundHandler());

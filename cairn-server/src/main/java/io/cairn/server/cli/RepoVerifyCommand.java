@@ -34,7 +34,7 @@ import java.util.concurrent.Callable;
         description = "Check every stored block against its CID; quarantine and report corrupt ones.")
 final class RepoVerifyCommand implements Callable<Integer> {
     @ParentCommand
-    RepoCommand repo;
+    RepoCommands.Repo repo;
 
     @Mixin
     ClientOptions client;
