@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Puts three caches in front of a store, after boxo's {@code CachedBlockstore}:
  * <ul>
- *   <li>a <b>content cache</b> of block bytes, bounded in bytes (payload plus per-entry overhead);</li>
+ *   <li>a <b>content cache</b> of block bytes held in native memory ({@link OffHeapBlockCache}),
+ *       bounded in bytes of native memory mapped, whatever the heap's size;</li>
  *   <li>a <b>has/size cache</b> remembering, per multihash, "absent" or the block's size, so repeated
  *       {@code has}/{@code getSize} calls and lookups of missing blocks do not reach the store;</li>
  *   <li>an optional <b>Bloom filter</b> of every stored key, built in the background at start, that
@@ -35,14 +37,21 @@ import org.slf4j.LoggerFactory;
  * store's own (checked by {@code ConcurrentBlockstoreModelTest} against a sequential model). Each key
  * belongs to one of {@value #EPOCH_STRIPES} stripes with an epoch and a count of writes in progress.
  * A {@code put}/{@code delete} marks its write in progress and moves the epoch before changing the
- * store, then drops the key's has/size entry (a delete also its bytes), and moves the epoch again
- * when done. A lookup reads the epoch before asking the store and records the answer only if the
- * epoch has not moved and no write is in progress, both checked under the stripe's lock that writers
- * take to move the epoch. Cached bytes are served only when no write of the stripe ran during the
- * look-up. So no cached answer contradicts the store, during a write or after it is acknowledged.
+ * store, then drops the key's has/size entry (a delete also its cached bytes), and moves the epoch
+ * again when done. A lookup reads the epoch before asking the store and records its answer (or
+ * caches the bytes) only if the epoch has not moved and no write is in progress, checked and inserted
+ * under the stripe's lock that writers take to move the epoch. So no cache holds, even briefly, an
+ * answer that contradicts the store: not during a write, and not after it is acknowledged. (Recording
+ * first and removing the entry again on a failed re-check, as before, let other readers see it in
+ * between: "present" after an acknowledged delete.)
  *
  * <p>When built with a {@link MemoryGovernor} the caches obey it (see {@code GovernanceConfig}):
  * trimmed at MEDIUM, not admitting at HIGH, emptied at CRITICAL.
+ *
+ * <p>A content hit answers from the content cache alone: the has/size cache is neither read nor
+ * rewritten. {@link #get} copies a cached block onto the heap (the block outlives the call);
+ * {@link #view} lends the cached bytes themselves, a read-only direct buffer over native memory,
+ * pinned for the duration of the call.
  */
 public final class CachingBlockstore extends ForwardingBlockstore {
     private static final Logger LOG = LoggerFactory.getLogger(CachingBlockstore.class);
@@ -54,31 +63,27 @@ public final class CachingBlockstore extends ForwardingBlockstore {
     public enum BloomStatus { DISABLED, BUILDING, READY, FAILED }
 
     private final Options options;
-    private final Cache<Multihash, byte[]> content;
+    private final OffHeapBlockCache content;
     private final Cache<Multihash, Integer> metadata;
     private final BloomFilter bloom;
     private final AtomicLongArray epochs = new AtomicLongArray(EPOCH_STRIPES);
-    /** Per stripe: writes (put, delete) in progress; while one is, nothing is recorded or served from cache. */
+    /** Per stripe: writes (put, delete) in progress; while one is, no lookup records or caches anything. */
     private final AtomicIntegerArray writers = new AtomicIntegerArray(EPOCH_STRIPES);
-    /** Per stripe: content loads this layer has running (so a reader can tell whether it may have joined one). */
-    private final AtomicIntegerArray loadsInFlight = new AtomicIntegerArray(EPOCH_STRIPES);
-    /** Per stripe: a lookup's answer is recorded, and a write's epoch bumped, under this lock. */
+    /** Per stripe: a lookup's answer is recorded or cached, and a write's epoch moved, under this lock. */
     private final ReentrantLock[] stripeLocks = new ReentrantLock[EPOCH_STRIPES];
     private volatile BloomStatus bloomStatus;
     private volatile boolean closed;
     private final Thread bloomBuilder;
 
-    private CachingBlockstore(Blockstore delegate, Options options, MemoryGovernor governor, GovernanceConfig governance) {
+    private CachingBlockstore(Blockstore delegate, Options options, MemoryGovernor governor, GovernanceConfig governance,
+                              LongSupplier nanoClock) {
         super(delegate);
         this.options = Objects.requireNonNull(options, "options");
         for (int i = 0; i < EPOCH_STRIPES; i++) {
             stripeLocks[i] = new ReentrantLock();
         }
         this.content = options.contentCacheBytes() > 0
-                ? build(CacheBuilder.<Multihash, byte[]>newBuilder()
-                        .maximumWeight(options.contentCacheBytes())
-                        .weigher(Weigher.<Multihash, byte[]>bytesWithOverhead(data -> data.length))
-                        .evictionPolicy(options.contentPolicy()), "blocks", governor, governance)
+                ? new OffHeapBlockCache(options.contentCacheBytes(), governor, governance, nanoClock)
                 : null;
         this.metadata = options.metadataCacheEntries() > 0
                 ? build(CacheBuilder.<Multihash, Integer>newBuilder()
@@ -108,14 +113,20 @@ public final class CachingBlockstore extends ForwardingBlockstore {
 
     /** Caches in front of {@code delegate} that do not follow any governor. */
     public static CachingBlockstore wrap(Blockstore delegate, Options options) {
-        return new CachingBlockstore(delegate, options, null, null);
+        return new CachingBlockstore(delegate, options, null, null, System::nanoTime);
     }
 
     /** Caches in front of {@code delegate} that shrink and stop admitting as {@code governor} says. */
     public static CachingBlockstore wrap(Blockstore delegate, Options options, MemoryGovernor governor,
                                          GovernanceConfig governance) {
+        return wrap(delegate, options, governor, governance, System::nanoTime);
+    }
+
+    /** As {@link #wrap(Blockstore, Options, MemoryGovernor, GovernanceConfig)}, timing restore steps by {@code nanoClock}. */
+    public static CachingBlockstore wrap(Blockstore delegate, Options options, MemoryGovernor governor,
+                                         GovernanceConfig governance, LongSupplier nanoClock) {
         return new CachingBlockstore(delegate, options, Objects.requireNonNull(governor, "governor"),
-                Objects.requireNonNull(governance, "governance"));
+                Objects.requireNonNull(governance, "governance"), Objects.requireNonNull(nanoClock, "nanoClock"));
     }
 
     @Override
@@ -163,24 +174,67 @@ public final class CachingBlockstore extends ForwardingBlockstore {
     @Override
     public Block get(Cid cid) {
         checkOpen();
-        return Block.of(cid, bytes(cid));
+        Multihash mh = cid.multihash();
+        if (content != null) {
+            try (OffHeapBlockCache.Lease lease = content.acquire(mh)) {
+                if (lease != null) {
+                    ByteBuffer cached = lease.buffer();
+                    byte[] copy = new byte[cached.remaining()];
+                    cached.get(cached.position(), copy);
+                    return Block.of(cid, copy);
+                }
+            }
+        }
+        return load(cid, mh);
     }
 
+    /** A content miss: ask the store (unless known absent), cache what it returns, remember its size. */
+    private Block load(Cid cid, Multihash mh) {
+        if (definitelyAbsent(mh) || knownAbsent(mh)) {
+            throw new BlockNotFoundException(cid);
+        }
+        long epoch = epoch(mh);
+        try {
+            Block block = delegate().get(cid);
+            if (content != null) {
+                cache(mh, ByteBuffer.wrap(block.bytes()), epoch);
+            }
+            remember(mh, block.size(), epoch);
+            return block;
+        } catch (BlockNotFoundException e) {
+            remember(mh, ABSENT, epoch);
+            throw e;
+        }
+    }
+
+    /**
+     * A cached block is lent from native memory, pinned until {@code reader} returns, so eviction
+     * and trims cannot free it under a socket write. A block not cached is read from the store's
+     * own view (flatfs maps large blocks) and copied into the cache on the way, once.
+     */
     @Override
     public <T> T view(Cid cid, Function<ByteBuffer, T> reader) {
         checkOpen();
         Multihash mh = cid.multihash();
-        byte[] cached = cachedContent(mh);
-        if (cached != null) {
-            return reader.apply(ByteBuffer.wrap(cached).asReadOnlyBuffer());
+        if (content != null) {
+            try (OffHeapBlockCache.Lease lease = content.acquire(mh)) {
+                if (lease != null) {
+                    return reader.apply(lease.buffer());
+                }
+            }
         }
         if (definitelyAbsent(mh) || knownAbsent(mh)) {
             throw new BlockNotFoundException(cid);
         }
-        // Not cached: a zero-copy read from the store beats copying the block into the cache.
+        if (content == null) {
+            return super.view(cid, reader);
+        }
         long epoch = epoch(mh);
         try {
-            return super.view(cid, reader);
+            return super.view(cid, buffer -> {
+                cache(mh, buffer.duplicate(), epoch);
+                return reader.apply(buffer);
+            });
         } catch (BlockNotFoundException e) {
             // e.g. found corrupt below and quarantined: a size learnt earlier must not outlive it
             remember(mh, ABSENT, epoch);
@@ -199,75 +253,40 @@ public final class CachingBlockstore extends ForwardingBlockstore {
         endWrite(mh, true);
     }
 
-    private byte[] bytes(Cid cid) {
-        Multihash mh = cid.multihash();
-        if (definitelyAbsent(mh) || knownAbsent(mh)) {
-            throw new BlockNotFoundException(cid);
-        }
-        long epoch = epoch(mh);
-        try {
-            byte[] data;
-            if (content == null) {
-                data = delegate().get(cid).bytes();
-            } else {
-                data = readThrough(cid, mh);
-                if (epoch(mh) != epoch) {
-                    content.invalidate(mh);
-                }
+    /**
+     * The block's bytes for an explicit lifetime: a cached block lent from native memory and
+     * pinned until the returned lease is closed (eviction and trims wait for it); otherwise read
+     * from the store (and cached, as {@link #get} would). Close it, with try-with-resources.
+     *
+     * @throws BlockNotFoundException if it is not stored
+     */
+    public BlockBytes open(Cid cid) {
+        checkOpen();
+        if (content != null) {
+            OffHeapBlockCache.Lease lease = content.acquire(cid.multihash());
+            if (lease != null) {
+                return new BlockBytes(lease.buffer(), lease);
             }
-            remember(mh, data.length, epoch);
-            return data;
-        } catch (BlockNotFoundException e) {
-            remember(mh, ABSENT, epoch);
-            throw e;
         }
+        return load(cid, cid.multihash()).open();
     }
 
     /**
-     * Concurrent misses on one block run one store read (the cache coalesces loads). An answer this
-     * reader did not load itself is a cache hit or another reader's load, and is trusted only when it
-     * cannot be older than this reader's start: a reader that joined a load begun before a put or
-     * delete it must see got that load's answer (found by ConcurrentBlockstoreModelTest: "present"
-     * after an acknowledged delete, "absent" after an acknowledged put, which the has/size cache then
-     * kept). So: an answer obtained while a write of the stripe was in progress is replaced by a read
-     * of the store; a failed load someone else began is retried; and a joined answer, possible only
-     * when another load was already running when this reader started, is confirmed with {@code has}
-     * (blocks never change, so presence is all that can be stale).
+     * Copies a block just read into the content cache, unless a write to its stripe began since
+     * {@code epoch} was read or is in progress: checked and inserted as one step under the stripe's
+     * lock (see {@link #remember}), so the cache never holds, even briefly, bytes of a block whose
+     * delete has been acknowledged.
      */
-    private byte[] readThrough(Cid cid, Multihash mh) {
-        int s = stripe(mh);
-        long epoch = epochs.get(s);
-        boolean quiet = writers.get(s) == 0;
-        boolean othersLoading = loadsInFlight.get(s) > 0;
-        boolean[] ran = new boolean[1];
-        byte[] data;
+    private void cache(Multihash mh, ByteBuffer bytes, long epoch) {
+        ReentrantLock l = stripeLocks[stripe(mh)];
+        l.lock();
         try {
-            data = content.get(mh, k -> {
-                ran[0] = true;
-                loadsInFlight.incrementAndGet(s);
-                return delegate().get(cid).bytes();
-            });
-        } catch (BlockNotFoundException e) {
-            if (ran[0]) {
-                throw e;
+            if (epoch(mh) == epoch && writers.get(stripe(mh)) == 0) {
+                content.put(mh, bytes);
             }
-            return delegate().get(cid).bytes();
         } finally {
-            if (ran[0]) {
-                // after the cache has completed (and unregistered) the load, so no reader can join it later
-                loadsInFlight.decrementAndGet(s);
-            }
+            l.unlock();
         }
-        if (ran[0]) {
-            return data;
-        }
-        if (!quiet || epochs.get(s) != epoch) {
-            return delegate().get(cid).bytes();
-        }
-        if (othersLoading && !delegate().has(cid)) {
-            throw new BlockNotFoundException(cid);
-        }
-        return data;
     }
 
     @Override
@@ -286,11 +305,7 @@ public final class CachingBlockstore extends ForwardingBlockstore {
             endWrite(mh, false);
         }
         if (options.cacheOnPut() && content != null) {
-            long epoch = epoch(mh);
-            content.put(mh, block.bytes());
-            if (epoch(mh) != epoch) {
-                content.invalidate(mh);
-            }
+            cache(mh, block.data(), epoch(mh));
         }
     }
 
@@ -310,6 +325,12 @@ public final class CachingBlockstore extends ForwardingBlockstore {
         } finally {
             for (Block b : blocks) {
                 endWrite(b.cid().multihash(), false);
+            }
+        }
+        if (options.cacheOnPut() && content != null) {
+            for (Block b : blocks) {
+                Multihash mh = b.cid().multihash();
+                cache(mh, b.data(), epoch(mh));
             }
         }
     }
@@ -350,28 +371,57 @@ public final class CachingBlockstore extends ForwardingBlockstore {
         super.close();
     }
 
-    /** The content cache, or {@code null} when disabled (for metrics and tests). */
-    public Cache<Multihash, byte[]> contentCache() {
-        return content;
+    /** A snapshot of the content cache (all zero when it is disabled). */
+    public ContentCacheStats contentCacheStats() {
+        return content == null ? ContentCacheStats.disabled() : ContentCacheStats.of(content);
     }
 
-    /** The has/size cache, or {@code null} when disabled. */
-    public Cache<Multihash, Integer> metadataCache() {
-        return metadata;
+    /** Whether the content cache holds the block with this CID's multihash (neither a hit nor a miss). */
+    public boolean contentCached(Cid cid) {
+        return content != null && content.contains(cid.multihash());
+    }
+
+    /** Entries of the has/size cache, after its pending maintenance (0 when disabled). */
+    public long metadataCacheEntries() {
+        if (metadata == null) {
+            return 0;
+        }
+        metadata.cleanUp();
+        return metadata.estimatedSize();
+    }
+
+    /** Runs both caches' maintenance now: pending evictions, and the content bound in force. */
+    public void cleanUp() {
+        if (content != null) {
+            content.cleanUp();
+        }
+        if (metadata != null) {
+            metadata.cleanUp();
+        }
     }
 
     public BloomStatus bloomStatus() {
         return bloomStatus;
     }
 
-    /** The Bloom filter, or {@code null} when disabled. */
-    public BloomFilter bloomFilter() {
-        return bloom;
+    /** Heap held by the Bloom filter, 0 when disabled. */
+    public long bloomSizeBytes() {
+        return bloom == null ? 0 : bloom.sizeInBytes();
     }
 
-    /** Bytes held by the content cache (payload and per-entry overhead). */
+    /** Native memory mapped by the content cache: what it costs the process, and what the governor counts. */
     public long cachedBytes() {
-        return content == null ? 0 : content.weightedSize();
+        return content == null ? 0 : content.mappedBytes();
+    }
+
+    /** The has/size cache, for the metrics binder in this package; null when disabled. */
+    Cache<Multihash, Integer> metadataCacheForMetrics() {
+        return metadata;
+    }
+
+    /** The content cache, for the metrics binder and tests in this package; null when disabled. */
+    OffHeapBlockCache contentCacheForMetrics() {
+        return content;
     }
 
     public Options options() {
@@ -406,10 +456,10 @@ public final class CachingBlockstore extends ForwardingBlockstore {
     }
 
     /**
-     * Before the store changes for {@code mh}: mark a write in progress and move the epoch (under
-     * the stripe's lock, so no lookup records an answer from now until {@link #endWrite}), then
-     * drop what the caches knew. Entries recorded before this are still true until the store
-     * changes, which happens after they are gone. A delete also drops the cached bytes.
+     * Before the store changes for {@code mh}: mark a write in progress and move the epoch (under the
+     * stripe's lock, so nothing is recorded or cached for the stripe until {@link #endWrite}), then
+     * drop what the caches knew. Entries made before this are still true until the store changes,
+     * which happens after they are gone.
      */
     private void beginWrite(Multihash mh, boolean removes) {
         int s = stripe(mh);
@@ -429,12 +479,7 @@ public final class CachingBlockstore extends ForwardingBlockstore {
         }
     }
 
-    /**
-     * After the store changed (or failed to): lookups may record again, but none that began during
-     * the write (the epoch moves again). A delete drops the bytes once more: a load that began
-     * during it may have cached what the store held before (such bytes are never served, see
-     * {@link #cachedContent}, and are gone before the delete returns).
-     */
+    /** After the store changed (or failed to): lookups may record again, but none that began during the write. */
     private void endWrite(Multihash mh, boolean removes) {
         int s = stripe(mh);
         ReentrantLock l = stripeLocks[s];
@@ -451,35 +496,16 @@ public final class CachingBlockstore extends ForwardingBlockstore {
     }
 
     /**
-     * Cached bytes, but only when no write of the stripe was in progress from before the look-up
-     * until after it: bytes a load cached during a delete are stale, and serving them could contradict
-     * a reader that already found the block gone (ConcurrentBlockstoreModelTest).
-     */
-    private byte[] cachedContent(Multihash mh) {
-        if (content == null) {
-            return null;
-        }
-        int s = stripe(mh);
-        long epoch = epochs.get(s);
-        if (writers.get(s) != 0) {
-            return null;
-        }
-        byte[] data = content.getIfPresent(mh);
-        return data != null && epochs.get(s) == epoch ? data : null;
-    }
-
-    /**
-     * Records a lookup's answer unless a write to the same stripe happened since {@code epoch}. The
-     * check and the insertion are one step under the stripe's lock, which a writer also takes to move
-     * the epoch: recording first and removing the entry again on a failed re-check (as before) let
-     * another reader see the stale answer in between, e.g. "present" after an acknowledged delete
-     * (issue 11; ConcurrentBlockstoreModelTest). An answer recorded before the writer moves the epoch
-     * is removed by the writer's invalidation before its write returns, so only readers concurrent
-     * with that write can see it.
+     * Records a lookup's answer unless a write to the same stripe began since {@code epoch} was read
+     * or is in progress; the check and the insertion are one step under the stripe's lock.
      */
     private void remember(Multihash mh, int sizeOrMarker, long epoch) {
         if (metadata == null) {
             return;
+        }
+        Integer known = metadata.getIfPresent(mh);
+        if (known != null && known == sizeOrMarker) {
+            return; // already known: rewriting it would only churn the cache (REPLACED removals)
         }
         ReentrantLock l = stripeLocks[stripe(mh)];
         l.lock();
@@ -516,9 +542,11 @@ public final class CachingBlockstore extends ForwardingBlockstore {
      * Cache settings. Memory costs are heap bytes measured by {@code ./cairn bench memory} (64-bit JVM,
      * compressed oops; docs/BENCHMARKS.md).
      *
-     * @param contentCacheBytes      bytes of block content cached, payload plus about 149 bytes of
-     *                               overhead per block; 0 disables the content cache
-     * @param contentPolicy          eviction policy of the content cache
+     * @param contentCacheBytes      bytes of native memory the content cache may map (blocks, their
+     *                               keys and page rounding); may exceed the heap; 0 disables it
+     * @param contentPolicy          no longer used by the content cache, which keeps its bytes off
+     *                               the heap under CLOCK (see {@link OffHeapBlockCache}); kept so
+     *                               that existing callers compile
      * @param metadataCacheEntries   entries of the has/size cache, about 139 bytes each plus the
      *                               multihash key when no caller still holds it; 0 disables it
      * @param bloomExpectedKeys      keys the Bloom filter is sized for, about 1.2 bytes each at 1 %;

@@ -20,7 +20,8 @@ import java.util.Optional;
  * @param maxConcurrentRequests requests served at once per listener beyond which the server answers 429
  * @param apiToken              bearer token the API requires, empty for none
  * @param fsync                 whether the flatfs store syncs each write to disk before acknowledging it
- * @param cacheSizeBytes        the block cache's byte budget (0 disables the cache)
+ * @param cacheSizeBytes        the block cache's byte budget (0 disables the cache, -1 derives it
+ *                              from the memory budget)
  * @param readTimeout           longest time one request body may take to arrive
  * @param idleTimeout           a connection silent this long is closed (slow headers, idle keep-alive)
  * @param shutdownTimeout       how long in-flight requests get to finish on shutdown
@@ -71,7 +72,7 @@ public record ServerConfig(
             throw new ConfigException("max-concurrent-requests: " + maxConcurrentRequests + " must be between 1 and 100000");
         }
         apiToken = apiToken == null ? "" : apiToken;
-        if (cacheSizeBytes < 0) {
+        if (cacheSizeBytes < -1) { // -1: derive from the memory budget (StoreStack.effectiveCacheBytes)
             throw new ConfigException("cache-size: must not be negative");
         }
         checkPositive("read-timeout", readTimeout);
@@ -99,7 +100,7 @@ public record ServerConfig(
     /** Defaults for everything but the data directory. */
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig(dataDir, "127.0.0.1", 8080, 5001, -1, 4 * 1024 * 1024, 256, "", true,
-                64L * 1024 * 1024, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10), 8192, 0, 90);
+                -1, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10), 8192, 0, 90);
     }
 
     /** Where the flatfs store lives. */

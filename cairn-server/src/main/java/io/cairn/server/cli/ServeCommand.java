@@ -54,7 +54,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--fsync", paramLabel = "BOOL", description = "Sync each block to disk before acknowledging (default true).")
     String fsync;
 
-    @Option(names = "--cache-size", paramLabel = "SIZE", description = "Block cache budget, 0 disables (default 64m).")
+    @Option(names = "--cache-size", paramLabel = "SIZE", description = "Block cache budget in native memory, may exceed the heap; 0 disables (default: a quarter of the memory budget).")
     String cacheSize;
 
     @Option(names = "--read-timeout", paramLabel = "DURATION", description = "Longest time a request body may take (default 30s).")

@@ -17,7 +17,7 @@ public enum Setting {
     MAX_CONCURRENT_REQUESTS("max-concurrent-requests", "requests in service at once per listener; more get 429", "256"),
     API_TOKEN("api-token", "bearer token the API requires (required when bind is not loopback)", "none"),
     FSYNC("fsync", "sync every block write to disk before acknowledging it", "true"),
-    CACHE_SIZE("cache-size", "byte budget of the block cache, 0 to disable", "64m"),
+    CACHE_SIZE("cache-size", "native memory of the block cache (may exceed the heap), 0 to disable", "a quarter of the memory budget"),
     READ_TIMEOUT("read-timeout", "longest time a request body may take to arrive", "30s"),
     IDLE_TIMEOUT("idle-timeout", "a connection silent this long is closed", "30s"),
     SHUTDOWN_TIMEOUT("shutdown-timeout", "time in-flight requests get to finish on shutdown", "10s"),

@@ -107,8 +107,8 @@ public final class StoreStack implements AutoCloseable {
     }
 
     /**
-     * The memory-aware layers: a {@link CachingBlockstore} (content cache of {@code cache-size} bytes,
-     * W-TinyLFU, plus the has/size cache) whose caches shrink and stop admitting as the governor says,
+     * The memory-aware layers: a {@link CachingBlockstore} (content cache of {@code cache-size} bytes
+     * of native memory, CLOCK, plus the has/size cache) whose caches shrink and stop admitting as the governor says,
      * under a {@link MemoryAwareBlockstore} that refuses writes at level 4 and asks for collections.
      */
     private static MemoryAwareBlockstore memoryLayers(Blockstore identity, MemoryGovernor governor, ServerConfig config,
@@ -122,12 +122,21 @@ public final class StoreStack implements AutoCloseable {
     }
 
     /**
-     * {@code cache-size}, but at most a quarter of the governor's budget. A cache near the budget
-     * keeps the process above the MEDIUM threshold on its own: trimmed to 75 % at MEDIUM it still
-     * holds more than 75 % of the budget, so the level never falls back and writes stay squeezed.
+     * The content cache's native memory. Unset ({@code -1}), a quarter of the governor's budget; set,
+     * {@code cache-size}, but at most half the budget. The cache lives off the heap, so it may be
+     * larger than the heap, but its bytes count toward the budget (the governor sees every mapped
+     * region), and a cache near the budget keeps the process above the MEDIUM threshold on its own:
+     * trimmed to 75 % at MEDIUM it would still hold more than 70 % of the budget (the exit line),
+     * so the level would never fall back and writes would stay squeezed. At half the budget the
+     * cache alone stays below LOW (60 %). For a 1 GiB cache under {@code -Xmx128m}, set
+     * {@code max-memory} to 2g or more.
      */
     static long effectiveCacheBytes(ServerConfig config, MemoryGovernor governor) {
-        return Math.min(config.cacheSizeBytes(), governor.budgetBytes() / 4);
+        long budget = governor.budgetBytes();
+        if (config.cacheSizeBytes() < 0) {
+            return budget / 4;
+        }
+        return Math.min(config.cacheSizeBytes(), budget / 2);
     }
 
     /** The content cache's byte budget actually in force (see {@link #effectiveCacheBytes}). */
