@@ -46,8 +46,8 @@ public final class IntegrityBlockstore extends ForwardingBlockstore {
 
     /**
      * @param delegate   the store to read from (usually the base store itself)
-     * @param quarantine where corrupt blocks go; when {@code null}, a corrupt block is deleted
-     *                   from {@code delegate} instead (and counted here)
+     * @param quarantine where corrupt blocks go; when {@code null}, a block found corrupt on two
+     *                   reads in a row is deleted from {@code delegate} instead (and counted here)
      */
     public IntegrityBlockstore(Blockstore delegate, Quarantine quarantine) {
         super(delegate);
@@ -107,6 +107,17 @@ public final class IntegrityBlockstore extends ForwardingBlockstore {
                 return true;
             }
             return !delegate().has(cid);
+        }
+        // No quarantine: read once more (a transfer that went wrong is not a corrupt block), and
+        // delete only what is corrupt twice, so that a put of the right bytes can store it again.
+        Block again;
+        try {
+            again = delegate().get(cid);
+        } catch (BlockNotFoundException gone) {
+            return true;
+        }
+        if (again.isVerified() || Hashes.matches(cid, again.bytes())) {
+            return false;
         }
         if (delegate().delete(cid)) {
             removedWithoutQuarantine.increment();

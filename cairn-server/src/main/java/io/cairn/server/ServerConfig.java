@@ -26,6 +26,8 @@ import java.util.Optional;
  * @param idleTimeout           a connection silent this long is closed (slow headers, idle keep-alive)
  * @param shutdownTimeout       how long in-flight requests get to finish on shutdown
  * @param maxHeaderSize         largest request header block accepted, in bytes
+ * @param store                 the base store: flatfs (default), s3 or memory
+ * @param s3                    the s3-* settings, used when {@code store} is s3
  * @param storageMaxBytes       most bytes the blocks may occupy on disk (0 = no limit); writes beyond answer 507
  * @param storageGcWatermarkPercent percent of {@code storageMaxBytes} at which the store asks for a garbage collection
  */
@@ -44,6 +46,8 @@ public record ServerConfig(
         Duration idleTimeout,
         Duration shutdownTimeout,
         int maxHeaderSize,
+        StoreType store,
+        S3StoreConfig s3,
         long storageMaxBytes,
         int storageGcWatermarkPercent) {
 
@@ -81,6 +85,11 @@ public record ServerConfig(
         if (maxHeaderSize < 1024 || maxHeaderSize > 1024 * 1024) {
             throw new ConfigException("max-header-size: " + maxHeaderSize + " must be between 1k and 1m");
         }
+        store = store == null ? StoreType.FLATFS : store;
+        s3 = s3 == null ? S3StoreConfig.defaults() : s3;
+        if (store == StoreType.S3) {
+            s3.checkUsable();
+        }
         if (storageMaxBytes < 0) {
             throw new ConfigException("storage-max: must not be negative");
         }
@@ -100,7 +109,8 @@ public record ServerConfig(
     /** Defaults for everything but the data directory. */
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig(dataDir, "127.0.0.1", 8080, 5001, -1, 4 * 1024 * 1024, 256, "", true,
-                -1, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10), 8192, 0, 90);
+                -1, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10), 8192,
+                StoreType.FLATFS, S3StoreConfig.defaults(), 0, 90);
     }
 
     /** Where the flatfs store lives. */
@@ -119,38 +129,44 @@ public record ServerConfig(
 
     public ServerConfig withPorts(int gateway, int api) {
         return new ServerConfig(dataDir, bindAddress, gateway, api, maxMemoryBytes, maxBlockSize, maxConcurrentRequests,
-                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
+                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3,
                 storageMaxBytes, storageGcWatermarkPercent);
     }
 
     public ServerConfig withMaxConcurrentRequests(int n) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize, n,
-                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
+                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3,
                 storageMaxBytes, storageGcWatermarkPercent);
     }
 
     public ServerConfig withApiToken(String token) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
-                maxConcurrentRequests, token, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
+                maxConcurrentRequests, token, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3,
                 storageMaxBytes, storageGcWatermarkPercent);
     }
 
     public ServerConfig withMaxMemory(long bytes) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, bytes, maxBlockSize,
-                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3,
                 storageMaxBytes, storageGcWatermarkPercent);
     }
 
     public ServerConfig withTimeouts(Duration read, Duration idle) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
-                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, read, idle, shutdownTimeout, maxHeaderSize,
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, read, idle, shutdownTimeout, maxHeaderSize, store, s3,
                 storageMaxBytes, storageGcWatermarkPercent);
+    }
+
+    public ServerConfig withStore(StoreType type, S3StoreConfig s3Config) {
+        return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
+                type, s3Config, storageMaxBytes, storageGcWatermarkPercent);
     }
 
     public ServerConfig withStorageMax(long bytes, int gcWatermarkPercent) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
                 maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout,
-                maxHeaderSize, bytes, gcWatermarkPercent);
+                maxHeaderSize, store, s3, bytes, gcWatermarkPercent);
     }
 
     private static void checkPort(String name, int port) {

@@ -22,6 +22,14 @@ public enum Setting {
     IDLE_TIMEOUT("idle-timeout", "a connection silent this long is closed", "30s"),
     SHUTDOWN_TIMEOUT("shutdown-timeout", "time in-flight requests get to finish on shutdown", "10s"),
     MAX_HEADER_SIZE("max-header-size", "largest request header block", "8k"),
+    STORE("store", "the base store: flatfs, s3 or memory", "flatfs"),
+    S3_ENDPOINT("s3-endpoint", "S3 endpoint URL (MinIO, R2, Ceph); unset for AWS S3", "AWS S3"),
+    S3_BUCKET("s3-bucket", "the bucket blocks are kept in (required with store = s3)", "none"),
+    S3_PREFIX("s3-prefix", "folder inside the bucket", "none (the bucket's root)"),
+    S3_REGION("s3-region", "signing region (auto for R2)", "us-east-1"),
+    S3_PATH_STYLE("s3-path-style", "path-style URLs instead of virtual-host style (MinIO, s3proxy)", "false"),
+    S3_CACHE_DIR("s3-cache-dir", "local disk cache of hot blocks in front of S3", "none"),
+    S3_CACHE_SIZE("s3-cache-size", "the disk cache's byte budget", "1g"),
     STORAGE_MAX("storage-max", "most disk the blocks may use (e.g. 10g); writes beyond answer 507", "none"),
     STORAGE_GC_WATERMARK("storage-gc-watermark", "percent of storage-max at which garbage collection is due", "90");
 

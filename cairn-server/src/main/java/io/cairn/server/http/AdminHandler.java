@@ -75,7 +75,10 @@ public final class AdminHandler extends Handler.Abstract {
         int level = governor.level().severity();
         Map<String, Object> body = new LinkedHashMap<>();
         // "ok" while full service; "degraded" while shedding cache work; "refusing-writes" at level 4.
-        String status = !open ? "unavailable" : level >= 4 ? "refusing-writes" : level >= 2 ? "degraded" : "ok";
+        // "degraded" too while the store's backend is failing (S3's circuit breaker open): cached reads only.
+        boolean storeDegraded = Boolean.TRUE.equals(store.get("degraded"));
+        String status = !open ? "unavailable" : level >= 4 ? "refusing-writes"
+                : level >= 2 || storeDegraded ? "degraded" : "ok";
         // Out of disk (storage-max or ENOSPC): writes answer 507 until space comes back.
         String storageReason = store.get("storage") instanceof Map<?, ?> disk && "full".equals(disk.get("state"))
                 ? String.valueOf(disk.get("reason")) : null;

@@ -3,8 +3,6 @@ package io.cairn.server.store;
 import io.cairn.blockstore.Blockstore;
 import io.cairn.blockstore.BlockstoreMetrics;
 import io.cairn.blockstore.CachingBlockstore;
-import io.cairn.blockstore.FlatFsBlockstore;
-import io.cairn.blockstore.FlatFsOptions;
 import io.cairn.blockstore.Blockstores;
 import io.cairn.blockstore.MemoryAwareBlockstore;
 import io.cairn.blockstore.MemoryAwareConfig;
@@ -31,15 +29,16 @@ import java.util.Map;
  * The one place where the server's store is assembled from configuration, outermost first:
  * <pre>
  * MeteredBlockstore → PinLockingBlockstore → MemoryAwareBlockstore → CachingBlockstore
- *   → StorageLimitedBlockstore → IdentityBlockstore → IntegrityBlockstore → FlatFsBlockstore
+ *   → StorageLimitedBlockstore → IdentityBlockstore → IntegrityBlockstore → base (flatfs, S3 or memory)
  * </pre>
+ * (or, with {@code store = s3 | memory}, an {@code S3Blockstore} or {@code MemoryBlockstore} at the bottom; see {@link BaseStore})
  * together with the process's {@link MemoryGovernor} and the pins ({@code DATA/pins}) with their
  * {@link Pinner} and {@link GarbageCollector}. Closing the stack closes the store (flushing
  * whatever a write-behind layer holds) and then the governor.
  */
 public final class StoreStack implements AutoCloseable {
     private final MemoryGovernor governor;
-    private final FlatFsBlockstore base;
+    private final BaseStore base;
     private final MemoryAwareBlockstore memoryAware;
     private final Blockstore top;
     private final ServerConfig config;
@@ -49,7 +48,7 @@ public final class StoreStack implements AutoCloseable {
     private StorageGovernor storage;
     private volatile boolean closed;
 
-    private StoreStack(ServerConfig config, MemoryGovernor governor, FlatFsBlockstore base,
+    private StoreStack(ServerConfig config, MemoryGovernor governor, BaseStore base,
                        MemoryAwareBlockstore memoryAware, Blockstore top, PinStore pins, SweepGuard guard) {
         this.config = config;
         this.governor = governor;
@@ -65,19 +64,15 @@ public final class StoreStack implements AutoCloseable {
     public static StoreStack open(ServerConfig config, MeterRegistry registry) {
         MemoryGovernor governor = createGovernor(config);
         try {
-            FlatFsBlockstore base = FlatFsBlockstore.open(config.dataDir(), FlatFsOptions.builder()
-                    .sync(config.fsync())
-                    .blockSizeLimit(config.maxBlockSize())
-                    .trackUsage(true)
-                    .build());
-            // Every read is checked against its multihash just above flatfs (corrupt blocks are
-            // quarantined and answer as missing); disk use is governed below the caches.
-            Blockstore layered = Blockstores.layered(base, false);
-            StorageGovernor storage = StorageGovernor.over(base,
+            BaseStore base = BaseStore.open(config, governor, registry);
+            // Every read is checked against its multihash just above the base store (corrupt blocks
+            // are quarantined and answer as missing); disk use is governed below the caches.
+            Blockstore layered = Blockstores.layered(base.store(), false);
+            StorageGovernor storage = base.storageGovernor(
                     StorageLimits.of(config.storageMaxBytes(), config.storageGcWatermarkPercent()));
             new StorageMetrics(Blockstores.integrityLayer(layered), storage).bindTo(registry);
             MemoryAwareBlockstore memoryAware = memoryLayers(new StorageLimitedBlockstore(layered, storage), governor,
-                    config, registry);
+                    config, registry, base.absencesStayTrue());
             PinStore pins;
             try {
                 // Opened after the flatfs store, whose directory lock then guards the pin file too.
@@ -112,9 +107,13 @@ public final class StoreStack implements AutoCloseable {
      * under a {@link MemoryAwareBlockstore} that refuses writes at level 4 and asks for collections.
      */
     private static MemoryAwareBlockstore memoryLayers(Blockstore identity, MemoryGovernor governor, ServerConfig config,
-                                                      MeterRegistry registry) {
+                                                      MeterRegistry registry, boolean absencesStayTrue) {
+        CachingBlockstore.Options caching = CachingBlockstore.Options.defaults().withContentCacheBytes(effectiveCacheBytes(config, governor));
+        if (!absencesStayTrue) {
+            caching = caching.withMetadataCacheEntries(0); // S3: the store's own has/size table forgets absences within 5 s
+        }
         MemoryAwareConfig mac = MemoryAwareConfig.builder()
-                .caching(CachingBlockstore.Options.defaults().withContentCacheBytes(effectiveCacheBytes(config, governor)))
+                .caching(caching)
                 .build();
         MemoryAwareBlockstore stack = MemoryAwareBlockstore.stack(identity, governor, mac);
         new BlockstoreMetrics(stack).bindTo(registry);
@@ -175,10 +174,6 @@ public final class StoreStack implements AutoCloseable {
         return storage;
     }
 
-    /** The flatfs store at the bottom of the stack (for offline maintenance such as repo verify). */
-    public FlatFsBlockstore base() {
-        return base;
-    }
 
     public boolean isOpen() {
         return !closed;
@@ -188,10 +183,8 @@ public final class StoreStack implements AutoCloseable {
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("state", closed ? "closed" : "open");
-        m.put("type", "flatfs");
-        m.put("path", base.flatFsDirectory().toString());
-        m.put("sharding", base.sharding());
-        m.put("fsync", config.fsync());
+        m.putAll(base.describe());
+        m.put("degraded", base.degraded());
         CachingBlockstore caching = memoryAware.cachingLayer();
         m.put("cacheBudgetBytes", cacheBytes());
         m.put("cachedBytes", caching == null ? 0 : caching.cachedBytes());
