@@ -28,6 +28,8 @@ import java.util.Optional;
  * @param maxHeaderSize         largest request header block accepted, in bytes
  * @param store                 the base store: flatfs (default), s3 or memory
  * @param s3                    the s3-* settings, used when {@code store} is s3
+ * @param storageMaxBytes       most bytes the blocks may occupy on disk (0 = no limit); writes beyond answer 507
+ * @param storageGcWatermarkPercent percent of {@code storageMaxBytes} at which the store asks for a garbage collection
  */
 public record ServerConfig(
         Path dataDir,
@@ -45,7 +47,9 @@ public record ServerConfig(
         Duration shutdownTimeout,
         int maxHeaderSize,
         StoreType store,
-        S3StoreConfig s3) {
+        S3StoreConfig s3,
+        long storageMaxBytes,
+        int storageGcWatermarkPercent) {
 
     /** The block size Kubo refuses without {@code allow-big-block}: 2 MiB, so blocks stay exchangeable. */
     public static final int SOFT_BLOCK_LIMIT = 2 * 1024 * 1024;
@@ -86,6 +90,16 @@ public record ServerConfig(
         if (store == StoreType.S3) {
             s3.checkUsable();
         }
+        if (storageMaxBytes < 0) {
+            throw new ConfigException("storage-max: must not be negative");
+        }
+        if (storageMaxBytes > 0 && storageMaxBytes < maxBlockSize) {
+            throw new ConfigException("storage-max: " + storageMaxBytes + " bytes is below max-block-size ("
+                    + maxBlockSize + "); not even one block would fit");
+        }
+        if (storageGcWatermarkPercent < 1 || storageGcWatermarkPercent > 100) {
+            throw new ConfigException("storage-gc-watermark: " + storageGcWatermarkPercent + " must be a percentage between 1 and 100");
+        }
         if (apiToken.isEmpty() && !isLoopback(bindAddress)) {
             throw new ConfigException("api-token: required when bind is " + bindAddress
                     + " (beyond loopback); set --api-token or CAIRN_API_TOKEN, or bind to 127.0.0.1");
@@ -96,7 +110,7 @@ public record ServerConfig(
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig(dataDir, "127.0.0.1", 8080, 5001, -1, 4 * 1024 * 1024, 256, "", true,
                 -1, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10), 8192,
-                StoreType.FLATFS, S3StoreConfig.defaults());
+                StoreType.FLATFS, S3StoreConfig.defaults(), 0, 90);
     }
 
     /** Where the flatfs store lives. */
@@ -115,33 +129,44 @@ public record ServerConfig(
 
     public ServerConfig withPorts(int gateway, int api) {
         return new ServerConfig(dataDir, bindAddress, gateway, api, maxMemoryBytes, maxBlockSize, maxConcurrentRequests,
-                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3);
+                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3,
+                storageMaxBytes, storageGcWatermarkPercent);
     }
 
     public ServerConfig withMaxConcurrentRequests(int n) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize, n,
-                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3);
+                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3,
+                storageMaxBytes, storageGcWatermarkPercent);
     }
 
     public ServerConfig withApiToken(String token) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
-                maxConcurrentRequests, token, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3);
+                maxConcurrentRequests, token, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3,
+                storageMaxBytes, storageGcWatermarkPercent);
     }
 
     public ServerConfig withMaxMemory(long bytes) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, bytes, maxBlockSize,
-                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3);
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3,
+                storageMaxBytes, storageGcWatermarkPercent);
     }
 
     public ServerConfig withTimeouts(Duration read, Duration idle) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
-                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, read, idle, shutdownTimeout, maxHeaderSize, store, s3);
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, read, idle, shutdownTimeout, maxHeaderSize, store, s3,
+                storageMaxBytes, storageGcWatermarkPercent);
     }
 
     public ServerConfig withStore(StoreType type, S3StoreConfig s3Config) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
                 maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
-                type, s3Config);
+                type, s3Config, storageMaxBytes, storageGcWatermarkPercent);
+    }
+
+    public ServerConfig withStorageMax(long bytes, int gcWatermarkPercent) {
+        return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout,
+                maxHeaderSize, store, s3, bytes, gcWatermarkPercent);
     }
 
     /** The same configuration with another cache size (MemorySizing clamps it at start). */

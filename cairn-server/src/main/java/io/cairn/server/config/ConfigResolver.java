@@ -85,13 +85,18 @@ public final class ConfigResolver {
         boolean s3PathStyle = get(merged, Setting.S3_PATH_STYLE, Values::parseBoolean, s3d.pathStyle());
         Path s3CacheDir = get(merged, Setting.S3_CACHE_DIR, Path::of, s3d.cacheDir());
         long s3CacheSize = get(merged, Setting.S3_CACHE_SIZE, Values::parseSize, s3d.cacheSizeBytes());
+        long storageMax = get(merged, Setting.STORAGE_MAX, v -> v.equalsIgnoreCase("none") ? 0L : Values.parseSize(v),
+                d.storageMaxBytes());
+        int watermark = get(merged, Setting.STORAGE_GC_WATERMARK, v -> Values.parseInt(v.endsWith("%")
+                ? v.substring(0, v.length() - 1) : v), d.storageGcWatermarkPercent());
         if (maxBlock > Integer.MAX_VALUE || header > Integer.MAX_VALUE) {
             throw new ConfigException((maxBlock > Integer.MAX_VALUE ? "max-block-size" : "max-header-size") + ": too large");
         }
         try {
             return new ServerConfig(data, bind, gatewayPort, apiPort, maxMemory, (int) maxBlock, concurrency, token,
                     fsync, cache, read, idle, shutdown, (int) header, store,
-                    new io.cairn.server.S3StoreConfig(s3Endpoint, s3Bucket, s3Prefix, s3Region, s3PathStyle, s3CacheDir, s3CacheSize));
+                    new io.cairn.server.S3StoreConfig(s3Endpoint, s3Bucket, s3Prefix, s3Region, s3PathStyle, s3CacheDir, s3CacheSize),
+                    storageMax, watermark);
         } catch (ConfigException e) {
             // Say where the offending value came from when it was not a default.
             String key = e.getMessage().split(":", 2)[0];

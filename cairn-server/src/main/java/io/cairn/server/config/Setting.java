@@ -29,7 +29,9 @@ public enum Setting {
     S3_REGION("s3-region", "signing region (auto for R2)", "us-east-1"),
     S3_PATH_STYLE("s3-path-style", "path-style URLs instead of virtual-host style (MinIO, s3proxy)", "false"),
     S3_CACHE_DIR("s3-cache-dir", "local disk cache of hot blocks in front of S3", "none"),
-    S3_CACHE_SIZE("s3-cache-size", "the disk cache's byte budget", "1g");
+    S3_CACHE_SIZE("s3-cache-size", "the disk cache's byte budget", "1g"),
+    STORAGE_MAX("storage-max", "most disk the blocks may use (e.g. 10g); writes beyond answer 507", "none"),
+    STORAGE_GC_WATERMARK("storage-gc-watermark", "percent of storage-max at which garbage collection is due", "90");
 
     private final String key;
     private final String description;

@@ -6,6 +6,11 @@ import io.cairn.blockstore.CachingBlockstore;
 import io.cairn.blockstore.Blockstores;
 import io.cairn.blockstore.MemoryAwareBlockstore;
 import io.cairn.blockstore.MemoryAwareConfig;
+import io.cairn.blockstore.StorageGovernor;
+import io.cairn.blockstore.StorageLimitedBlockstore;
+import io.cairn.blockstore.StorageLimits;
+import io.cairn.blockstore.StorageMetrics;
+import io.cairn.blockstore.StorageStatus;
 import io.cairn.memory.GovernorConfig;
 import io.cairn.memory.JvmMemoryGovernor;
 import io.cairn.memory.MemoryGovernor;
@@ -23,7 +28,8 @@ import java.util.Map;
 /**
  * The one place where the server's store is assembled from configuration, outermost first:
  * <pre>
- * MeteredBlockstore → PinLockingBlockstore → MemoryAwareBlockstore → CachingBlockstore → IdentityBlockstore → FlatFsBlockstore
+ * MeteredBlockstore → PinLockingBlockstore → MemoryAwareBlockstore → CachingBlockstore
+ *   → StorageLimitedBlockstore → IdentityBlockstore → IntegrityBlockstore → base (flatfs, S3 or memory)
  * </pre>
  * (or, with {@code store = s3 | memory}, an {@code S3Blockstore} or {@code MemoryBlockstore} at the bottom; see {@link BaseStore})
  * together with the process's {@link MemoryGovernor} and the pins ({@code DATA/pins}) with their
@@ -39,6 +45,7 @@ public final class StoreStack implements AutoCloseable {
     private final PinStore pins;
     private final Pinner pinner;
     private final GarbageCollector collector;
+    private StorageGovernor storage;
     private volatile boolean closed;
 
     private StoreStack(ServerConfig config, MemoryGovernor governor, BaseStore base,
@@ -58,8 +65,14 @@ public final class StoreStack implements AutoCloseable {
         MemoryGovernor governor = createGovernor(config);
         try {
             BaseStore base = BaseStore.open(config, governor, registry);
-            MemoryAwareBlockstore memoryAware = memoryLayers(Blockstores.layered(base.store(), false), governor, config,
-                    registry, base.absencesStayTrue());
+            // Every read is checked against its multihash just above the base store (corrupt blocks
+            // are quarantined and answer as missing); disk use is governed below the caches.
+            Blockstore layered = Blockstores.layered(base.store(), false);
+            StorageGovernor storage = base.storageGovernor(
+                    StorageLimits.of(config.storageMaxBytes(), config.storageGcWatermarkPercent()));
+            new StorageMetrics(Blockstores.integrityLayer(layered), storage).bindTo(registry);
+            MemoryAwareBlockstore memoryAware = memoryLayers(new StorageLimitedBlockstore(layered, storage), governor,
+                    config, registry, base.absencesStayTrue());
             PinStore pins;
             try {
                 // Opened after the flatfs store, whose directory lock then guards the pin file too.
@@ -72,7 +85,9 @@ public final class StoreStack implements AutoCloseable {
             // collection never deletes a block put while it runs (see PinLockingBlockstore).
             SweepGuard guard = new SweepGuard();
             Blockstore top = new MeteredBlockstore(new PinLockingBlockstore(memoryAware, guard), registry);
-            return new StoreStack(config, governor, base, memoryAware, top, pins, guard);
+            StoreStack stack = new StoreStack(config, governor, base, memoryAware, top, pins, guard);
+            stack.storage = storage;
+            return stack;
         } catch (RuntimeException e) {
             governor.close();
             throw e;
@@ -151,6 +166,15 @@ public final class StoreStack implements AutoCloseable {
         return collector;
     }
 
+    /**
+     * The disk governor: {@code storage-max}, the GC watermark, ENOSPC. Register the garbage
+     * collector with {@link StorageGovernor#addWatermarkListener} to run it at the watermark.
+     */
+    public StorageGovernor storage() {
+        return storage;
+    }
+
+
     public boolean isOpen() {
         return !closed;
     }
@@ -165,6 +189,15 @@ public final class StoreStack implements AutoCloseable {
         m.put("cacheBudgetBytes", cacheBytes());
         m.put("cachedBytes", caching == null ? 0 : caching.cachedBytes());
         m.put("rejectedWrites", memoryAware.rejectedOps());
+        StorageStatus s = storage.status();
+        Map<String, Object> disk = new LinkedHashMap<>();
+        disk.put("state", s.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+        disk.put("reason", s.reason());
+        disk.put("usedBytes", s.usedBytes());
+        disk.put("maxBytes", s.maxBytes());
+        disk.put("watermarkBytes", s.watermarkBytes());
+        disk.put("freeBytes", s.usableBytes());
+        m.put("storage", disk);
         return m;
     }
 
