@@ -173,7 +173,7 @@ public record ServerConfig(
     public ServerConfig withCacheSize(long bytes) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
                 maxConcurrentRequests, apiToken, fsync, bytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
-                store, s3);
+                store, s3, storageMaxBytes, storageGcWatermarkPercent);
     }
 
     private static void checkPort(String name, int port) {
