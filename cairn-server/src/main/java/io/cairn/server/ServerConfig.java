@@ -25,6 +25,11 @@ import java.util.Optional;
  * @param idleTimeout           a connection silent this long is closed (slow headers, idle keep-alive)
  * @param shutdownTimeout       how long in-flight requests get to finish on shutdown
  * @param maxHeaderSize         largest request header block accepted, in bytes
+ * @param headerTimeout         longest time a request's headers may take to arrive once they have started
+ * @param minUploadRate         bytes per second a request body must average once {@code uploadGrace} is over; 0 for no minimum
+ * @param uploadGrace           how long a body may arrive at any rate before {@code minUploadRate} applies
+ * @param maxConcurrentUploads  uploads ({@code block/put}, {@code dag/import}) in service at once, a pool of
+ *                              their own beside {@code maxConcurrentRequests}; beyond it 429
  */
 public record ServerConfig(
         Path dataDir,
@@ -40,7 +45,11 @@ public record ServerConfig(
         Duration readTimeout,
         Duration idleTimeout,
         Duration shutdownTimeout,
-        int maxHeaderSize) {
+        int maxHeaderSize,
+        Duration headerTimeout,
+        long minUploadRate,
+        Duration uploadGrace,
+        int maxConcurrentUploads) {
 
     /** The block size Kubo refuses without {@code allow-big-block}: 2 MiB, so blocks stay exchangeable. */
     public static final int SOFT_BLOCK_LIMIT = 2 * 1024 * 1024;
@@ -76,6 +85,16 @@ public record ServerConfig(
         if (maxHeaderSize < 1024 || maxHeaderSize > 1024 * 1024) {
             throw new ConfigException("max-header-size: " + maxHeaderSize + " must be between 1k and 1m");
         }
+        checkPositive("header-timeout", headerTimeout);
+        if (minUploadRate < 0) {
+            throw new ConfigException("min-upload-rate: must not be negative (0 disables the minimum)");
+        }
+        if (uploadGrace == null || uploadGrace.isNegative()) {
+            throw new ConfigException("upload-grace: must not be negative");
+        }
+        if (maxConcurrentUploads < 1 || maxConcurrentUploads > 100_000) {
+            throw new ConfigException("max-concurrent-uploads: " + maxConcurrentUploads + " must be between 1 and 100000");
+        }
         if (apiToken.isEmpty() && !isLoopback(bindAddress)) {
             throw new ConfigException("api-token: required when bind is " + bindAddress
                     + " (beyond loopback); set --api-token or CAIRN_API_TOKEN, or bind to 127.0.0.1");
@@ -85,7 +104,8 @@ public record ServerConfig(
     /** Defaults for everything but the data directory. */
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig(dataDir, "127.0.0.1", 8080, 5001, -1, 4 * 1024 * 1024, 256, "", true,
-                64L * 1024 * 1024, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10), 8192);
+                64L * 1024 * 1024, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10), 8192,
+                Duration.ofSeconds(10), 1024, Duration.ofSeconds(10), 64);
     }
 
     /** Where the flatfs store lives. */
@@ -99,27 +119,39 @@ public record ServerConfig(
 
     public ServerConfig withPorts(int gateway, int api) {
         return new ServerConfig(dataDir, bindAddress, gateway, api, maxMemoryBytes, maxBlockSize, maxConcurrentRequests,
-                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize);
+                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
+                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads);
     }
 
     public ServerConfig withMaxConcurrentRequests(int n) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize, n,
-                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize);
+                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
+                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads);
     }
 
     public ServerConfig withApiToken(String token) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
-                maxConcurrentRequests, token, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize);
+                maxConcurrentRequests, token, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
+                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads);
     }
 
     public ServerConfig withMaxMemory(long bytes) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, bytes, maxBlockSize,
-                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize);
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
+                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads);
     }
 
     public ServerConfig withTimeouts(Duration read, Duration idle) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
-                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, read, idle, shutdownTimeout, maxHeaderSize);
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, read, idle, shutdownTimeout, maxHeaderSize,
+                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads);
+    }
+
+    /** The hostile-client limits: header deadline, minimum upload rate after a grace period, the upload pool. */
+    public ServerConfig withClientLimits(Duration header, long minRate, Duration grace, int uploads) {
+        return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout,
+                maxHeaderSize, header, minRate, grace, uploads);
     }
 
     private static void checkPort(String name, int port) {

@@ -21,7 +21,11 @@ public enum Setting {
     READ_TIMEOUT("read-timeout", "longest time a request body may take to arrive", "30s"),
     IDLE_TIMEOUT("idle-timeout", "a connection silent this long is closed", "30s"),
     SHUTDOWN_TIMEOUT("shutdown-timeout", "time in-flight requests get to finish on shutdown", "10s"),
-    MAX_HEADER_SIZE("max-header-size", "largest request header block", "8k");
+    MAX_HEADER_SIZE("max-header-size", "largest request header block", "8k"),
+    HEADER_TIMEOUT("header-timeout", "longest time request headers may take to arrive once started", "10s"),
+    MIN_UPLOAD_RATE("min-upload-rate", "bytes per second an upload must average after upload-grace, 0 for none", "1k"),
+    UPLOAD_GRACE("upload-grace", "time an upload may arrive at any rate before min-upload-rate applies", "10s"),
+    MAX_CONCURRENT_UPLOADS("max-concurrent-uploads", "uploads in service at once (their own pool); more get 429", "64");
 
     private final String key;
     private final String description;
