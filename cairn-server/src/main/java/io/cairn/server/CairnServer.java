@@ -2,6 +2,7 @@ package io.cairn.server;
 
 import io.cairn.memory.MemoryGovernor;
 import io.cairn.server.http.AdminHandler;
+import io.cairn.server.http.CairnErrorHandler;
 import io.cairn.server.http.ConcurrencyLimitHandler;
 import io.cairn.server.http.GatewayHandler;
 import io.cairn.server.http.HeaderDeadline;
@@ -145,6 +146,7 @@ public final class CairnServer implements AutoCloseable {
         // GracefulHandler counts requests in flight so that stop() waits for them (up to the stop timeout)
         // while new ones are refused. Outside it, every request gets an id and every 5xx a log line.
         server.setHandler(new RequestIdHandler(new GracefulHandler(handler)));
+        server.setErrorHandler(new CairnErrorHandler());
         server.setStopTimeout(config.shutdownTimeout().toMillis());
         server.setStopAtShutdown(false);
         return server;

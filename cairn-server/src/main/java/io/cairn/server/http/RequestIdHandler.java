@@ -20,6 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * process, distinguishable across restarts, and cheap.
  */
 public final class RequestIdHandler extends Handler.Wrapper {
+    /** The request attribute holding the id, for {@link CairnErrorHandler}. */
+    static final String ID_ATTRIBUTE = "io.cairn.requestId";
+
     private final String prefix;
     private final AtomicLong counter = new AtomicLong();
 
@@ -36,6 +39,7 @@ public final class RequestIdHandler extends Handler.Wrapper {
         RequestContext context = new RequestContext(id, request.getMethod(), request.getHttpURI().getPath(),
                 new AtomicBoolean());
         response.getHeaders().put(RequestContext.HEADER, id);
+        request.setAttribute(ID_ATTRIBUTE, id);
         Callback logging = new Callback.Nested(callback) {
             @Override
             public void succeeded() {

@@ -269,7 +269,12 @@ public final class RpcHandler extends Handler.Abstract {
         }
         InputStream body = new BodyLimitInputStream(Content.Source.asInputStream(request), limit,
                 config.readTimeout().toMillis(), "request body");
-        return new MultipartReader(body, boundary);
+        try {
+            return new MultipartReader(body, boundary);
+        } catch (IllegalArgumentException e) {
+            // The reader refuses a boundary it cannot use (too long); that is the client's header.
+            throw HttpProblem.badRequest("unusable multipart boundary in Content-Type: " + e.getMessage());
+        }
     }
 
     private void refuseWritesAtCritical() {
