@@ -33,7 +33,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Kubo RPC subset Cairn speaks ({@code /api/v0/...}), per docs/PROTOCOLS.md: every command is a
+ * The Kubo RPC subset Cairn speaks ({@code /api/v0/...}), per docs/PROTOCOLS.md §2: every command is a
  * POST, errors are Kubo's JSON, and an upload is acknowledged only after every block in it is stored.
  */
 public final class RpcHandler extends Handler.Abstract {
@@ -255,7 +255,7 @@ public final class RpcHandler extends Handler.Abstract {
                 DagExport.write(store, root, out);
             } catch (RuntimeException e) {
                 // Headers are gone; Kubo's convention reports a mid-stream failure in this trailer.
-                trailers.put("X-Stream-Error", String.valueOf(e.getMessage()));
+                trailers.put("X-Stream-Error", String.valueOf(ClientMessages.withoutPaths(e.getMessage())));
             }
         }
     }

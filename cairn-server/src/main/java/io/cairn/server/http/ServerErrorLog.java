@@ -29,10 +29,20 @@ final class ServerErrorLog {
         LOG.warn("request {}: {} {} answered {}", id(c), method(c), path(c), status);
     }
 
-    /** The request's callback failed: Jetty answers 500, or aborts a response already under way. */
+    /**
+     * The request's callback failed. Before the response started, Jetty answers 500: an error. After
+     * it started, the status already sent stands and the connection is aborted: a client that went
+     * away (an I/O failure) is routine and logged at DEBUG, anything else at WARN.
+     */
     static void failed(RequestContext c, boolean committed, Throwable x) {
-        LOG.error("request {}: {} {} failed{}: {}", id(c), method(c), path(c),
-                committed ? " after the response started (connection aborted)" : " (answered 500)", String.valueOf(x), x);
+        if (!committed) {
+            LOG.error("request {}: {} {} failed (answered 500): {}", id(c), method(c), path(c), String.valueOf(x), x);
+        } else if (x instanceof java.io.IOException) {
+            LOG.debug("request {}: {} {} aborted mid-response: {}", id(c), method(c), path(c), String.valueOf(x));
+        } else {
+            LOG.warn("request {}: {} {} failed after the response started (connection aborted): {}", id(c), method(c),
+                    path(c), String.valueOf(x), x);
+        }
     }
 
     private static String id(RequestContext c) {
