@@ -74,7 +74,8 @@ public final class CairnServer implements AutoCloseable {
         this.gateway = jetty("gateway", config.gatewayPort(), new RequestMetricsHandler(gatewayChain, registry, "gateway"));
 
         // Uploads and everything else have a pool each, so neither can take the other's slots.
-        Handler rpc = new ConcurrencyLimitHandler(new RpcHandler(store, governor, config, version()),
+        Handler rpc = new ConcurrencyLimitHandler(new RpcHandler(store, governor, config, version(),
+                stack.pinner(), stack.garbageCollector()),
                 config.maxConcurrentRequests(), true, 0, 0, r -> !isUpload(r), "requests");
         rpc = new ConcurrencyLimitHandler(rpc, config.maxConcurrentUploads(), true,
                 (long) config.maxBlockSize() + 64 * 1024, config.readTimeout().toMillis(), CairnServer::isUpload, "uploads");

@@ -33,9 +33,32 @@ interface Backend extends AutoCloseable {
 
     List<Removed> rm(List<String> cids, boolean force) throws Exception;
 
-    Imported importCar(Path car, ImportProgress progress) throws Exception;
+    /** Imports a CAR; with {@code pinRoots} its roots are pinned recursively, as Kubo's dag import does. */
+    Imported importCar(Path car, ImportProgress progress, boolean pinRoots) throws Exception;
 
     void export(String cid, OutputStream out) throws Exception;
+
+    /** One pin as listed: its CID and Kubo's type string. */
+    record Pin(String cid, String type) {
+    }
+
+    /** What {@code repo stat} reports; {@code storageMax} as an unsigned decimal. */
+    record RepoStats(long numObjects, long repoSize, String storageMax) {
+    }
+
+    /** Pins each CID (recursively or directly); returns the CIDs pinned. */
+    List<String> pinAdd(List<String> cids, boolean recursive) throws Exception;
+
+    /** Unpins each CID; returns the CIDs unpinned. */
+    List<String> pinRm(List<String> cids, boolean recursive) throws Exception;
+
+    /** The pins of {@code type} ({@code all}, {@code recursive}, {@code direct}, {@code indirect}), or how each of {@code cids} is pinned. */
+    List<Pin> pinLs(String type, List<String> cids) throws Exception;
+
+    /** Collects garbage; returns the keys removed. */
+    List<String> gc() throws Exception;
+
+    RepoStats repoStat() throws Exception;
 
     @Override
     void close();
