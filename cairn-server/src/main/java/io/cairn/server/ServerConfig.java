@@ -20,11 +20,14 @@ import java.util.Optional;
  * @param maxConcurrentRequests requests served at once per listener beyond which the server answers 429
  * @param apiToken              bearer token the API requires, empty for none
  * @param fsync                 whether the flatfs store syncs each write to disk before acknowledging it
- * @param cacheSizeBytes        the block cache's byte budget (0 disables the cache)
+ * @param cacheSizeBytes        the block cache's byte budget (0 disables the cache, -1 derives it
+ *                              from the memory budget)
  * @param readTimeout           longest time one request body may take to arrive
  * @param idleTimeout           a connection silent this long is closed (slow headers, idle keep-alive)
  * @param shutdownTimeout       how long in-flight requests get to finish on shutdown
  * @param maxHeaderSize         largest request header block accepted, in bytes
+ * @param store                 the base store: flatfs (default), s3 or memory
+ * @param s3                    the s3-* settings, used when {@code store} is s3
  * @param headerTimeout         longest time a request's headers may take to arrive once they have started
  * @param minUploadRate         bytes per second a request body must average once {@code uploadGrace} is over; 0 for no minimum
  * @param uploadGrace           how long a body may arrive at any rate before {@code minUploadRate} applies
@@ -46,6 +49,8 @@ public record ServerConfig(
         Duration idleTimeout,
         Duration shutdownTimeout,
         int maxHeaderSize,
+        StoreType store,
+        S3StoreConfig s3,
         Duration headerTimeout,
         long minUploadRate,
         Duration uploadGrace,
@@ -76,7 +81,7 @@ public record ServerConfig(
             throw new ConfigException("max-concurrent-requests: " + maxConcurrentRequests + " must be between 1 and 100000");
         }
         apiToken = apiToken == null ? "" : apiToken;
-        if (cacheSizeBytes < 0) {
+        if (cacheSizeBytes < -1) { // -1: derive from the memory budget (StoreStack.effectiveCacheBytes)
             throw new ConfigException("cache-size: must not be negative");
         }
         checkPositive("read-timeout", readTimeout);
@@ -84,6 +89,11 @@ public record ServerConfig(
         checkPositive("shutdown-timeout", shutdownTimeout);
         if (maxHeaderSize < 1024 || maxHeaderSize > 1024 * 1024) {
             throw new ConfigException("max-header-size: " + maxHeaderSize + " must be between 1k and 1m");
+        }
+        store = store == null ? StoreType.FLATFS : store;
+        s3 = s3 == null ? S3StoreConfig.defaults() : s3;
+        if (store == StoreType.S3) {
+            s3.checkUsable();
         }
         checkPositive("header-timeout", headerTimeout);
         if (minUploadRate < 0) {
@@ -104,8 +114,8 @@ public record ServerConfig(
     /** Defaults for everything but the data directory. */
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig(dataDir, "127.0.0.1", 8080, 5001, -1, 4 * 1024 * 1024, 256, "", true,
-                64L * 1024 * 1024, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10), 8192,
-                Duration.ofSeconds(10), 1024, Duration.ofSeconds(10), 64);
+                -1, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10), 8192,
+                StoreType.FLATFS, S3StoreConfig.defaults(), Duration.ofSeconds(10), 1024, Duration.ofSeconds(10), 64);
     }
 
     /** Where the flatfs store lives. */
@@ -124,31 +134,31 @@ public record ServerConfig(
 
     public ServerConfig withPorts(int gateway, int api) {
         return new ServerConfig(dataDir, bindAddress, gateway, api, maxMemoryBytes, maxBlockSize, maxConcurrentRequests,
-                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
+                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3,
                 headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads);
     }
 
     public ServerConfig withMaxConcurrentRequests(int n) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize, n,
-                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
+                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3,
                 headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads);
     }
 
     public ServerConfig withApiToken(String token) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
-                maxConcurrentRequests, token, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
+                maxConcurrentRequests, token, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3,
                 headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads);
     }
 
     public ServerConfig withMaxMemory(long bytes) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, bytes, maxBlockSize,
-                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3,
                 headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads);
     }
 
     public ServerConfig withTimeouts(Duration read, Duration idle) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
-                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, read, idle, shutdownTimeout, maxHeaderSize,
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, read, idle, shutdownTimeout, maxHeaderSize, store, s3,
                 headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads);
     }
 
@@ -156,7 +166,13 @@ public record ServerConfig(
     public ServerConfig withClientLimits(Duration header, long minRate, Duration grace, int uploads) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
                 maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout,
-                maxHeaderSize, header, minRate, grace, uploads);
+                maxHeaderSize, store, s3, header, minRate, grace, uploads);
+    }
+
+    public ServerConfig withStore(StoreType type, S3StoreConfig s3Config) {
+        return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
+                type, s3Config, headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads);
     }
 
     private static void checkPort(String name, int port) {
