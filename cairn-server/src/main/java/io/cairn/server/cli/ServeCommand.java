@@ -98,6 +98,17 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--storage-gc-watermark", paramLabel = "PERCENT", description = "Percent of storage-max at which GC is due (default 90).")
     String storageGcWatermark;
+    @Option(names = "--header-timeout", paramLabel = "DURATION", description = "Longest time request headers may take once started (default 10s).")
+    String headerTimeout;
+
+    @Option(names = "--min-upload-rate", paramLabel = "SIZE", description = "Bytes/s an upload must average after --upload-grace, 0 for none (default 1k).")
+    String minUploadRate;
+
+    @Option(names = "--upload-grace", paramLabel = "DURATION", description = "Time an upload may arrive at any rate (default 10s).")
+    String uploadGrace;
+
+    @Option(names = "--max-concurrent-uploads", paramLabel = "N", description = "Uploads in service at once, their own pool; more get 429 (default 64).")
+    String maxConcurrentUploads;
 
     Map<Setting, String> flags() {
         Map<Setting, String> m = new EnumMap<>(Setting.class);
@@ -125,6 +136,10 @@ final class ServeCommand implements Callable<Integer> {
         put(m, Setting.S3_CACHE_SIZE, s3CacheSize);
         put(m, Setting.STORAGE_MAX, storageMax);
         put(m, Setting.STORAGE_GC_WATERMARK, storageGcWatermark);
+        put(m, Setting.HEADER_TIMEOUT, headerTimeout);
+        put(m, Setting.MIN_UPLOAD_RATE, minUploadRate);
+        put(m, Setting.UPLOAD_GRACE, uploadGrace);
+        put(m, Setting.MAX_CONCURRENT_UPLOADS, maxConcurrentUploads);
         return m;
     }
 

@@ -89,6 +89,10 @@ public final class ConfigResolver {
                 d.storageMaxBytes());
         int watermark = get(merged, Setting.STORAGE_GC_WATERMARK, v -> Values.parseInt(v.endsWith("%")
                 ? v.substring(0, v.length() - 1) : v), d.storageGcWatermarkPercent());
+        Duration headerTimeout = get(merged, Setting.HEADER_TIMEOUT, Values::parseDuration, d.headerTimeout());
+        long minUploadRate = get(merged, Setting.MIN_UPLOAD_RATE, Values::parseSize, d.minUploadRate());
+        Duration uploadGrace = get(merged, Setting.UPLOAD_GRACE, Values::parseDuration, d.uploadGrace());
+        int uploads = get(merged, Setting.MAX_CONCURRENT_UPLOADS, Values::parseInt, d.maxConcurrentUploads());
         if (maxBlock > Integer.MAX_VALUE || header > Integer.MAX_VALUE) {
             throw new ConfigException((maxBlock > Integer.MAX_VALUE ? "max-block-size" : "max-header-size") + ": too large");
         }
@@ -96,7 +100,7 @@ public final class ConfigResolver {
             return new ServerConfig(data, bind, gatewayPort, apiPort, maxMemory, (int) maxBlock, concurrency, token,
                     fsync, cache, read, idle, shutdown, (int) header, store,
                     new io.cairn.server.S3StoreConfig(s3Endpoint, s3Bucket, s3Prefix, s3Region, s3PathStyle, s3CacheDir, s3CacheSize),
-                    storageMax, watermark);
+                    storageMax, watermark, headerTimeout, minUploadRate, uploadGrace, uploads);
         } catch (ConfigException e) {
             // Say where the offending value came from when it was not a default.
             String key = e.getMessage().split(":", 2)[0];

@@ -31,7 +31,11 @@ public enum Setting {
     S3_CACHE_DIR("s3-cache-dir", "local disk cache of hot blocks in front of S3", "none"),
     S3_CACHE_SIZE("s3-cache-size", "the disk cache's byte budget", "1g"),
     STORAGE_MAX("storage-max", "most disk the blocks may use (e.g. 10g); writes beyond answer 507", "none"),
-    STORAGE_GC_WATERMARK("storage-gc-watermark", "percent of storage-max at which garbage collection is due", "90");
+    STORAGE_GC_WATERMARK("storage-gc-watermark", "percent of storage-max at which garbage collection is due", "90"),
+    HEADER_TIMEOUT("header-timeout", "longest time request headers may take to arrive once started", "10s"),
+    MIN_UPLOAD_RATE("min-upload-rate", "bytes per second an upload must average after upload-grace, 0 for none", "1k"),
+    UPLOAD_GRACE("upload-grace", "time an upload may arrive at any rate before min-upload-rate applies", "10s"),
+    MAX_CONCURRENT_UPLOADS("max-concurrent-uploads", "uploads in service at once (their own pool); more get 429", "64");
 
     private final String key;
     private final String description;

@@ -35,7 +35,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Kubo RPC subset Cairn speaks ({@code /api/v0/...}), per docs/PROTOCOLS.md: every command is a
+ * The Kubo RPC subset Cairn speaks ({@code /api/v0/...}), per docs/PROTOCOLS.md §2: every command is a
  * POST, errors are Kubo's JSON, and an upload is acknowledged only after every block in it is stored.
  */
 public final class RpcHandler extends Handler.Abstract {
@@ -300,7 +300,7 @@ public final class RpcHandler extends Handler.Abstract {
                 DagExport.write(store, root, out);
             } catch (RuntimeException e) {
                 // Headers are gone; Kubo's convention reports a mid-stream failure in this trailer.
-                trailers.put("X-Stream-Error", String.valueOf(e.getMessage()));
+                trailers.put("X-Stream-Error", String.valueOf(ClientMessages.withoutPaths(e.getMessage())));
             }
         }
     }
@@ -314,7 +314,12 @@ public final class RpcHandler extends Handler.Abstract {
         }
         InputStream body = new BodyLimitInputStream(Content.Source.asInputStream(request), limit,
                 config.readTimeout().toMillis(), "request body");
-        return new MultipartReader(body, boundary);
+        try {
+            return new MultipartReader(body, boundary);
+        } catch (IllegalArgumentException e) {
+            // The reader refuses a boundary it cannot use (too long); that is the client's header.
+            throw HttpProblem.badRequest("unusable multipart boundary in Content-Type: " + e.getMessage());
+        }
     }
 
     private void refuseWritesAtCritical() {

@@ -46,6 +46,7 @@ public final class StoreStack implements AutoCloseable {
     private final Pinner pinner;
     private final GarbageCollector collector;
     private StorageGovernor storage;
+    private AutoGc autoGc;
     private volatile boolean closed;
 
     private StoreStack(ServerConfig config, MemoryGovernor governor, BaseStore base,
@@ -87,6 +88,11 @@ public final class StoreStack implements AutoCloseable {
             Blockstore top = new MeteredBlockstore(new PinLockingBlockstore(memoryAware, guard), registry);
             StoreStack stack = new StoreStack(config, governor, base, memoryAware, top, pins, guard);
             stack.storage = storage;
+            if (config.storageMaxBytes() > 0) {
+                // With storage-max set, GC runs by itself at the watermark.
+                stack.autoGc = new AutoGc(stack.collector, AutoGc.MIN_INTERVAL, System::nanoTime);
+                storage.addWatermarkListener(stack.autoGc);
+            }
             return stack;
         } catch (RuntimeException e) {
             governor.close();
@@ -208,6 +214,9 @@ public final class StoreStack implements AutoCloseable {
         }
         closed = true;
         try {
+            if (autoGc != null) {
+                autoGc.close();
+            }
             top.close();
         } finally {
             governor.close();

@@ -37,7 +37,8 @@ class DiskLimitsTest {
         try (ServerExtension s = new ServerExtension(c -> c.withStorageMax(4L << 20, 50))) {
             s.server.storage().addWatermarkListener(status -> gcSignals.incrementAndGet());
             URI api = s.server.apiUri();
-            List<String> stored = fillUntilRefused(api, 256 * 1024, 64);
+            // Pinned, so the garbage collection that the watermark starts keeps them.
+            List<String> stored = fillUntilRefused(api, 256 * 1024, 64, "pin=true");
             assertThat(stored).hasSizeBetween(14, 16);
             assertThat(gcSignals.get()).as("the GC hook heard the watermark and the refusal").isGreaterThanOrEqualTo(2);
 
@@ -52,12 +53,49 @@ class DiskLimitsTest {
             assertThat(metrics).contains("blockstore_storage_used_bytes").contains("blockstore_storage_free_bytes")
                     .contains("blockstore_storage_max_bytes 4194304").contains("blockstore_corrupt_blocks_total");
 
+            assertThat(post(api, "/api/v0/pin/rm?arg=" + stored.get(0) + "&arg=" + stored.get(1)).statusCode()).isEqualTo(200);
             assertThat(post(api, "/api/v0/block/rm?arg=" + stored.get(0) + "&arg=" + stored.get(1)).statusCode()).isEqualTo(200);
             assertThat(put(api, randomBytes(256 * 1024, 1000), "").statusCode()).isEqualTo(200);
             assertThat(json(get(api, "/health")).get("status").asText()).isEqualTo("ok");
             for (String cid : stored.subList(2, stored.size())) {
                 assertThat(post(api, "/api/v0/block/get?arg=" + cid).statusCode()).isEqualTo(200);
             }
+        }
+    }
+
+    @Test
+    void aboveTheWatermarkGarbageIsCollectedByItselfAndPinsAreKept() throws Exception {
+        try (ServerExtension s = new ServerExtension(c -> c.withStorageMax(4L << 20, 50))) {
+            URI api = s.server.apiUri();
+            List<String> pinned = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                HttpResponse<byte[]> r = put(api, randomBytes(256 * 1024, 500 + i), "pin=true");
+                assertThat(r.statusCode()).as(text(r)).isEqualTo(200);
+                pinned.add(json(r).get("Key").asText());
+            }
+            // Unpinned blocks up to past the 2 MiB watermark: the crossing starts a collection.
+            List<String> loose = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                HttpResponse<byte[]> r = put(api, randomBytes(256 * 1024, 600 + i), "");
+                assertThat(r.statusCode()).as(text(r)).isEqualTo(200);
+                loose.add(json(r).get("Key").asText());
+            }
+            // The crossing came at the fourth or fifth of them; a collection started then removes the
+            // unpinned blocks it found (at least the first three), never a pinned one.
+            org.awaitility.Awaitility.await("garbage collected at the watermark")
+                    .atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(100))
+                    .until(() -> {
+                        for (String cid : loose.subList(0, 3)) {
+                            if (post(api, "/api/v0/block/stat?arg=" + cid).statusCode() != 404) {
+                                return false;
+                            }
+                        }
+                        return true;
+                    });
+            for (String cid : pinned) {
+                assertThat(post(api, "/api/v0/block/get?arg=" + cid).statusCode()).as("pinned " + cid).isEqualTo(200);
+            }
+            assertThat(s.server.storage().status().usedBytes()).as("below the watermark again").isLessThan(2L << 20);
         }
     }
 
@@ -92,9 +130,13 @@ class DiskLimitsTest {
     }
 
     private static List<String> fillUntilRefused(URI api, int size, int max) throws Exception {
+        return fillUntilRefused(api, size, max, "");
+    }
+
+    private static List<String> fillUntilRefused(URI api, int size, int max, String query) throws Exception {
         List<String> stored = new ArrayList<>();
         for (int i = 0; i < max; i++) {
-            HttpResponse<byte[]> r = put(api, randomBytes(size, i), "");
+            HttpResponse<byte[]> r = put(api, randomBytes(size, i), query);
             if (r.statusCode() == 507) {
                 return stored;
             }
