@@ -205,7 +205,8 @@ public record ServerConfig(
     public ServerConfig withCacheSize(long bytes) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
                 maxConcurrentRequests, apiToken, fsync, bytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
-                store, s3, storageMaxBytes, storageGcWatermarkPercent);
+                store, s3, storageMaxBytes, storageGcWatermarkPercent,
+                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads);
     }
 
     private static void checkPort(String name, int port) {
