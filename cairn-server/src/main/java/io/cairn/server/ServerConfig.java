@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param idleTimeout           a connection silent this long is closed (slow headers, idle keep-alive)
  * @param shutdownTimeout       how long in-flight requests get to finish on shutdown
  * @param maxHeaderSize         largest request header block accepted, in bytes
+ * @param gateway               the gateway's own settings (deserialized responses, CORS)
  */
 public record ServerConfig(
         Path dataDir,
@@ -40,7 +41,8 @@ public record ServerConfig(
         Duration readTimeout,
         Duration idleTimeout,
         Duration shutdownTimeout,
-        int maxHeaderSize) {
+        int maxHeaderSize,
+        io.cairn.server.gateway.GatewayConfig gateway) {
 
     /** The block size Kubo refuses without {@code allow-big-block}: 2 MiB, so blocks stay exchangeable. */
     public static final int SOFT_BLOCK_LIMIT = 2 * 1024 * 1024;
@@ -76,6 +78,9 @@ public record ServerConfig(
         if (maxHeaderSize < 1024 || maxHeaderSize > 1024 * 1024) {
             throw new ConfigException("max-header-size: " + maxHeaderSize + " must be between 1k and 1m");
         }
+        if (gateway == null) {
+            gateway = io.cairn.server.gateway.GatewayConfig.defaults();
+        }
         if (apiToken.isEmpty() && !isLoopback(bindAddress)) {
             throw new ConfigException("api-token: required when bind is " + bindAddress
                     + " (beyond loopback); set --api-token or CAIRN_API_TOKEN, or bind to 127.0.0.1");
@@ -85,7 +90,8 @@ public record ServerConfig(
     /** Defaults for everything but the data directory. */
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig(dataDir, "127.0.0.1", 8080, 5001, -1, 4 * 1024 * 1024, 256, "", true,
-                64L * 1024 * 1024, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10), 8192);
+                64L * 1024 * 1024, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10), 8192,
+                io.cairn.server.gateway.GatewayConfig.defaults());
     }
 
     /** Where the flatfs store lives. */
@@ -99,27 +105,37 @@ public record ServerConfig(
 
     public ServerConfig withPorts(int gateway, int api) {
         return new ServerConfig(dataDir, bindAddress, gateway, api, maxMemoryBytes, maxBlockSize, maxConcurrentRequests,
-                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize);
+                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, this.gateway);
     }
 
     public ServerConfig withMaxConcurrentRequests(int n) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize, n,
-                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize);
+                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, gateway);
     }
 
     public ServerConfig withApiToken(String token) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
-                maxConcurrentRequests, token, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize);
+                maxConcurrentRequests, token, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, gateway);
     }
 
     public ServerConfig withMaxMemory(long bytes) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, bytes, maxBlockSize,
-                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize);
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, gateway);
     }
 
     public ServerConfig withTimeouts(Duration read, Duration idle) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
-                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, read, idle, shutdownTimeout, maxHeaderSize);
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, read, idle, shutdownTimeout, maxHeaderSize, gateway);
+    }
+
+    public ServerConfig withGateway(io.cairn.server.gateway.GatewayConfig g) {
+        return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, g);
+    }
+
+    /** The gateway settings with {@code auto} decided by the bind address (deserialized on loopback only). */
+    public io.cairn.server.gateway.GatewayConfig effectiveGateway() {
+        return gateway.resolvedFor(isLoopback(bindAddress));
     }
 
     private static void checkPort(String name, int port) {

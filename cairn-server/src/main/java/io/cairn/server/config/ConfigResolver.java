@@ -76,12 +76,16 @@ public final class ConfigResolver {
         Duration idle = get(merged, Setting.IDLE_TIMEOUT, Values::parseDuration, d.idleTimeout());
         Duration shutdown = get(merged, Setting.SHUTDOWN_TIMEOUT, Values::parseDuration, d.shutdownTimeout());
         long header = get(merged, Setting.MAX_HEADER_SIZE, Values::parseSize, (long) d.maxHeaderSize());
+        io.cairn.server.gateway.GatewayConfig.Deserialized deserialized = get(merged, Setting.GATEWAY_DESERIALIZED,
+                io.cairn.server.gateway.GatewayConfig::parseDeserialized, d.gateway().deserialized());
+        String corsOrigin = get(merged, Setting.GATEWAY_CORS_ORIGIN, v -> v, d.gateway().corsOrigin());
         if (maxBlock > Integer.MAX_VALUE || header > Integer.MAX_VALUE) {
             throw new ConfigException((maxBlock > Integer.MAX_VALUE ? "max-block-size" : "max-header-size") + ": too large");
         }
         try {
             return new ServerConfig(data, bind, gatewayPort, apiPort, maxMemory, (int) maxBlock, concurrency, token,
-                    fsync, cache, read, idle, shutdown, (int) header);
+                    fsync, cache, read, idle, shutdown, (int) header,
+                    new io.cairn.server.gateway.GatewayConfig(deserialized, corsOrigin));
         } catch (ConfigException e) {
             // Say where the offending value came from when it was not a default.
             String key = e.getMessage().split(":", 2)[0];

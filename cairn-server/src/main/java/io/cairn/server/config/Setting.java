@@ -21,7 +21,9 @@ public enum Setting {
     READ_TIMEOUT("read-timeout", "longest time a request body may take to arrive", "30s"),
     IDLE_TIMEOUT("idle-timeout", "a connection silent this long is closed", "30s"),
     SHUTDOWN_TIMEOUT("shutdown-timeout", "time in-flight requests get to finish on shutdown", "10s"),
-    MAX_HEADER_SIZE("max-header-size", "largest request header block", "8k");
+    MAX_HEADER_SIZE("max-header-size", "largest request header block", "8k"),
+    GATEWAY_DESERIALIZED("gateway-deserialized", "serve UnixFS files, directory listings and dag-json renderings (auto: on loopback only)", "auto"),
+    GATEWAY_CORS_ORIGIN("gateway-cors-origin", "Access-Control-Allow-Origin of the gateway; empty turns CORS off", "*");
 
     private final String key;
     private final String description;
