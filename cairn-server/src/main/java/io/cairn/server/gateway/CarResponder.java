@@ -80,10 +80,21 @@ final class CarResponder {
             }
             car.write(b.cid(), b.bytes());
         };
-        for (Block b : rp.proof()) {
-            sink.accept(b);
+        try {
+            for (Block b : rp.proof()) {
+                sink.accept(b);
+            }
+            backend.walk(terminal, g.scope(), g.range(), params.dups(), sink);
+        } catch (IOException | RuntimeException e) {
+            // The 200 is decided: send what was written, then let the failure abort the stream, so
+            // that the CAR ends unfinished instead of turning into an error page or a tidy-looking end.
+            try {
+                out.flush();
+            } catch (IOException ignored) {
+                // the client is gone; the failure below says why the stream stopped
+            }
+            throw e;
         }
-        backend.walk(terminal, g.scope(), g.range(), params.dups(), sink);
         car.close();
     }
 
