@@ -31,19 +31,28 @@ function varint (n) {
   return Uint8Array.from(o)
 }
 
+// The CAR of every block reachable from root, depth-first, each once, under the CIDs the links
+// name (the memory blockstore keys blocks by multihash and would hand dag-pb blocks back as raw).
 async function car (store, root) {
   const parts = []
   const header = dagCbor.encode({ roots: [root], version: 1 })
   parts.push(varint(header.length), header)
-  for await (const pair of store.getAll()) {
-    let block = pair.block ?? pair.bytes
+  const seen = new Set()
+  const visit = async (cid) => {
+    if (seen.has(cid.toString())) return
+    seen.add(cid.toString())
+    let block = await store.get(cid)
     if (!(block instanceof Uint8Array)) {
       const chunks = []
       for await (const c of block) chunks.push(c)
       block = Buffer.concat(chunks)
     }
-    parts.push(varint(pair.cid.bytes.length + block.length), pair.cid.bytes, block)
+    parts.push(varint(cid.bytes.length + block.length), cid.bytes, block)
+    if (cid.code === dagPb.code) {
+      for (const l of dagPb.decode(block).Links) await visit(l.Hash)
+    }
   }
+  await visit(root)
   return Buffer.concat(parts)
 }
 

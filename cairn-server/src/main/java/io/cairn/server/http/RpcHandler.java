@@ -77,6 +77,9 @@ public final class RpcHandler extends Handler.Abstract {
                 case "version" -> version(response);
                 case "dag/import" -> dagImport(request, response, q);
                 case "dag/export" -> dagExport(response, q);
+                case "cat" -> new CatCommand(store).run(response, q);
+                case "ls" -> new LsCommand(store).run(response, q);
+                case "refs" -> new RefsCommand(store).run(response, q);
                 default -> throw new HttpProblem(404, 1, "unknown command \"" + command + "\"");
             }
             callback.succeeded();
