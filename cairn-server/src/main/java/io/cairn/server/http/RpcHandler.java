@@ -62,7 +62,8 @@ public final class RpcHandler extends Handler.Abstract {
             return false;
         }
         String command = path.substring(PREFIX.length());
-        boolean write = command.equals("block/put") || command.equals("dag/import") || command.equals("block/rm");
+        boolean write = command.equals("block/put") || command.equals("dag/import") || command.equals("block/rm")
+                || command.equals("add");
         try {
             if (!"POST".equals(request.getMethod())) {
                 response.getHeaders().put(HttpHeader.ALLOW, "POST");
@@ -80,6 +81,7 @@ public final class RpcHandler extends Handler.Abstract {
                 case "cat" -> new CatCommand(store).run(response, q);
                 case "ls" -> new LsCommand(store).run(response, q);
                 case "refs" -> new RefsCommand(store).run(response, q);
+                case "add" -> new AddCommand(store, governor, config).run(request, response, q);
                 default -> throw new HttpProblem(404, 1, "unknown command \"" + command + "\"");
             }
             callback.succeeded();
