@@ -15,6 +15,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 
 /**
  * Builds UnixFS DAGs the way Kubo does, so the same bytes get the same CIDs: fixed-size chunks and
@@ -39,22 +41,21 @@ public final class UnixFsImporter {
 
     /** Imports a file; {@code progress} gets the content bytes consumed so far after each chunk. */
     public static Node file(InputStream in, ImportParams p, Consumer<Block> sink, LongConsumer progress) throws IOException {
-        byte[] chunk = new byte[p.chunkSize()];
+        MessageDigest sha = sha256();
         List<List<Node>> levels = new ArrayList<>();
         levels.add(new ArrayList<>());
         long total = 0;
         boolean any = false;
         while (true) {
-            int n = in.readNBytes(chunk, 0, chunk.length);
-            if (n == 0 && any) {
-                break;
+            Node leaf = p.rawLeaves() ? rawLeaf(in, p.chunkSize(), sha, sink, !any) : pbLeaf(in, p, sha, sink, !any);
+            if (leaf == null) {
+                break; // the stream ended exactly at a chunk boundary
             }
             any = true;
-            total += n;
-            Node leaf = leaf(chunk, n, p, sink);
+            total += leaf.size();
             add(levels, 0, leaf, p, sink);
             progress.accept(total);
-            if (n < chunk.length) {
+            if (leaf.size() < p.chunkSize()) {
                 break;
             }
         }
@@ -75,6 +76,129 @@ public final class UnixFsImporter {
         }
     }
 
+    /** The bytes of a dag-pb leaf before its data: PBNode.Data's key and length, UnixFS Type, Data's key and length. */
+    static int leafHeader(int n) {
+        int dataField = n > 0 ? 1 + varintSize(n) : 0;
+        int unixfsLen = 2 + dataField + n + 1 + varintSize(n);
+        return 1 + varintSize(unixfsLen) + 2 + dataField;
+    }
+
+    /** Bytes read (and hashed) at a time: small enough that the hash reads them from the cache the copy just filled. */
+    static final int SLICE = 64 * 1024;
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
+    /** Reads up to {@code max} bytes into {@code buf} at {@code at}, hashing each slice as it lands; returns the count. */
+    private static int readHashing(InputStream in, byte[] buf, int at, int max, MessageDigest sha) throws IOException {
+        int n = 0;
+        while (n < max) {
+            int r = in.readNBytes(buf, at + n, Math.min(SLICE, max - n));
+            if (r <= 0) {
+                break;
+            }
+            sha.update(buf, at + n, r);
+            n += r;
+        }
+        return n;
+    }
+
+    /**
+     * The next raw leaf, read straight into the array that becomes the block; null when the stream
+     * has already ended (and this is not the first chunk: the caller asks the first one regardless).
+     */
+    private static Node rawLeaf(InputStream in, int chunkSize, MessageDigest sha, Consumer<Block> sink, boolean first)
+            throws IOException {
+        byte[] data = new byte[chunkSize];
+        sha.reset();
+        int n = readHashing(in, data, 0, chunkSize, sha);
+        if (n == 0 && !first) {
+            return null;
+        }
+        byte[] digest = sha.digest();
+        if (n < chunkSize) {
+            data = Arrays.copyOf(data, n);
+        }
+        Block b = Block.of(Cid.v1(Multicodec.RAW, Multihash.of(SHA2_256, digest)), data);
+        sink.accept(b);
+        return new Node(b.cid(), n, n);
+    }
+
+    /**
+     * The next dag-pb leaf, {@code PBNode{Data: UnixFS{Type: File, Data: chunk, filesize: n}}}: the
+     * framing of a full chunk is written (and hashed) first and the data read in after it, so a full
+     * chunk's block is the array it was read into; a short last chunk is framed anew.
+     */
+    private static Node pbLeaf(InputStream in, ImportParams p, MessageDigest sha, Consumer<Block> sink, boolean first)
+            throws IOException {
+        int full = p.chunkSize();
+        int pre = leafHeader(full);
+        byte[] node = new byte[pre + full + 1 + varintSize(full)];
+        frame(node, full);
+        sha.reset();
+        sha.update(node, 0, pre);
+        int n = readHashing(in, node, pre, full, sha);
+        if (n == 0 && !first) {
+            return null;
+        }
+        if (n == full) {
+            sha.update(node, pre + full, node.length - pre - full);
+        } else {
+            byte[] exact = new byte[leafHeader(n) + n + 1 + varintSize(n)];
+            System.arraycopy(node, pre, exact, leafHeader(n), n);
+            frame(exact, n);
+            node = exact;
+            sha.reset();
+            sha.update(node);
+        }
+        Multihash mh = Multihash.of(SHA2_256, sha.digest());
+        Block b = Block.of(p.cidVersion() == 0 ? Cid.v0(mh) : Cid.v1(Multicodec.DAG_PB, mh), node);
+        sink.accept(b);
+        return new Node(b.cid(), n, node.length);
+    }
+
+    /** Writes a dag-pb leaf's framing for {@code n} data bytes around where the data goes. */
+    private static void frame(byte[] node, int n) {
+        int dataField = n > 0 ? 1 + varintSize(n) : 0;
+        int at = 0;
+        node[at++] = 0x0a;
+        at = writeVarint(node, at, 2 + dataField + n + 1 + varintSize(n));
+        node[at++] = 0x08;
+        node[at++] = 0x02;
+        if (n > 0) {
+            node[at++] = 0x12;
+            writeVarint(node, at, n);
+        }
+        int end = leafHeader(n) + n;
+        node[end++] = 0x18;
+        writeVarint(node, end, n);
+    }
+
+    private static final long SHA2_256 = 0x12;
+
+    private static int varintSize(long v) {
+        int n = 1;
+        while ((v & ~0x7FL) != 0) {
+            v >>>= 7;
+            n++;
+        }
+        return n;
+    }
+
+    private static int writeVarint(byte[] b, int at, long v) {
+        while ((v & ~0x7FL) != 0) {
+            b[at++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        b[at++] = (byte) v;
+        return at;
+    }
+
     /** Adds a node to a level, first closing the level into its parent if it is full. */
     private static void add(List<List<Node>> levels, int i, Node node, ImportParams p, Consumer<Block> sink) {
         List<Node> level = levels.get(i);
@@ -87,23 +211,6 @@ public final class UnixFsImporter {
             add(levels, i + 1, parent, p, sink);
         }
         level.add(node);
-    }
-
-    private static Node leaf(byte[] chunk, int n, ImportParams p, Consumer<Block> sink) {
-        if (p.rawLeaves()) {
-            byte[] data = Arrays.copyOf(chunk, n);
-            Block b = Block.of(Cid.v1(Multicodec.RAW, Multihash.digest(HashFunction.SHA2_256, data)), data);
-            sink.accept(b);
-            return new Node(b.cid(), n, n);
-        }
-        ProtoWriter unixfs = new ProtoWriter(n + 16).varintField(1, UnixFsData.Type.FILE.ordinal());
-        if (n > 0) {
-            unixfs.bytesField(2, chunk, 0, n);
-        }
-        unixfs.varintField(3, n);
-        byte[] node = new ProtoWriter(n + 24).bytesField(1, unixfs.toByteArray()).toByteArray();
-        Block b = dagPb(node, p, sink);
-        return new Node(b.cid(), n, node.length);
     }
 
     private static Node parent(List<Node> children, ImportParams p, Consumer<Block> sink) {
