@@ -24,7 +24,7 @@ import java.util.TreeMap;
  * {@code {"/": {"bytes": "base64"}}} bytes. Used for path traversal inside dag-json blocks and to
  * render dag-cbor as dag-json.
  */
-final class DagJsonValues {
+public final class DagJsonValues {
     private static final JsonFactory JSON = new JsonFactory();
     private static final Base64.Decoder B64 = Base64.getDecoder();
     private static final Base64.Encoder B64_OUT = Base64.getEncoder().withoutPadding();
@@ -32,7 +32,7 @@ final class DagJsonValues {
     private DagJsonValues() {
     }
 
-    static Object decode(byte[] data) {
+    public static Object decode(byte[] data) {
         try (JsonParser p = JSON.createParser(data)) {
             JsonToken t = p.nextToken();
             if (t == null) {
@@ -93,7 +93,7 @@ final class DagJsonValues {
     }
 
     /** dag-json text of a value: map keys in string order (DAG-JSON sorts by UTF-8 bytes; the two differ only beyond the BMP). */
-    static byte[] encode(Object value) {
+    public static byte[] encode(Object value) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator g = JSON.createGenerator(out)) {
             write(g, value);

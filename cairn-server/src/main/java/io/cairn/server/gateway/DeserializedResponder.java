@@ -3,12 +3,10 @@ package io.cairn.server.gateway;
 import io.cairn.blockstore.Block;
 
 import io.cairn.cid.Multicodec;
-import io.cairn.ipld.DagCbor;
 import io.cairn.server.http.Ranges;
 import io.cairn.unixfs.BlockSource;
 import io.cairn.unixfs.DirEntry;
 import io.cairn.unixfs.FileVisitor;
-import io.cairn.unixfs.PbLink;
 import io.cairn.unixfs.PbNode;
 import io.cairn.unixfs.UnixFs;
 import io.cairn.unixfs.UnixFsData;
@@ -22,10 +20,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -192,17 +186,7 @@ final class DeserializedResponder {
     /** The block as dag-json, dag-cbor, json or cbor: as stored when the codecs agree, converted between dag-json, dag-cbor and dag-pb. */
     private void codec(GatewayRequest g, Block t, Wanted.Format f) throws IOException {
         long c = t.cid().codec();
-        byte[] body = switch (f) {
-            case DAG_JSON -> c == Multicodec.DAG_JSON ? t.bytes()
-                    : c == Multicodec.DAG_CBOR ? DagJsonValues.encode(DagCbor.decode(t.bytes()))
-                    : c == Multicodec.DAG_PB ? DagJsonValues.encode(pbValue(t)) : null;
-            case DAG_CBOR -> c == Multicodec.DAG_CBOR ? t.bytes()
-                    : c == Multicodec.DAG_JSON ? DagCbor.encode(DagJsonValues.decode(t.bytes()))
-                    : c == Multicodec.DAG_PB ? DagCbor.encode(pbValue(t)) : null;
-            case JSON -> c == Multicodec.JSON ? t.bytes() : null;
-            case CBOR -> c == Multicodec.CBOR ? t.bytes() : null;
-            default -> throw new IllegalStateException("not a codec format: " + f);
-        };
+        byte[] body = IpldCodecs.render(t, f.param);
         if (body == null) {
             throw GatewayException.notAcceptable(t.cid() + " is " + Multicodec.name(c).orElse("0x" + Long.toHexString(c))
                     + " and cannot be rendered as " + f.param);
@@ -224,27 +208,6 @@ final class DeserializedResponder {
         disposition(g, g.filename() != null ? g.filename()
                 : t.cid() + (f == Wanted.Format.DAG_JSON || f == Wanted.Format.JSON ? ".json" : ".cbor"));
         Responses.send(response, 200, type, body, g.head());
-    }
-
-    /** dag-pb in the IPLD data model: {@code {"Data": bytes, "Links": [{"Hash", "Name", "Tsize"}]}}. */
-    private static Map<String, Object> pbValue(Block t) {
-        PbNode node = PbNode.decode(t.bytes());
-        List<Object> links = new ArrayList<>();
-        for (PbLink l : node.links()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("Hash", l.hash());
-            m.put("Name", l.name());
-            if (l.tsize() >= 0) {
-                m.put("Tsize", l.tsize());
-            }
-            links.add(m);
-        }
-        Map<String, Object> v = new LinkedHashMap<>();
-        if (node.data() != null) {
-            v.put("Data", node.data());
-        }
-        v.put("Links", links);
-        return v;
     }
 
     private static void disposition(GatewayRequest g, String name) {

@@ -63,7 +63,7 @@ public final class RpcHandler extends Handler.Abstract {
         }
         String command = path.substring(PREFIX.length());
         boolean write = command.equals("block/put") || command.equals("dag/import") || command.equals("block/rm")
-                || command.equals("add");
+                || command.equals("add") || command.equals("dag/put");
         try {
             if (!"POST".equals(request.getMethod())) {
                 response.getHeaders().put(HttpHeader.ALLOW, "POST");
@@ -82,6 +82,9 @@ public final class RpcHandler extends Handler.Abstract {
                 case "ls" -> new LsCommand(store).run(response, q);
                 case "refs" -> new RefsCommand(store).run(response, q);
                 case "add" -> new AddCommand(store, governor, config).run(request, response, q);
+                case "dag/get" -> new DagCommands(store, governor, config).get(response, q);
+                case "dag/put" -> new DagCommands(store, governor, config).put(request, response, q);
+                case "dag/stat" -> new DagCommands(store, governor, config).stat(response, q);
                 default -> throw new HttpProblem(404, 1, "unknown command \"" + command + "\"");
             }
             callback.succeeded();
