@@ -97,6 +97,13 @@ class GatewayHttpTest {
     }
 
     @Test
+    void serviceWorkerRegistrationIsRefused() throws Exception {
+        HttpResponse<byte[]> r = get(gw, "/ipfs/" + block.cid() + "/?format=raw", "Service-Worker", "script");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(TestHttp.text(r)).contains("service worker");
+    }
+
+    @Test
     void methodsOtherThanGetHeadOptionsAre405() throws Exception {
         HttpResponse<byte[]> put = TestHttp.send(HttpRequest.newBuilder(gw.resolve("/ipfs/" + block.cid()))
                 .PUT(HttpRequest.BodyPublishers.ofString("x")));

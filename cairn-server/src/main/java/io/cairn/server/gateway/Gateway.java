@@ -81,6 +81,10 @@ public final class Gateway {
         if (decoded == null || !decoded.startsWith("/ipfs/")) {
             throw GatewayException.notFound("not found: this gateway serves /ipfs/{cid}[/path]");
         }
+        if ("script".equalsIgnoreCase(request.getHeaders().get("Service-Worker"))) {
+            // path-gateway: a service worker must not be registered over content
+            throw GatewayException.badRequest("registering a service worker is not allowed on this gateway");
+        }
         ContentPath path = ContentPath.parse(decoded);
         Fields q = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
         Wanted wanted = Negotiation.negotiate(param(q, "format"), request.getHeaders().get(HttpHeader.ACCEPT),

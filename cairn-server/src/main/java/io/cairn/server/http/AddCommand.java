@@ -116,8 +116,9 @@ final class AddCommand {
             throw HttpProblem.badRequest("expected a multipart/form-data body with a boundary, got Content-Type: "
                     + request.getHeaders().get(HttpHeader.CONTENT_TYPE));
         }
-        InputStream body = new BodyLimitInputStream(Content.Source.asInputStream(request), Long.MAX_VALUE,
-                config.readTimeout().toMillis(), "request body");
+        // No cap on the whole body's length or time (a file may be any size): each MiB must arrive
+        // within read-timeout instead, which still ends a client trickling bytes.
+        InputStream body = new PacedInputStream(Content.Source.asInputStream(request), 1 << 20, config.readTimeout().toMillis());
         MultipartReader parts = new MultipartReader(body, boundary);
 
         try (MemoryGovernor.Reservation chunk = governor.tryReserve(HeapFootprint.ofByteArray(p.chunkSize()))) {
