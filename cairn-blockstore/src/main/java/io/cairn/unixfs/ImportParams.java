@@ -30,6 +30,59 @@ public record ImportParams(int chunkSize, int maxLinks, boolean rawLeaves, int c
         }
     }
 
+    /**
+     * The parameters Kubo's {@code add} options ask for, each null when not given: {@code profile}
+     * ({@code unixfs-v0-2015}, {@code unixfs-v1-2025}) first, then {@code cid-version} (0 or 1),
+     * {@code raw-leaves} (with CIDv0 it moves to CIDv1, as Kubo does) and {@code chunker=size-N}.
+     *
+     * @throws IllegalArgumentException naming the option that is wrong
+     */
+    public static ImportParams kubo(String profile, String cidVersion, String rawLeaves, String chunker) {
+        ImportParams p;
+        if (profile != null && !profile.isBlank()) {
+            p = switch (profile.trim()) {
+                case "unixfs-v1-2025" -> UNIXFS_V1_2025;
+                case "unixfs-v0-2015" -> KUBO;
+                default -> throw new IllegalArgumentException("profile must be unixfs-v0-2015 or unixfs-v1-2025, got '" + profile + "'");
+            };
+        } else {
+            String v = cidVersion == null || cidVersion.isBlank() ? "0" : cidVersion.trim();
+            p = switch (v) {
+                case "0" -> KUBO;
+                case "1" -> KUBO_V1;
+                default -> throw new IllegalArgumentException("cid-version must be 0 or 1, got " + cidVersion);
+            };
+        }
+        if (rawLeaves != null) {
+            boolean raw = switch (rawLeaves.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "", "true", "1", "yes" -> true;
+                case "false", "0", "no" -> false;
+                default -> throw new IllegalArgumentException("raw-leaves must be true or false, got '" + rawLeaves + "'");
+            };
+            if (raw && p.cidVersion() == 0) {
+                p = p.withCidVersion(1);
+            }
+            p = p.withRawLeaves(raw);
+        }
+        if (chunker != null && !chunker.isBlank()) {
+            String c = chunker.trim();
+            if (!c.startsWith("size-")) {
+                throw new IllegalArgumentException("chunker must be size-N (fixed-size chunks), got '" + chunker + "'");
+            }
+            int size;
+            try {
+                size = Integer.parseInt(c.substring(5));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("chunker size must be a whole number of bytes, got '" + chunker + "'");
+            }
+            if (size < 1 || size > MAX_CHUNK) {
+                throw new IllegalArgumentException("chunker size " + size + " must be between 1 and " + MAX_CHUNK + " bytes");
+            }
+            p = p.withChunkSize(size);
+        }
+        return p;
+    }
+
     public ImportParams withChunkSize(int size) {
         return new ImportParams(size, maxLinks, rawLeaves, cidVersion);
     }

@@ -53,45 +53,12 @@ final class AddCommand {
 
     /** The import parameters Kubo's options ask for, checked before the body is read. */
     static ImportParams params(Fields q) {
-        String profile = Http.param(q, "profile");
         ImportParams p;
-        if (profile != null && !profile.isBlank()) {
-            p = switch (profile.trim()) {
-                case "unixfs-v1-2025" -> ImportParams.UNIXFS_V1_2025;
-                case "unixfs-v0-2015" -> ImportParams.KUBO;
-                default -> throw HttpProblem.badRequest("profile must be unixfs-v0-2015 or unixfs-v1-2025, got '" + profile + "'");
-            };
-        } else {
-            int version = Http.intParam(q, "cid-version", 0);
-            if (version != 0 && version != 1) {
-                throw HttpProblem.badRequest("cid-version must be 0 or 1, got " + version);
-            }
-            p = version == 1 ? ImportParams.KUBO_V1 : ImportParams.KUBO;
-        }
-        if (Http.param(q, "raw-leaves") != null) {
-            boolean raw = Http.flag(q, "raw-leaves", p.rawLeaves());
-            if (raw && p.cidVersion() == 0) {
-                // Kubo upgrades to CIDv1 when raw leaves are asked for with CIDv0.
-                p = p.withCidVersion(1);
-            }
-            p = p.withRawLeaves(raw);
-        }
-        String chunker = Http.param(q, "chunker");
-        if (chunker != null && !chunker.isBlank()) {
-            String c = chunker.trim();
-            if (!c.startsWith("size-")) {
-                throw HttpProblem.badRequest("chunker must be size-N (fixed-size chunks), got '" + chunker + "'");
-            }
-            int size;
-            try {
-                size = Integer.parseInt(c.substring(5));
-            } catch (NumberFormatException e) {
-                throw HttpProblem.badRequest("chunker size must be a whole number of bytes, got '" + chunker + "'");
-            }
-            if (size < 1 || size > ImportParams.MAX_CHUNK) {
-                throw HttpProblem.badRequest("chunker size " + size + " must be between 1 and " + ImportParams.MAX_CHUNK + " bytes");
-            }
-            p = p.withChunkSize(size);
+        try {
+            p = ImportParams.kubo(Http.param(q, "profile"), Http.param(q, "cid-version"), Http.param(q, "raw-leaves"),
+                    Http.param(q, "chunker"));
+        } catch (IllegalArgumentException e) {
+            throw HttpProblem.badRequest(e.getMessage());
         }
         String hash = Http.param(q, "hash");
         if (hash != null && !hash.isBlank() && !hash.trim().equals("sha2-256")) {
