@@ -54,3 +54,21 @@ const tree = () => [
 ]
 console.log('dir.kubo=' + await add(tree(), { profile: 'unixfs-v0-2015', wrapWithDirectory: true }))
 console.log('dir.v1_2025=' + await add(tree(), { profile: 'unixfs-v1-2025', wrapWithDirectory: true }))
+// Directories around Kubo's HAMT threshold (256 KiB; links-bytes for unixfs-v0-2015, block-bytes
+// for unixfs-v1-2025): N one-line files named file-NNNNN.txt in a directory "d".
+for (const n of [4000, 6000]) {
+  const entries = () => {
+    const e = []
+    for (let i = 0; i < n; i++) e.push({ path: 'd/file-' + String(i).padStart(5, '0') + '.txt', content: new TextEncoder().encode(i + '\n') })
+    return e
+  }
+  console.log(`hamt.kubo.${n}=` + await add(entries(), { profile: 'unixfs-v0-2015' }))
+  console.log(`hamt.v1_2025.${n}=` + await add(entries(), { profile: 'unixfs-v1-2025' }))
+}
+// Exactly at and one entry over the links-bytes threshold: 30-character names and 34-byte CIDv0s
+// are 64 bytes a link, so 4096 entries are 262144 bytes (basic) and 4097 are over (HAMT).
+for (const n of [4096, 4097]) {
+  const e = []
+  for (let i = 0; i < n; i++) e.push({ path: 'd/' + String(i).padStart(30, '0'), content: new TextEncoder().encode(i + '\n') })
+  console.log(`hamt.edge.${n}=` + await add(e, { profile: 'unixfs-v0-2015' }))
+}

@@ -3,17 +3,24 @@ package io.cairn.unixfs;
 /**
  * How a file becomes a UnixFS DAG: fixed-size chunks, a balanced tree of at most {@code maxLinks}
  * children per node, leaves as raw blocks or as dag-pb UnixFS {@code File} nodes, and the CID
- * version (0 means sha2-256 dag-pb CIDv0; raw leaves are always CIDv1).
+ * version (0 means sha2-256 dag-pb CIDv0; raw leaves are always CIDv1); and how a directory's size
+ * is estimated against the 256 KiB HAMT threshold: Kubo's {@code links-bytes} (names and CIDs) or,
+ * with {@code blockBytesSharding}, the exact size of the directory block (unixfs-v1-2025).
  */
-public record ImportParams(int chunkSize, int maxLinks, boolean rawLeaves, int cidVersion) {
+public record ImportParams(int chunkSize, int maxLinks, boolean rawLeaves, int cidVersion, boolean blockBytesSharding) {
     /** Kubo's defaults ({@code ipfs add}; IPIP-0499 {@code unixfs-v0-2015}): CIDv0, 256 KiB, 174 links, dag-pb leaves. */
     public static final ImportParams KUBO = new ImportParams(256 * 1024, 174, false, 0);
     /** {@code ipfs add --cid-version=1}: raw leaves, otherwise Kubo's defaults. */
     public static final ImportParams KUBO_V1 = new ImportParams(256 * 1024, 174, true, 1);
     /** IPIP-0499's {@code unixfs-v1-2025} profile (what ipfs-car produces): 1 MiB chunks, 1,024 links, raw leaves. */
-    public static final ImportParams UNIXFS_V1_2025 = new ImportParams(1024 * 1024, 1024, true, 1);
+    public static final ImportParams UNIXFS_V1_2025 = new ImportParams(1024 * 1024, 1024, true, 1, true);
     /** The largest chunk accepted: a block stays exchangeable under the 2 MiB bitswap limit with room for framing. */
     public static final int MAX_CHUNK = 1024 * 1024 + 256 * 1024;
+
+    /** With Kubo's links-bytes HAMT estimate. */
+    public ImportParams(int chunkSize, int maxLinks, boolean rawLeaves, int cidVersion) {
+        this(chunkSize, maxLinks, rawLeaves, cidVersion, false);
+    }
 
     public ImportParams {
         if (chunkSize < 1 || chunkSize > MAX_CHUNK) {
@@ -84,14 +91,14 @@ public record ImportParams(int chunkSize, int maxLinks, boolean rawLeaves, int c
     }
 
     public ImportParams withChunkSize(int size) {
-        return new ImportParams(size, maxLinks, rawLeaves, cidVersion);
+        return new ImportParams(size, maxLinks, rawLeaves, cidVersion, blockBytesSharding);
     }
 
     public ImportParams withRawLeaves(boolean raw) {
-        return new ImportParams(chunkSize, maxLinks, raw, cidVersion);
+        return new ImportParams(chunkSize, maxLinks, raw, cidVersion, blockBytesSharding);
     }
 
     public ImportParams withCidVersion(int version) {
-        return new ImportParams(chunkSize, maxLinks, rawLeaves, version);
+        return new ImportParams(chunkSize, maxLinks, rawLeaves, version, blockBytesSharding);
     }
 }

@@ -259,6 +259,24 @@ public final class UnixFsImporter {
     }
 
     /**
+     * A directory as Kubo builds it: basic while its size estimate is at most {@link #HAMT_THRESHOLD}
+     * ({@link #linksBytes}, or with {@link ImportParams#blockBytesSharding()} the basic block's exact
+     * size), HAMT-sharded (fanout 256) above it.
+     */
+    public static Node directoryOrHamt(List<Entry> entries, ImportParams p, Consumer<Block> sink) {
+        if (!p.blockBytesSharding()) {
+            return linksBytes(entries) > HAMT_THRESHOLD ? HamtBuilder.build(entries, p, sink) : directory(entries, p, sink);
+        }
+        Block[] basic = new Block[1];
+        Node flat = directory(entries, p, b -> basic[0] = b);
+        if (basic[0].size() > HAMT_THRESHOLD) {
+            return HamtBuilder.build(entries, p, sink);
+        }
+        sink.accept(basic[0]);
+        return flat;
+    }
+
+    /**
      * Kubo's estimate of a basic directory's size for the HAMT switch ({@code links-bytes}): the sum of
      * each link's name and CID bytes. Above 256 KiB Kubo shards the directory.
      */

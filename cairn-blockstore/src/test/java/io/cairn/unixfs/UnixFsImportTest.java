@@ -124,6 +124,43 @@ class UnixFsImportTest {
     }
 
     @Test
+    void directoriesShardAtKubosThresholdLikeTheIndependentImplementation() throws IOException {
+        for (String profile : List.of("kubo", "v1_2025")) {
+            ImportParams p = profile.equals("kubo") ? ImportParams.KUBO : ImportParams.UNIXFS_V1_2025;
+            for (int n : new int[] {4000, 6000}) {
+                MemoryBlockstore store = new MemoryBlockstore();
+                List<UnixFsImporter.Entry> entries = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    entries.add(new UnixFsImporter.Entry(String.format("file-%05d.txt", i), add((i + "\n").getBytes(), p, store)));
+                }
+                UnixFsImporter.Node dir = UnixFsImporter.directoryOrHamt(entries, p, store::put);
+                assertThat(dir.cid()).as(profile + " " + n).hasToString(VECTORS.getProperty("hamt." + profile + "." + n));
+                UnixFs.Kind kind = UnixFs.kind(store.get(dir.cid()));
+                assertThat(kind).isEqualTo(n == 4000 ? UnixFs.Kind.DIRECTORY : UnixFs.Kind.HAMT_DIRECTORY);
+                // every entry resolves through the shards that were built
+                java.util.Optional<DirEntry> found = UnixFs.lookup(store::get, store.get(dir.cid()), "file-01234.txt", b -> { });
+                assertThat(found).isPresent();
+                assertThat(found.get().cid()).isEqualTo(entries.get(1234).node().cid());
+            }
+        }
+    }
+
+    @Test
+    void theThresholdIsStrictlyGreaterThan256KiBOfLinks() throws IOException {
+        for (int n : new int[] {4096, 4097}) {
+            MemoryBlockstore store = new MemoryBlockstore();
+            List<UnixFsImporter.Entry> entries = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                entries.add(new UnixFsImporter.Entry(String.format("%030d", i), add((i + "\n").getBytes(), ImportParams.KUBO, store)));
+            }
+            assertThat(UnixFsImporter.linksBytes(entries)).isEqualTo(n * 64L);
+            UnixFsImporter.Node dir = UnixFsImporter.directoryOrHamt(entries, ImportParams.KUBO, store::put);
+            assertThat(dir.cid()).as("edge " + n).hasToString(VECTORS.getProperty("hamt.edge." + n));
+            assertThat(UnixFs.kind(store.get(dir.cid()))).isEqualTo(n == 4096 ? UnixFs.Kind.DIRECTORY : UnixFs.Kind.HAMT_DIRECTORY);
+        }
+    }
+
+    @Test
     void blocksArriveChildrenFirstAndNoneIsOverTheChunkPlusFraming() throws IOException {
         List<Block> order = new ArrayList<>();
         UnixFsImporter.Node root = UnixFsImporter.file(new ByteArrayInputStream(bytes(27001, 1)),

@@ -150,15 +150,12 @@ final class OfflineBackend implements Backend {
         dirPaths.sort(java.util.Comparator.comparingInt((String d) -> d.split("/").length).reversed());
         for (String d : dirPaths) {
             List<io.cairn.unixfs.UnixFsImporter.Entry> children = dirs.get(d);
-            if (io.cairn.unixfs.UnixFsImporter.linksBytes(children) > io.cairn.unixfs.UnixFsImporter.HAMT_THRESHOLD) {
-                throw new CliException("directory " + d + " is over Kubo's HAMT threshold; HAMT directories are not built yet");
-            }
-            io.cairn.unixfs.UnixFsImporter.Node node = io.cairn.unixfs.UnixFsImporter.directory(children, p, sink);
+            io.cairn.unixfs.UnixFsImporter.Node node = io.cairn.unixfs.UnixFsImporter.directoryOrHamt(children, p, sink);
             dirs.get(parent(d)).add(new io.cairn.unixfs.UnixFsImporter.Entry(leaf(d), node));
             out.add(new Added(d, node.cid().toString(), node.tsize()));
         }
         if ("true".equals(q.get("wrap-with-directory"))) {
-            io.cairn.unixfs.UnixFsImporter.Node root = io.cairn.unixfs.UnixFsImporter.directory(dirs.get(""), p, sink);
+            io.cairn.unixfs.UnixFsImporter.Node root = io.cairn.unixfs.UnixFsImporter.directoryOrHamt(dirs.get(""), p, sink);
             out.add(new Added("", root.cid().toString(), root.tsize()));
         }
         return out;

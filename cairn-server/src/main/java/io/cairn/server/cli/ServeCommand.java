@@ -69,6 +69,14 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-header-size", paramLabel = "SIZE", description = "Largest request header block (default 8k).")
     String maxHeaderSize;
 
+    @Option(names = "--gateway-deserialized", paramLabel = "auto|true|false",
+            description = "Serve UnixFS files, listings and dag-json on the gateway (default auto: on loopback only).")
+    String gatewayDeserialized;
+
+    @Option(names = "--gateway-cors-origin", paramLabel = "ORIGIN",
+            description = "The gateway's Access-Control-Allow-Origin: * or one origin; none turns CORS off (default *).")
+    String gatewayCorsOrigin;
+
     Map<Setting, String> flags() {
         Map<Setting, String> m = new EnumMap<>(Setting.class);
         put(m, Setting.DATA, data);
@@ -85,6 +93,8 @@ final class ServeCommand implements Callable<Integer> {
         put(m, Setting.IDLE_TIMEOUT, idleTimeout);
         put(m, Setting.SHUTDOWN_TIMEOUT, shutdownTimeout);
         put(m, Setting.MAX_HEADER_SIZE, maxHeaderSize);
+        put(m, Setting.GATEWAY_DESERIALIZED, gatewayDeserialized);
+        put(m, Setting.GATEWAY_CORS_ORIGIN, gatewayCorsOrigin);
         return m;
     }
 

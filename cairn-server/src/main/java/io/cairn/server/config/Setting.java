@@ -23,7 +23,7 @@ public enum Setting {
     SHUTDOWN_TIMEOUT("shutdown-timeout", "time in-flight requests get to finish on shutdown", "10s"),
     MAX_HEADER_SIZE("max-header-size", "largest request header block", "8k"),
     GATEWAY_DESERIALIZED("gateway-deserialized", "serve UnixFS files, directory listings and dag-json renderings (auto: on loopback only)", "auto"),
-    GATEWAY_CORS_ORIGIN("gateway-cors-origin", "Access-Control-Allow-Origin of the gateway; empty turns CORS off", "*");
+    GATEWAY_CORS_ORIGIN("gateway-cors-origin", "Access-Control-Allow-Origin of the gateway: * or one origin; none turns CORS off", "*");
 
     private final String key;
     private final String description;

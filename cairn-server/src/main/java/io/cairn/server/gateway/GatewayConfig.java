@@ -13,7 +13,8 @@ import java.util.Locale;
  *                     loopback address and off otherwise: a public trustless gateway should not serve
  *                     web pages for others
  * @param corsOrigin   the {@code Access-Control-Allow-Origin} sent on every response and preflight
- *                     ({@code *} or one origin such as {@code https://example.org}); empty turns CORS off
+ *                     ({@code *} or one origin such as {@code https://example.org}); {@code none} (or
+ *                     empty) turns CORS off
  */
 public record GatewayConfig(Deserialized deserialized, String corsOrigin) {
     public enum Deserialized { AUTO, ON, OFF }
@@ -23,10 +24,13 @@ public record GatewayConfig(Deserialized deserialized, String corsOrigin) {
             throw new ConfigException("gateway-deserialized: must be auto, true or false");
         }
         corsOrigin = corsOrigin == null ? "" : corsOrigin.trim();
+        if (corsOrigin.equalsIgnoreCase("none") || corsOrigin.equalsIgnoreCase("off")) {
+            corsOrigin = "";
+        }
         if (!corsOrigin.isEmpty() && !corsOrigin.equals("*")
                 && !corsOrigin.matches("https?://[A-Za-z0-9.\\-\\[\\]:]+(:[0-9]{1,5})?")) {
             throw new ConfigException("gateway-cors-origin: '" + corsOrigin + "' is neither * nor an origin "
-                    + "like https://example.org (empty turns CORS off)");
+                    + "like https://example.org (none turns CORS off)");
         }
     }
 

@@ -173,12 +173,9 @@ final class AddCommand {
     }
 
     private static UnixFsImporter.Node directory(List<UnixFsImporter.Entry> entries, ImportParams p, Consumer<Block> sink, String path) {
-        if (UnixFsImporter.linksBytes(entries) > UnixFsImporter.HAMT_THRESHOLD) {
-            throw new HttpProblem(501, 2, "directory '" + path + "' has " + entries.size() + " entries, over Kubo's "
-                    + "HAMT threshold; building HAMT-sharded directories on add is not implemented yet");
-        }
         try {
-            return UnixFsImporter.directory(entries, p, sink);
+            // basic up to Kubo's HAMT threshold, sharded above it
+            return UnixFsImporter.directoryOrHamt(entries, p, sink);
         } catch (IllegalArgumentException e) {
             throw HttpProblem.badRequest(e.getMessage());
         }
