@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.function.LongConsumer;
 
 import io.cairn.cid.Cid;
 import io.cairn.cid.InvalidCidException;
@@ -177,6 +178,18 @@ public final class CarReader implements AutoCloseable, Iterable<CarBlock> {
      * @throws InvalidCarException for a truncated, oversized or malformed section
      */
     public CarBlock next() throws IOException {
+        return next(length -> { });
+    }
+
+    /**
+     * Like {@link #next()}, but tells {@code beforeRead} the section's length (CID + data) once it is
+     * known to be within the limits and before any of it is allocated, so that a caller can reserve
+     * memory for exactly that section, or refuse it by throwing. While a section is being split, the
+     * reader holds two arrays: the section and its data, about twice its length.
+     *
+     * @throws InvalidCarException for a truncated, oversized or malformed section
+     */
+    public CarBlock next(LongConsumer beforeRead) throws IOException {
         long at = in.count;
         if (payloadEnd >= 0 && at >= payloadEnd) {
             return null;
@@ -200,6 +213,7 @@ public final class CarReader implements AutoCloseable, Iterable<CarBlock> {
             throw new InvalidCarException("section at offset " + at + " runs past the end of the CARv2 payload at "
                     + payloadEnd);
         }
+        beforeRead.accept(len);
         byte[] section = in.readExactly((int) len, "section at offset " + at);
         ByteBuffer buf = ByteBuffer.wrap(section);
         Cid cid;

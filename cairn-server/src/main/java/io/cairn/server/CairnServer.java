@@ -69,7 +69,8 @@ public final class CairnServer implements AutoCloseable {
                 config.maxConcurrentRequests(), false, 0, 0);
         this.gateway = jetty("gateway", config.gatewayPort(), new RequestMetricsHandler(gatewayChain, registry, "gateway"), true);
 
-        Handler rpc = new ConcurrencyLimitHandler(new RpcHandler(store, governor, config, version()),
+        Handler rpc = new ConcurrencyLimitHandler(new RpcHandler(store, governor, config, version(),
+                stack.pinner(), stack.garbageCollector()),
                 config.maxConcurrentRequests(), true, (long) config.maxBlockSize() + 64 * 1024,
                 config.readTimeout().toMillis());
         Handler apiChain = new Handler.Sequence(new AdminHandler(governor, registry, stack::describe), rpc, new NotFoundHandler());

@@ -99,6 +99,11 @@ public record ServerConfig(
         return dataDir.resolve("blocks");
     }
 
+    /** Where the pins live (see io.cairn.pin.PinStore). */
+    public Path pinsFile() {
+        return dataDir.resolve("pins");
+    }
+
     public Optional<String> token() {
         return apiToken.isEmpty() ? Optional.empty() : Optional.of(apiToken);
     }

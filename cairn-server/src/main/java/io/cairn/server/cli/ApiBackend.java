@@ -91,8 +91,9 @@ final class ApiBackend implements Backend {
     }
 
     @Override
-    public Imported importCar(Path car, ImportProgress progress) throws Exception {
-        HttpResponse<InputStream> r = post("dag/import", "stats=true", multipart(car, progress));
+    public Imported importCar(Path car, ImportProgress progress, boolean pinRoots) throws Exception {
+        HttpResponse<InputStream> r = post("dag/import", "stats=true" + (pinRoots ? "" : "&pin-roots=false"),
+                multipart(car, progress));
         List<String> roots = new ArrayList<>();
         long blocks = 0;
         long bytes = 0;
@@ -103,6 +104,10 @@ final class ApiBackend implements Backend {
             JsonNode n = JSON.readTree(line);
             if (n.has("Root")) {
                 roots.add(n.path("Root").path("Cid").path("/").asText());
+                String pinError = n.path("Root").path("PinErrorMsg").asText("");
+                if (!pinError.isEmpty()) {
+                    throw new CliException("imported, but " + pinError);
+                }
             } else if (n.has("Stats")) {
                 blocks = n.path("Stats").path("BlockCount").asLong();
                 bytes = n.path("Stats").path("BlockBytesCount").asLong();
@@ -119,6 +124,64 @@ final class ApiBackend implements Backend {
             in.transferTo(out);
         }
         out.flush();
+    }
+
+    @Override
+    public List<String> pinAdd(List<String> cids, boolean recursive) throws Exception {
+        return pins("pin/add", cids, recursive);
+    }
+
+    @Override
+    public List<String> pinRm(List<String> cids, boolean recursive) throws Exception {
+        return pins("pin/rm", cids, recursive);
+    }
+
+    private List<String> pins(String command, List<String> cids, boolean recursive) throws Exception {
+        StringBuilder q = new StringBuilder();
+        for (String c : cids) {
+            add(q, "arg", c);
+        }
+        add(q, "recursive", Boolean.toString(recursive));
+        JsonNode n = JSON.readTree(readOk(post(command, q.toString(), HttpRequest.BodyPublishers.noBody())));
+        List<String> out = new ArrayList<>();
+        n.path("Pins").forEach(p -> out.add(p.asText()));
+        return out;
+    }
+
+    @Override
+    public List<Pin> pinLs(String type, List<String> cids) throws Exception {
+        StringBuilder q = new StringBuilder();
+        add(q, "type", type);
+        for (String c : cids) {
+            add(q, "arg", c);
+        }
+        JsonNode keys = JSON.readTree(readOk(post("pin/ls", q.toString(), HttpRequest.BodyPublishers.noBody()))).path("Keys");
+        List<Pin> out = new ArrayList<>();
+        keys.properties().forEach(e -> out.add(new Pin(e.getKey(), e.getValue().path("Type").asText())));
+        return out;
+    }
+
+    @Override
+    public List<String> gc() throws Exception {
+        List<String> out = new ArrayList<>();
+        for (String line : readOk(post("repo/gc", "", HttpRequest.BodyPublishers.noBody())).split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode n = JSON.readTree(line);
+            if (n.hasNonNull("Error")) {
+                throw new CliException("garbage collection failed: " + n.get("Error").asText());
+            }
+            out.add(n.path("Key").path("/").asText());
+        }
+        return out;
+    }
+
+    @Override
+    public RepoStats repoStat() throws Exception {
+        JsonNode n = JSON.readTree(readOk(post("repo/stat", "", HttpRequest.BodyPublishers.noBody())));
+        return new RepoStats(n.path("NumObjects").asLong(), n.path("RepoSize").asLong(),
+                n.path("StorageMax").bigIntegerValue().toString());
     }
 
     @Override

@@ -33,7 +33,8 @@ interface Backend extends AutoCloseable {
 
     List<Removed> rm(List<String> cids, boolean force) throws Exception;
 
-    Imported importCar(Path car, ImportProgress progress) throws Exception;
+    /** Imports a CAR; with {@code pinRoots} its roots are pinned recursively, as Kubo's dag import does. */
+    Imported importCar(Path car, ImportProgress progress, boolean pinRoots) throws Exception;
 
     void export(String cid, OutputStream out) throws Exception;
 
@@ -53,6 +54,28 @@ interface Backend extends AutoCloseable {
 
     /** The bytes of the UnixFS file at {@code path} ({@code CID[/a/b]}), from {@code offset}, at most {@code length} (-1: all). */
     void cat(String path, long offset, long length, OutputStream out) throws Exception;
+
+    /** One pin as listed: its CID and Kubo's type string. */
+    record Pin(String cid, String type) {
+    }
+
+    /** What {@code repo stat} reports; {@code storageMax} as an unsigned decimal. */
+    record RepoStats(long numObjects, long repoSize, String storageMax) {
+    }
+
+    /** Pins each CID (recursively or directly); returns the CIDs pinned. */
+    List<String> pinAdd(List<String> cids, boolean recursive) throws Exception;
+
+    /** Unpins each CID; returns the CIDs unpinned. */
+    List<String> pinRm(List<String> cids, boolean recursive) throws Exception;
+
+    /** The pins of {@code type} ({@code all}, {@code recursive}, {@code direct}, {@code indirect}), or how each of {@code cids} is pinned. */
+    List<Pin> pinLs(String type, List<String> cids) throws Exception;
+
+    /** Collects garbage; returns the keys removed. */
+    List<String> gc() throws Exception;
+
+    RepoStats repoStat() throws Exception;
 
     @Override
     void close();

@@ -152,13 +152,17 @@ final class BlockCommands {
         @Option(names = "--no-progress", description = "Do not report progress.")
         boolean noProgress;
 
+        @Option(names = "--pin-roots", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Pin the CAR's roots recursively, as Kubo does (default: true; --no-pin-roots to skip).")
+        boolean pinRoots;
+
         @Override
         int run(Backend b) throws Exception {
             if (!Files.isRegularFile(car)) {
                 throw new CliException(car + ": no such file");
             }
             ImportProgress progress = noProgress ? null : new ImportProgress(cli.err, Files.size(car), cli.terminal);
-            Backend.Imported r = b.importCar(car, progress);
+            Backend.Imported r = b.importCar(car, progress, pinRoots);
             if (progress != null) {
                 progress.finish(r.blocks(), r.bytes());
             }

@@ -19,6 +19,7 @@ import java.util.Map;
         subcommands = {ServeCommand.class, BlockCommands.Put.class, BlockCommands.Get.class, BlockCommands.Stat.class,
                 BlockCommands.Rm.class, BlockCommands.Import.class, BlockCommands.Export.class, CidCommand.class,
                 UnixFsCommands.Add.class, UnixFsCommands.Cat.class,
+                PinCommands.class, RepoCommands.Gc.class, RepoCommands.Repo.class,
                 CommandLine.HelpCommand.class})
 public final class CairnCli implements Runnable {
     final InputStream in;

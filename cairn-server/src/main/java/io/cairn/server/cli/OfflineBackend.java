@@ -3,10 +3,19 @@ package io.cairn.server.cli;
 import io.cairn.blockstore.Block;
 import io.cairn.blockstore.BlockNotFoundException;
 import io.cairn.blockstore.Blockstore;
+import io.cairn.blockstore.GcLocker;
+import io.cairn.blockstore.MemoryAwareBlockstore;
 import io.cairn.cid.Cid;
+import io.cairn.memory.HeapFootprint;
+import io.cairn.memory.MemoryGovernor;
 import io.cairn.server.ServerConfig;
 import io.cairn.server.ops.CarImport;
 import io.cairn.server.ops.DagExport;
+import io.cairn.server.ops.RepoStat;
+import io.cairn.pin.GcException;
+import io.cairn.pin.PinException;
+import io.cairn.pin.PinType;
+import io.cairn.pin.Pinner;
 import io.cairn.server.store.StoreStack;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -43,10 +52,14 @@ final class OfflineBackend implements Backend {
             throw new CliException(file + " is " + size + " bytes, over the " + limit + "-byte block limit"
                     + (o.allowBigBlock() ? " (max-block-size)" : " (pass --allow-big-block for up to max-block-size)"));
         }
-        byte[] data = Files.readAllBytes(file);
-        Cid cid = encoding.cidFor(data);
-        store.put(Block.of(cid, data));
-        return new Stored(cid.toString(), data.length);
+        // Reserve what the file's bytes will hold before reading them, as the server does for an upload.
+        try (MemoryGovernor.Reservation r = stack.governor().tryReserve(HeapFootprint.ofByteArray(size))) {
+            byte[] data = Files.readAllBytes(file);
+            Cid cid = encoding.cidFor(data);
+            Block block = Block.of(cid, data);
+            MemoryAwareBlockstore.writeReserved(r.bytes(), () -> store.put(block));
+            return new Stored(cid.toString(), data.length);
+        }
     }
 
     @Override
@@ -66,7 +79,11 @@ final class OfflineBackend implements Backend {
         List<Cid> parsed = cids.stream().map(Cid::parse).toList();
         List<Removed> out = new ArrayList<>();
         for (Cid c : parsed) {
-            if (store.delete(c)) {
+            var pin = stack.pinner().find(c, null);
+            if (pin.isPresent()) {
+                Pinner.Pin p = pin.get();
+                out.add(new Removed(c.toString(), p.via() == null ? "pinned: " + p.type().kuboName() : "pinned via " + p.via()));
+            } else if (store.delete(c)) {
                 out.add(new Removed(c.toString(), null));
             } else if (!force) {
                 out.add(new Removed(c.toString(), "ipld: could not find " + c));
@@ -76,10 +93,11 @@ final class OfflineBackend implements Backend {
     }
 
     @Override
-    public Imported importCar(Path car, ImportProgress progress) throws IOException {
+    public Imported importCar(Path car, ImportProgress progress, boolean pinRoots) throws IOException {
         long[] read = {0};
         long[] blocks = {0};
-        try (InputStream in = new FilterInputStream(Files.newInputStream(car)) {
+        try (GcLocker.Unlock held = ((GcLocker) store).pinLock();
+             InputStream in = new FilterInputStream(Files.newInputStream(car)) {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 int n = super.read(b, off, len);
@@ -89,7 +107,13 @@ final class OfflineBackend implements Backend {
                 return n;
             }
         }) {
+            CarImport.Listener reserving = CarImport.reserving(stack.governor());
             CarImport.Result r = CarImport.run(store, in, config.maxBlockSize() + 1024, new CarImport.Listener() {
+                @Override
+                public MemoryGovernor.Reservation beforeSection(long sectionLength) {
+                    return reserving.beforeSection(sectionLength);
+                }
+
                 @Override
                 public void stored(Cid cid, int size) {
                     blocks[0]++;
@@ -98,6 +122,16 @@ final class OfflineBackend implements Backend {
                     }
                 }
             });
+            if (pinRoots) {
+                for (Cid root : r.roots()) {
+                    try {
+                        stack.pinner().pinLocked(root, true);
+                    } catch (BlockNotFoundException e) {
+                        throw new CliException("imported, but pinning root " + root + " failed: block was not found locally: "
+                                + e.cid());
+                    }
+                }
+            }
             return new Imported(r.roots().stream().map(Cid::toString).toList(), r.blocks(), r.bytes());
         }
     }
@@ -154,9 +188,35 @@ final class OfflineBackend implements Backend {
             dirs.get(parent(d)).add(new io.cairn.unixfs.UnixFsImporter.Entry(leaf(d), node));
             out.add(new Added(d, node.cid().toString(), node.tsize()));
         }
+        List<Cid> roots = new java.util.ArrayList<>();
         if ("true".equals(q.get("wrap-with-directory"))) {
             io.cairn.unixfs.UnixFsImporter.Node root = io.cairn.unixfs.UnixFsImporter.directoryOrHamt(dirs.get(""), p, sink);
             out.add(new Added("", root.cid().toString(), root.tsize()));
+            roots.add(root.cid());
+        } else {
+            dirs.get("").forEach(e -> roots.add(e.node().cid()));
+        }
+        // As Kubo: what is added is pinned recursively (offline nothing else runs on the store meanwhile).
+        if (!onlyHash && !"false".equals(q.get("pin"))) {
+            for (Cid root : roots) {
+                stack.pinner().pin(root, true);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<String> pinAdd(List<String> cids, boolean recursive) {
+        List<Cid> parsed = cids.stream().map(Cid::parse).toList();
+        List<String> out = new ArrayList<>();
+        for (Cid c : parsed) {
+            try {
+                out.add(stack.pinner().pin(c, recursive).toString());
+            } catch (BlockNotFoundException e) {
+                throw new CliException("cannot pin " + c + ": block " + e.cid() + " is not in " + config.dataDir());
+            } catch (PinException e) {
+                throw new CliException("cannot pin " + c + ": " + e.getMessage());
+            }
         }
         return out;
     }
@@ -186,6 +246,58 @@ final class OfflineBackend implements Backend {
                 out.write(data, off, len);
             }
         });
+    }
+
+    @Override
+    public List<String> pinRm(List<String> cids, boolean recursive) {
+        List<Cid> parsed = cids.stream().map(Cid::parse).toList();
+        List<String> out = new ArrayList<>();
+        for (Cid c : parsed) {
+            try {
+                out.add(stack.pinner().unpin(c, recursive).toString());
+            } catch (PinException e) {
+                throw new CliException("cannot unpin " + c + ": " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<Pin> pinLs(String type, List<String> cids) {
+        PinType t = type == null || type.equals("all") ? null : switch (type) {
+            case "recursive" -> PinType.RECURSIVE;
+            case "direct" -> PinType.DIRECT;
+            case "indirect" -> PinType.INDIRECT;
+            default -> throw new CliException("invalid type '" + type + "', must be one of {direct, indirect, recursive, all}");
+        };
+        List<Pin> out = new ArrayList<>();
+        if (cids.isEmpty()) {
+            stack.pinner().list(t).forEach(p -> out.add(new Pin(p.cid().toString(), p.type().kuboName())));
+            return out;
+        }
+        for (Cid c : cids.stream().map(Cid::parse).toList()) {
+            Pinner.Pin p = stack.pinner().find(c, t)
+                    .orElseThrow(() -> new CliException("path '" + c + "' is not pinned"));
+            out.add(new Pin(c.toString(), p.kuboType()));
+        }
+        return out;
+    }
+
+    @Override
+    public List<String> gc() {
+        List<String> out = new ArrayList<>();
+        try {
+            stack.garbageCollector().collect(cid -> out.add(cid.toString()));
+        } catch (GcException e) {
+            throw new CliException(e.getMessage());
+        }
+        return out;
+    }
+
+    @Override
+    public RepoStats repoStat() {
+        RepoStat s = RepoStat.of(store);
+        return new RepoStats(s.numObjects(), s.repoSize(), RepoStat.NO_LIMIT);
     }
 
     @Override

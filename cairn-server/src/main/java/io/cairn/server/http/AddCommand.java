@@ -44,11 +44,13 @@ final class AddCommand {
     private final Blockstore store;
     private final MemoryGovernor governor;
     private final ServerConfig config;
+    private final io.cairn.pin.Pinner pinner;
 
-    AddCommand(Blockstore store, MemoryGovernor governor, ServerConfig config) {
+    AddCommand(Blockstore store, MemoryGovernor governor, ServerConfig config, io.cairn.pin.Pinner pinner) {
         this.store = store;
         this.governor = governor;
         this.config = config;
+        this.pinner = pinner;
     }
 
     /** The import parameters Kubo's options ask for, checked before the body is read. */
@@ -77,7 +79,8 @@ final class AddCommand {
         boolean progress = Http.flag(q, "progress", false);
         boolean quiet = Http.flag(q, "quiet", false);
         boolean quieter = Http.flag(q, "quieter", false);
-        Http.flag(q, "pin", true); // accepted: Cairn keeps every block, so everything added stays
+        // As Kubo: what is added is pinned recursively unless pin=false, so a garbage collection keeps it.
+        boolean pin = Http.flag(q, "pin", true) && !onlyHash;
         String boundary = MultipartReader.boundaryOf(request.getHeaders().get(HttpHeader.CONTENT_TYPE));
         if (boundary == null) {
             throw HttpProblem.badRequest("expected a multipart/form-data body with a boundary, got Content-Type: "
@@ -88,7 +91,12 @@ final class AddCommand {
         InputStream body = new PacedInputStream(Content.Source.asInputStream(request), 1 << 20, config.readTimeout().toMillis());
         MultipartReader parts = new MultipartReader(body, boundary);
 
-        try (MemoryGovernor.Reservation chunk = governor.tryReserve(HeapFootprint.ofByteArray(p.chunkSize()))) {
+        // With pinning, the pin lock is held from the first block written to the last pin, so no
+        // collection runs in between (as block/put and dag/import do).
+        try (MemoryGovernor.Reservation window = governor.tryReserve(MultipartReader.WINDOW_FOOTPRINT);
+             MemoryGovernor.Reservation chunk = governor.tryReserve(HeapFootprint.ofByteArray(p.chunkSize()));
+             io.cairn.blockstore.GcLocker.Unlock held = pin && store instanceof io.cairn.blockstore.GcLocker locker
+                     ? locker.pinLock() : null) {
             Consumer<Block> sink = onlyHash ? b -> { } : b -> MemoryAwareBlockstore.writeReserved(chunk.bytes(), () -> store.put(b));
             response.setStatus(200);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
@@ -98,7 +106,12 @@ final class AddCommand {
             response.setTrailersSupplier(() -> trailers);
             try (OutputStream out = new BufferedOutputStream(Content.Sink.asOutputStream(response), 16 * 1024)) {
                 try {
-                    addAll(parts, p, sink, wrap, progress, quiet || quieter, quieter, out);
+                    List<io.cairn.cid.Cid> roots = addAll(parts, p, sink, wrap, progress, quiet || quieter, quieter, out);
+                    if (pin && pinner != null) {
+                        for (io.cairn.cid.Cid root : roots) {
+                            pinner.pinLocked(root, true);
+                        }
+                    }
                 } catch (RuntimeException | IOException e) {
                     // Lines already sent name what was stored; Kubo's trailer says why the rest was not.
                     trailers.put("X-Stream-Error", String.valueOf(e.getMessage()));
@@ -107,8 +120,9 @@ final class AddCommand {
         }
     }
 
-    private void addAll(MultipartReader parts, ImportParams p, Consumer<Block> sink, boolean wrap, boolean progress,
-                        boolean quiet, boolean quieter, OutputStream out) throws IOException {
+    /** Imports every part and returns the roots to pin: the wrapping directory, or each top-level entry. */
+    private List<io.cairn.cid.Cid> addAll(MultipartReader parts, ImportParams p, Consumer<Block> sink, boolean wrap,
+                                          boolean progress, boolean quiet, boolean quieter, OutputStream out) throws IOException {
         // Entries by parent directory path ("" is the top level), in arrival order.
         Map<String, List<UnixFsImporter.Entry>> dirs = new LinkedHashMap<>();
         dirs.put("", new ArrayList<>());
@@ -159,10 +173,17 @@ final class AddCommand {
                 fileLine(out, d, node, false);
             }
         }
+        List<io.cairn.cid.Cid> roots = new ArrayList<>();
         if (wrap) {
             UnixFsImporter.Node root = directory(dirs.get(""), p, sink, "");
             fileLine(out, "", root, quiet);
-        } else if (quieter) {
+            roots.add(root.cid());
+            return roots;
+        }
+        for (UnixFsImporter.Entry e : dirs.get("")) {
+            roots.add(e.node().cid());
+        }
+        if (quieter) {
             // quieter: only the final root (the last top-level item)
             List<UnixFsImporter.Entry> top = dirs.get("");
             UnixFsImporter.Entry e = top.getLast();
@@ -170,6 +191,7 @@ final class AddCommand {
         } else if (quiet && lastNode != null) {
             fileLine(out, lastName, lastNode, true);
         }
+        return roots;
     }
 
     private static UnixFsImporter.Node directory(List<UnixFsImporter.Entry> entries, ImportParams p, Consumer<Block> sink, String path) {

@@ -104,7 +104,7 @@ final class DagCommands {
         try (ReservedBuffer memory = new ReservedBuffer(governor)) {
             MultipartReader.Part part;
             while ((part = parts.next()) != null) {
-                byte[] input = memory.readAll(part.body(), config.maxBlockSize(), -1);
+                byte[] input = memory.readPart(part.body(), config.maxBlockSize());
                 if (input == null) {
                     throw new HttpProblem(413, 1, "dag/put node is over this server's " + config.maxBlockSize()
                             + "-byte limit (max-block-size)");
@@ -122,6 +122,7 @@ final class DagCommands {
                 Cid cid = Cid.of(storeCodec.equals("dag-json") ? Multicodec.DAG_JSON : Multicodec.DAG_CBOR, fn, encoded);
                 Block b = Block.of(cid, encoded);
                 MemoryAwareBlockstore.writeReserved(memory.reservedBytes(), () -> store.put(b));
+                memory.releasePart();
                 lines.add(Map.of("Cid", Map.of("/", cid.toString())));
             }
         }

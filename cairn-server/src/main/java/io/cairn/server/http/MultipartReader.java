@@ -22,6 +22,8 @@ import java.util.Map;
  */
 public final class MultipartReader {
     private static final int WINDOW = 64 * 1024;
+    /** What one reader's window costs the heap, for callers that reserve it. */
+    static final long WINDOW_FOOTPRINT = io.cairn.memory.HeapFootprint.ofByteArray(WINDOW);
     private static final int MAX_HEADER_BYTES = 16 * 1024;
 
     private final InputStream in;

@@ -7,86 +7,154 @@ import io.cairn.memory.MemoryGovernor.Reservation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * Reads one upload into memory, reserving every array through the governor <em>before</em> it is
- * allocated, so a flood of uploads is refused (MemoryPressureException, answered 503) before the heap
- * fills rather than after. The reservations are held until {@link #close()}, i.e. until the block
- * has been stored and the bytes may be dropped.
+ * Reads the parts of one upload into memory, reserving through the governor exactly what it holds,
+ * as it reads: a chain of fixed-size chunks (64 KiB), each reserved before it is allocated, then
+ * the block's exact-size array. A refused reservation (MemoryPressureException, answered 503) stops
+ * the read before the memory is taken.
  *
- * <p>Growth doubles from 64 KiB (or the size hint), and the old array stays reserved until close:
- * the accounting errs on the safe side (at most about three times the final size) instead of
- * releasing bytes the garbage collector has not yet reclaimed.
+ * <p>The first chunk is no bigger than the declared body when that is smaller than a chunk, so a
+ * small upload does not allocate (and reserve) 64 KiB for a few bytes.
+ *
+ * <p>One part at a time: {@link #readPart} holds the part's reservations until {@link #releasePart}
+ * (called once its block is stored), and refuses to start a new part while the last one is held. The
+ * first chunk is kept for the whole request and reused by every part, so a request of many tiny parts
+ * costs one chunk plus each part's own bytes, not a chunk per part.
+ *
+ * <p>Chunks come from an {@link UploadChunk.Allocator}: heap arrays today, native segments later.
  */
 final class ReservedBuffer implements AutoCloseable {
-    private static final int INITIAL = 64 * 1024;
+    static final int CHUNK = 64 * 1024;
 
     private final MemoryGovernor governor;
-    private final List<Reservation> reservations = new ArrayList<>();
+    private final UploadChunk.Allocator allocator;
+    private final int chunkSize;
+    private final List<Reservation> part = new ArrayList<>();
+    private UploadChunk staging;
+    private Reservation stagingReservation;
+
+    private final int firstChunkSize;
 
     ReservedBuffer(MemoryGovernor governor) {
+        this(governor, HeapChunks.INSTANCE, CHUNK, -1);
+    }
+
+    /**
+     * @param declaredBody the request's declared body length, or -1: when smaller than a chunk, the
+     *        first chunk is made that size, since no part of the body can be longer
+     */
+    ReservedBuffer(MemoryGovernor governor, long declaredBody) {
+        this(governor, HeapChunks.INSTANCE, CHUNK, declaredBody);
+    }
+
+    ReservedBuffer(MemoryGovernor governor, UploadChunk.Allocator allocator, int chunkSize) {
+        this(governor, allocator, chunkSize, -1);
+    }
+
+    ReservedBuffer(MemoryGovernor governor, UploadChunk.Allocator allocator, int chunkSize, long declaredBody) {
+        if (chunkSize <= 0) {
+            throw new IllegalArgumentException("chunkSize must be positive, got " + chunkSize);
+        }
         this.governor = governor;
+        this.allocator = allocator;
+        this.chunkSize = chunkSize;
+        // +1: reading one byte past a part's limit is how "over the limit" is told from "at it".
+        this.firstChunkSize = declaredBody >= 0 && declaredBody < chunkSize ? (int) declaredBody + 1 : chunkSize;
     }
 
     /**
-     * Reserves what a {@code byte[]} of {@code length} will really occupy (see {@link HeapFootprint}:
-     * a large array under G1 takes whole regions), released at close.
+     * Reads {@code in} to its end into one array of exactly its length. Returns null if it holds
+     * more than {@code limit} bytes (the caller decides what error that is); reads at most
+     * {@code limit + 1} bytes either way.
+     *
+     * @throws IllegalStateException if the previous part has not been released
      */
-    void reserve(long length) {
-        reservations.add(governor.tryReserve(HeapFootprint.ofByteArray(length)));
-    }
-
-    /**
-     * Reads {@code in} to its end. Returns null if it holds more than {@code limit} bytes (the caller
-     * decides what error that is); reads at most {@code limit + 1} bytes either way.
-     */
-    byte[] readAll(InputStream in, int limit, long sizeHint) throws IOException {
-        int cap = (int) Math.min((long) limit + 1, sizeHint > 0 ? sizeHint + 1 : INITIAL);
-        cap = Math.max(cap, 1);
-        reserve(cap);
-        byte[] buf = new byte[cap];
-        int count = 0;
-        while (true) {
-            if (count == buf.length) {
-                if (count > limit) {
-                    return null;
+    byte[] readPart(InputStream in, int limit) throws IOException {
+        if (!part.isEmpty()) {
+            throw new IllegalStateException("the previous part's reservation is still held; release it first");
+        }
+        List<UploadChunk> chunks = new ArrayList<>();
+        long cap = (long) limit + 1;
+        long count = 0;
+        boolean eof = false;
+        while (!eof && count < cap) {
+            UploadChunk chunk = chunks.isEmpty() ? staging() : overflowChunk();
+            chunks.add(chunk);
+            int filled = 0;
+            int room = (int) Math.min(chunk.capacity(), cap - count);
+            while (filled < room) {
+                int n = chunk.readFrom(in, filled, room - filled);
+                if (n < 0) {
+                    eof = true;
+                    break;
                 }
-                int next = (int) Math.min((long) limit + 1, (long) buf.length * 2);
-                reserve(next);
-                buf = Arrays.copyOf(buf, next);
+                filled += n;
             }
-            int n = in.read(buf, count, buf.length - count);
-            if (n < 0) {
-                break;
-            }
-            count += n;
+            count += filled;
         }
         if (count > limit) {
+            releasePart(); // nothing of it is kept
             return null;
         }
-        if (count == buf.length) {
-            return buf;
+        int length = (int) count;
+        // The block itself is a heap array (Block holds byte[]), whatever backs the chunks.
+        hold(governor.tryReserve(HeapFootprint.ofByteArray(length)));
+        byte[] out = new byte[length];
+        int at = 0;
+        for (UploadChunk c : chunks) {
+            int n = Math.min(c.capacity(), length - at);
+            c.copyTo(0, out, at, n);
+            at += n;
+            if (at == length) {
+                break;
+            }
         }
-        reserve(count);
-        return Arrays.copyOf(buf, count);
+        return out;
     }
 
-    /** Bytes reserved so far and held until close. */
+    private UploadChunk staging() {
+        if (staging == null) {
+            stagingReservation = governor.tryReserve(allocator.footprint(firstChunkSize));
+            staging = allocator.allocate(firstChunkSize);
+        }
+        return staging;
+    }
+
+    private UploadChunk overflowChunk() {
+        hold(governor.tryReserve(allocator.footprint(chunkSize)));
+        return allocator.allocate(chunkSize);
+    }
+
+    private void hold(Reservation r) {
+        part.add(r);
+    }
+
+    /** Bytes reserved for what is held now: the current part and the reused first chunk. */
     long reservedBytes() {
-        long total = 0;
-        for (Reservation r : reservations) {
+        long total = stagingReservation == null ? 0 : stagingReservation.bytes();
+        for (Reservation r : part) {
             total += r.bytes();
         }
         return total;
     }
 
-    @Override
-    public void close() {
-        for (Reservation r : reservations) {
+    /** Gives back the current part's reservations: its block is stored (or abandoned). */
+    void releasePart() {
+        for (Reservation r : part) {
             r.release();
         }
-        reservations.clear();
+        part.clear();
+    }
+
+    @Override
+    public void close() {
+        releasePart();
+        if (stagingReservation != null) {
+            stagingReservation.release();
+            stagingReservation = null;
+            staging = null;
+        }
     }
 }

@@ -3,12 +3,14 @@ package io.cairn.server.http;
 import io.cairn.blockstore.Block;
 import io.cairn.blockstore.BlockNotFoundException;
 import io.cairn.blockstore.Blockstore;
+import io.cairn.blockstore.GcLocker;
 import io.cairn.blockstore.MemoryAwareBlockstore;
 import io.cairn.cid.Cid;
-import io.cairn.memory.HeapFootprint;
 import io.cairn.memory.MemoryGovernor;
 import io.cairn.memory.MemoryPressureException;
 import io.cairn.memory.PressureLevel;
+import io.cairn.pin.GarbageCollector;
+import io.cairn.pin.Pinner;
 import io.cairn.server.ServerConfig;
 import io.cairn.server.ops.BlockEncoding;
 import io.cairn.server.ops.CarImport;
@@ -47,12 +49,19 @@ public final class RpcHandler extends Handler.Abstract {
     private final MemoryGovernor governor;
     private final ServerConfig config;
     private final String version;
+    private final Pinner pinner;
+    private final PinRpc pins;
+    private final RepoRpc repo;
 
-    public RpcHandler(Blockstore store, MemoryGovernor governor, ServerConfig config, String version) {
+    public RpcHandler(Blockstore store, MemoryGovernor governor, ServerConfig config, String version,
+                      Pinner pinner, GarbageCollector collector) {
         this.store = store;
         this.governor = governor;
         this.config = config;
         this.version = version;
+        this.pinner = pinner;
+        this.pins = new PinRpc(pinner);
+        this.repo = new RepoRpc(store, collector, () -> 0);
     }
 
     @Override
@@ -81,10 +90,15 @@ public final class RpcHandler extends Handler.Abstract {
                 case "cat" -> new CatCommand(store).run(response, q);
                 case "ls" -> new LsCommand(store).run(response, q);
                 case "refs" -> new RefsCommand(store).run(response, q);
-                case "add" -> new AddCommand(store, governor, config).run(request, response, q);
+                case "add" -> new AddCommand(store, governor, config, pinner).run(request, response, q);
                 case "dag/get" -> new DagCommands(store, governor, config).get(response, q);
                 case "dag/put" -> new DagCommands(store, governor, config).put(request, response, q);
                 case "dag/stat" -> new DagCommands(store, governor, config).stat(response, q);
+                case "pin/add" -> pins.add(response, q);
+                case "pin/rm" -> pins.rm(response, q);
+                case "pin/ls" -> pins.ls(response, q);
+                case "repo/gc" -> repo.gc(response, q);
+                case "repo/stat" -> repo.stat(response, q);
                 default -> throw new HttpProblem(404, 1, "unknown command \"" + command + "\"");
             }
             callback.succeeded();
@@ -110,12 +124,19 @@ public final class RpcHandler extends Handler.Abstract {
             throw new HttpProblem(413, 1, "request body of " + declared + " bytes is over the " + bodyLimit
                     + "-byte limit (max-block-size plus multipart overhead)");
         }
+        boolean pin = Http.flag(q, "pin", false);
         List<Map<String, Object>> lines = new ArrayList<>();
-        try (ReservedBuffer memory = new ReservedBuffer(governor)) {
+        // Reserves what it holds as it reads, one part at a time (see ReservedBuffer). With pin=true
+        // the pin lock is held across each write and its pin, so no collection runs in between.
+        // The multipart reader's window is held for the whole request: reserved like the rest.
+        try (MemoryGovernor.Reservation window = governor.tryReserve(MultipartReader.WINDOW_FOOTPRINT);
+             ReservedBuffer memory = new ReservedBuffer(governor, declared);
+             GcLocker.Unlock held = pin ? ((GcLocker) store).pinLock() : null) {
             MultipartReader parts = multipart(request, bodyLimit);
             MultipartReader.Part part;
             while ((part = parts.next()) != null) {
-                byte[] data = memory.readAll(part.body(), partLimit, declared > 0 ? declared : -1);
+                UploadLimits.checkParts("block/put", lines.size() + 1);
+                byte[] data = memory.readPart(part.body(), partLimit);
                 if (data == null) {
                     if (!allowBig && config.maxBlockSize() > ServerConfig.SOFT_BLOCK_LIMIT) {
                         throw HttpProblem.badRequest(BIG_BLOCK_MESSAGE);
@@ -124,8 +145,12 @@ public final class RpcHandler extends Handler.Abstract {
                 }
                 Cid cid = encoding.cidFor(data);
                 Block block = Block.of(cid, data);
-                // The body's bytes were reserved before they were read: an admitted write.
+                // The part's bytes were reserved before they were read: an admitted write.
                 MemoryAwareBlockstore.writeReserved(memory.reservedBytes(), () -> store.put(block));
+                memory.releasePart();
+                if (pin) {
+                    pinner.pinLocked(cid, true);
+                }
                 Map<String, Object> line = new LinkedHashMap<>();
                 line.put("Key", cid.toString());
                 line.put("Size", data.length);
@@ -169,6 +194,12 @@ public final class RpcHandler extends Handler.Abstract {
         for (Cid cid : cids) {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("Hash", cid.toString());
+            String pinned = PinRpc.pinnedReason(pinner, cid);
+            if (pinned != null) {
+                line.put("Error", pinned);
+                lines.add(line);
+                continue;
+            }
             boolean removed;
             try {
                 removed = store.delete(cid);
@@ -209,34 +240,35 @@ public final class RpcHandler extends Handler.Abstract {
         long bytes = 0;
         List<Cid> roots = new ArrayList<>();
         // A CAR may be far larger than one block, so the body is not capped as a whole; memory is
-        // bounded per block instead: one section is reserved before it is read.
-        MultipartReader parts = multipart(request, Long.MAX_VALUE);
-        MultipartReader.Part part;
-        int files = 0;
-        while ((part = parts.next()) != null) {
-            files++;
-            CarImport.Result r = CarImport.run(store, part.body(), section, new CarImport.Listener() {
-                @Override
-                public MemoryGovernor.Reservation beforeBlock() {
-                    return governor.tryReserve(HeapFootprint.ofByteArray(section));
-                }
-            });
-            blocks += r.blocks();
-            bytes += r.bytes();
-            roots.addAll(r.roots());
-        }
-        if (files == 0) {
-            throw HttpProblem.badRequest("dag/import needs at least one CAR file part in the multipart body");
-        }
+        // reserved per section instead, for the section's own length, as it is read. With pin-roots
+        // the pin lock is held from the first block to the last pin, so no collection runs between.
         List<Map<String, Object>> lines = new ArrayList<>();
-        if (pinRoots) {
-            for (Cid root : roots) {
-                Map<String, Object> cidObj = Map.of("/", root.toString());
-                Map<String, Object> rootObj = new LinkedHashMap<>();
-                rootObj.put("Cid", cidObj);
-                // Cairn has no pins; the message reports what pinning would have found missing.
-                rootObj.put("PinErrorMsg", store.has(root) ? "" : "block was not found locally: " + root);
-                lines.add(Map.of("Root", rootObj));
+        // Held for the whole request besides the sections: the multipart window and the CAR reader's buffer.
+        try (MemoryGovernor.Reservation buffers = governor.tryReserve(MultipartReader.WINDOW_FOOTPRINT
+                + CarImport.READER_FOOTPRINT);
+             GcLocker.Unlock held = pinRoots ? ((GcLocker) store).pinLock() : null) {
+            MultipartReader parts = multipart(request, Long.MAX_VALUE);
+            MultipartReader.Part part;
+            int files = 0;
+            while ((part = parts.next()) != null) {
+                files++;
+                UploadLimits.checkParts("dag/import", files);
+                CarImport.Result r = CarImport.run(store, part.body(), section, CarImport.reserving(governor));
+                blocks += r.blocks();
+                bytes += r.bytes();
+                roots.addAll(r.roots());
+            }
+            if (files == 0) {
+                throw HttpProblem.badRequest("dag/import needs at least one CAR file part in the multipart body");
+            }
+            if (pinRoots) {
+                for (Cid root : roots) {
+                    Map<String, Object> cidObj = Map.of("/", root.toString());
+                    Map<String, Object> rootObj = new LinkedHashMap<>();
+                    rootObj.put("Cid", cidObj);
+                    rootObj.put("PinErrorMsg", pinRoot(root));
+                    lines.add(Map.of("Root", rootObj));
+                }
             }
         }
         if (stats) {
@@ -247,6 +279,18 @@ public final class RpcHandler extends Handler.Abstract {
         }
         response.getHeaders().put("X-Chunked-Output", "1");
         sendLines(response, lines);
+    }
+
+    /** Pins an imported root recursively, as Kubo's dag/import does; "" or why it could not. */
+    private String pinRoot(Cid root) {
+        try {
+            pinner.pinLocked(root, true);
+            return "";
+        } catch (BlockNotFoundException e) {
+            return "pinning root " + root + " failed: block was not found locally: " + e.cid();
+        } catch (RuntimeException e) {
+            return "pinning root " + root + " failed: " + e.getMessage();
+        }
     }
 
     private void dagExport(Response response, Fields q) throws IOException {

@@ -6,6 +6,8 @@ import io.cairn.blockstore.MemoryAwareBlockstore;
 import io.cairn.car.CarBlock;
 import io.cairn.car.CarReader;
 import io.cairn.cid.Cid;
+import io.cairn.memory.HeapFootprint;
+import io.cairn.memory.MemoryGovernor;
 import io.cairn.memory.MemoryGovernor.Reservation;
 
 import java.io.IOException;
@@ -23,12 +25,12 @@ public final class CarImport {
     /** Called around each block, for memory reservations and progress. */
     public interface Listener {
         /**
-         * Before the next block is read from the stream: a reservation covering the largest section,
-         * released once the block is stored, or null for none. May refuse by throwing. A block read
-         * under a reservation is stored as an admitted write (see
-         * {@link MemoryAwareBlockstore#writeReserved}).
+         * Before a section of {@code sectionLength} bytes (CID + data) is read from the stream: a
+         * reservation covering what reading it will hold, released once the block is stored, or null
+         * for none. May refuse by throwing. A block read under a reservation is stored as an admitted
+         * write (see {@link MemoryAwareBlockstore#writeReserved}).
          */
-        default Reservation beforeBlock() {
+        default Reservation beforeSection(long sectionLength) {
             return null;
         }
 
@@ -36,6 +38,23 @@ public final class CarImport {
         default void stored(Cid cid, int size) {
         }
     }
+
+    /**
+     * A listener that reserves, per section, what the reader holds while it splits that section:
+     * the section's array and the block's data array (see {@link CarReader#next(java.util.function.LongConsumer)}).
+     * Nothing is reserved for a section before its length is known, and never more than it needs.
+     */
+    public static Listener reserving(MemoryGovernor governor) {
+        return new Listener() {
+            @Override
+            public Reservation beforeSection(long sectionLength) {
+                return governor.tryReserve(2 * HeapFootprint.ofByteArray(sectionLength));
+            }
+        };
+    }
+
+    /** What {@link CarReader} holds besides its sections: its 64 KiB read buffer. */
+    public static final long READER_FOOTPRINT = HeapFootprint.ofByteArray(64 * 1024);
 
     public record Result(List<Cid> roots, long blocks, long bytes) {
     }
@@ -45,14 +64,15 @@ public final class CarImport {
         List<Cid> roots = reader.roots();
         long blocks = 0;
         long bytes = 0;
+        Reservation[] held = new Reservation[1];
         while (true) {
-            Reservation reservation = listener.beforeBlock();
             try {
-                CarBlock cb = reader.next();
+                CarBlock cb = reader.next(length -> held[0] = listener.beforeSection(length));
                 if (cb == null) {
                     break;
                 }
                 Block block = Block.verified(cb.cid(), cb.data());
+                Reservation reservation = held[0];
                 if (reservation == null) {
                     store.put(block);
                 } else {
@@ -62,8 +82,9 @@ public final class CarImport {
                 bytes += block.size();
                 listener.stored(block.cid(), block.size());
             } finally {
-                if (reservation != null) {
-                    reservation.release();
+                if (held[0] != null) {
+                    held[0].release();
+                    held[0] = null;
                 }
             }
         }

@@ -11,6 +11,11 @@ import io.cairn.blockstore.MemoryAwareConfig;
 import io.cairn.memory.GovernorConfig;
 import io.cairn.memory.JvmMemoryGovernor;
 import io.cairn.memory.MemoryGovernor;
+import io.cairn.pin.GarbageCollector;
+import io.cairn.pin.PinLockingBlockstore;
+import io.cairn.pin.PinStore;
+import io.cairn.pin.Pinner;
+import io.cairn.pin.SweepGuard;
 import io.cairn.server.ServerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -20,9 +25,10 @@ import java.util.Map;
 /**
  * The one place where the server's store is assembled from configuration, outermost first:
  * <pre>
- * MeteredBlockstore → MemoryAwareBlockstore → CachingBlockstore → IdentityBlockstore → FlatFsBlockstore
+ * MeteredBlockstore → PinLockingBlockstore → MemoryAwareBlockstore → CachingBlockstore → IdentityBlockstore → FlatFsBlockstore
  * </pre>
- * together with the process's {@link MemoryGovernor}. Closing the stack closes the store (flushing
+ * together with the process's {@link MemoryGovernor} and the pins ({@code DATA/pins}) with their
+ * {@link Pinner} and {@link GarbageCollector}. Closing the stack closes the store (flushing
  * whatever a write-behind layer holds) and then the governor.
  */
 public final class StoreStack implements AutoCloseable {
@@ -31,15 +37,21 @@ public final class StoreStack implements AutoCloseable {
     private final MemoryAwareBlockstore memoryAware;
     private final Blockstore top;
     private final ServerConfig config;
+    private final PinStore pins;
+    private final Pinner pinner;
+    private final GarbageCollector collector;
     private volatile boolean closed;
 
     private StoreStack(ServerConfig config, MemoryGovernor governor, FlatFsBlockstore base,
-                       MemoryAwareBlockstore memoryAware, Blockstore top) {
+                       MemoryAwareBlockstore memoryAware, Blockstore top, PinStore pins, SweepGuard guard) {
         this.config = config;
         this.governor = governor;
         this.base = base;
         this.memoryAware = memoryAware;
         this.top = top;
+        this.pins = pins;
+        this.pinner = new Pinner(top, pins, guard);
+        this.collector = new GarbageCollector(top, pins, guard);
     }
 
     /** Creates the governor and opens the store under {@code config.dataDir()}. */
@@ -51,7 +63,19 @@ public final class StoreStack implements AutoCloseable {
                     .blockSizeLimit(config.maxBlockSize())
                     .build());
             MemoryAwareBlockstore memoryAware = memoryLayers(Blockstores.layered(base, false), governor, config, registry);
-            return new StoreStack(config, governor, base, memoryAware, new MeteredBlockstore(memoryAware, registry));
+            PinStore pins;
+            try {
+                // Opened after the flatfs store, whose directory lock then guards the pin file too.
+                pins = PinStore.open(config.pinsFile());
+            } catch (RuntimeException e) {
+                memoryAware.close();
+                throw e;
+            }
+            // Every write takes the shared pin lock and is recorded in the guard, so a garbage
+            // collection never deletes a block put while it runs (see PinLockingBlockstore).
+            SweepGuard guard = new SweepGuard();
+            Blockstore top = new MeteredBlockstore(new PinLockingBlockstore(memoryAware, guard), registry);
+            return new StoreStack(config, governor, base, memoryAware, top, pins, guard);
         } catch (RuntimeException e) {
             governor.close();
             throw e;
@@ -105,6 +129,16 @@ public final class StoreStack implements AutoCloseable {
 
     public MemoryGovernor governor() {
         return governor;
+    }
+
+    /** Pins over this store (Kubo's rules), kept in {@code DATA/pins}. */
+    public Pinner pinner() {
+        return pinner;
+    }
+
+    /** The garbage collector over this store and its pins; callable from anywhere. */
+    public GarbageCollector garbageCollector() {
+        return collector;
     }
 
     public boolean isOpen() {

@@ -1,0 +1,146 @@
+package io.cairn.pin;
+
+import io.cairn.blockstore.BlockNotFoundException;
+import io.cairn.blockstore.Blockstore;
+import io.cairn.blockstore.GcLocker;
+import io.cairn.cid.Cid;
+import io.cairn.cid.Multihash;
+import io.cairn.ipld.MalformedBlockException;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Deletes every block no pin keeps, as Kubo's {@code repo gc}: it marks what the recursive pins reach
+ * (through dag-pb, dag-cbor and dag-json links) and the direct pins, then sweeps every other key.
+ *
+ * <p>The mark runs under the store's exclusive GC lock; the sweep deletes in batches of
+ * {@value #BATCH} keys, each under the GC lock, so writes go on between batches instead of waiting
+ * for the whole collection. What is written or pinned after the mark is recorded in the store's
+ * {@link SweepGuard} (by {@link PinLockingBlockstore} and {@link Pinner}, which hold the shared pin
+ * lock while they write or pin) and spared, so a block put while a collection runs survives it.
+ * Only one collection runs at a time per guard.
+ *
+ * <p>Thread-safe; {@link #collect} may be called from anywhere (an RPC, a CLI, a disk watermark).
+ */
+public final class GarbageCollector {
+    /** Keys deleted per hold of the GC lock. */
+    static final int BATCH = 256;
+
+    private final Blockstore store;
+    private final GcLocker locker;
+    private final PinStore pins;
+    private final SweepGuard guard;
+
+    /** What one collection did. */
+    public record Result(long removedBlocks, long removedBytes, long keptBlocks) {
+    }
+
+    /**
+     * @param store a store with a GC lock (every Cairn store and wrapper has one)
+     * @param guard the store's guard, shared with the {@link PinLockingBlockstore} its writes go
+     *        through and its {@link Pinner}
+     */
+    public GarbageCollector(Blockstore store, PinStore pins, SweepGuard guard) {
+        this.store = Objects.requireNonNull(store, "store");
+        if (!(store instanceof GcLocker l)) {
+            throw new IllegalArgumentException("garbage collection needs a store with a GC lock (a GcLocker), got " + store);
+        }
+        this.locker = l;
+        this.pins = Objects.requireNonNull(pins, "pins");
+        this.guard = Objects.requireNonNull(guard, "guard");
+    }
+
+    /** Collects, reporting nothing per block. */
+    public Result collect() {
+        return collect(cid -> { });
+    }
+
+    /**
+     * Collects, calling {@code removed} with each deleted key (a CIDv1 {@code raw}, as
+     * {@link Blockstore#allKeys()} names keys) right after it is deleted, while the GC lock is held
+     * (so it should be quick).
+     *
+     * @throws GcException if a block under a recursive pin is missing or malformed; nothing is deleted
+     */
+    public Result collect(Consumer<Cid> removed) {
+        guard.lockCollection();
+        try {
+            Set<Multihash> keep;
+            try (GcLocker.Unlock held = locker.gcLock()) {
+                guard.begin();
+                keep = mark();
+            }
+            long[] totals = new long[3]; // removed blocks, removed bytes, kept
+            List<Cid> batch = new ArrayList<>(BATCH);
+            try (Stream<Cid> keys = store.allKeys()) {
+                Iterator<Cid> it = keys.iterator();
+                while (it.hasNext()) {
+                    Cid key = it.next();
+                    if (keep.contains(key.multihash())) {
+                        totals[2]++;
+                        continue;
+                    }
+                    batch.add(key);
+                    if (batch.size() == BATCH) {
+                        sweep(batch, totals, removed);
+                        batch.clear();
+                    }
+                }
+            }
+            sweep(batch, totals, removed);
+            return new Result(totals[0], totals[1], totals[2]);
+        } finally {
+            guard.end();
+            guard.unlockCollection();
+        }
+    }
+
+    private void sweep(List<Cid> batch, long[] totals, Consumer<Cid> removed) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        try (GcLocker.Unlock held = locker.gcLock()) {
+            for (Cid key : batch) {
+                if (guard.spares(key.multihash())) {
+                    totals[2]++; // written or pinned since the mark
+                    continue;
+                }
+                int size;
+                try {
+                    size = store.getSize(key);
+                } catch (BlockNotFoundException e) {
+                    continue; // gone already (a concurrent rm)
+                }
+                if (store.delete(key)) {
+                    totals[0]++;
+                    totals[1] += size;
+                    removed.accept(key);
+                }
+            }
+        }
+    }
+
+    private Set<Multihash> mark() {
+        Set<Multihash> keep = new HashSet<>();
+        DagWalker walker = new DagWalker(store);
+        for (Cid root : pins.recursive()) {
+            try {
+                walker.walk(root, keep, c -> true, DagWalker.Mode.LINKS);
+            } catch (BlockNotFoundException | MalformedBlockException e) {
+                throw new GcException("garbage collection stopped before deleting anything: the DAG pinned"
+                        + " recursively at " + root + " cannot be walked (" + e.getMessage() + ")", e);
+            }
+        }
+        for (Cid c : pins.direct()) {
+            keep.add(c.multihash());
+        }
+        return keep;
+    }
+}

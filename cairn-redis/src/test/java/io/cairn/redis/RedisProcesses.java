@@ -1,0 +1,203 @@
+package io.cairn.redis;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Real Redis servers for the tests: Debian's redis-server on 127.0.0.1, started and stopped by the
+ * test (by process), in a temporary directory, with persistence off. A cluster is three masters
+ * joined with {@code redis-cli --cluster create}. Where redis-server is not installed the test is
+ * skipped with the reason (.ci/run installs it).
+ */
+final class RedisProcesses implements AutoCloseable {
+    private final Path dir;
+    private final List<Node> nodes = new ArrayList<>();
+
+    record Node(int port, Process process) {
+    }
+
+    private RedisProcesses(Path dir) {
+        this.dir = dir;
+    }
+
+    static Path redisServer() {
+        Optional<Path> p = tool("redis-server");
+        assumeTrue(p.isPresent(), "redis-server not installed (apt-get install redis-server); .ci/run installs it");
+        return p.get();
+    }
+
+    /** One standalone server; {@code extra} are more redis-server arguments (e.g. "--maxmemory", "2mb"). */
+    static RedisProcesses standalone(String... extra) throws Exception {
+        RedisProcesses r = new RedisProcesses(Files.createTempDirectory("cairn-redis"));
+        try {
+            r.startNode(freePort(), false, extra);
+            return r;
+        } catch (Exception | Error e) {
+            r.close();
+            throw e;
+        }
+    }
+
+    /** A three-master Redis Cluster with no replicas, state ok. */
+    static RedisProcesses cluster() throws Exception {
+        RedisProcesses r = new RedisProcesses(Files.createTempDirectory("cairn-redis-cluster"));
+        try {
+            List<String> addrs = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                int port = freeClusterPort();
+                r.startNode(port, true);
+                addrs.add("127.0.0.1:" + port);
+            }
+            List<String> create = new ArrayList<>(List.of(tool("redis-cli").orElseThrow().toString(), "--cluster", "create"));
+            create.addAll(addrs);
+            create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+            Process p = new ProcessBuilder(create).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("redis-cli --cluster create failed: " + out);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            for (Node n : r.nodes) {
+                while (!r.command(n.port(), "CLUSTER", "INFO").contains("cluster_state:ok")) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("cluster did not reach cluster_state:ok in 30 s");
+                    }
+                    Thread.sleep(100);
+                }
+            }
+            return r;
+        } catch (Exception | Error e) {
+            r.close();
+            throw e;
+        }
+    }
+
+    private void startNode(int port, boolean cluster, String... extra) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(redisServer().toString(), "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--dir", dir.toString(), "--save", "", "--appendonly", "no",
+                "--protected-mode", "no", "--logfile", dir.resolve("redis-" + port + ".log").toString()));
+        if (cluster) {
+            cmd.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf",
+                    "--cluster-node-timeout", "2000"));
+        }
+        cmd.addAll(List.of(extra));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("stdout-" + port + ".txt").toFile()).start();
+        nodes.add(new Node(port, p));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (true) {
+            try {
+                if (command(port, "PING").contains("PONG")) {
+                    return;
+                }
+            } catch (IOException e) {
+                if (!p.isAlive()) {
+                    throw new IllegalStateException("redis-server on port " + port + " exited: "
+                            + Files.readString(dir.resolve("stdout-" + port + ".txt")));
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("redis-server on port " + port + " did not answer in 15 s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    List<Node> nodes() {
+        return nodes;
+    }
+
+    int port() {
+        return nodes.getFirst().port();
+    }
+
+    RedisEndpoint endpoint() {
+        if (nodes.size() == 1) {
+            return RedisEndpoint.standalone("redis://127.0.0.1:" + port(), Optional.empty());
+        }
+        StringBuilder seeds = new StringBuilder();
+        for (Node n : nodes) {
+            seeds.append(seeds.isEmpty() ? "" : ",").append("127.0.0.1:").append(n.port());
+        }
+        return RedisEndpoint.cluster(seeds.toString(), Optional.empty());
+    }
+
+    /** Kills one node with SIGKILL. */
+    void kill(Node n) throws InterruptedException {
+        n.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** A command in RESP over a plain socket; returns the raw reply text. */
+    String command(int port, String... args) throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(5_000);
+            StringBuilder req = new StringBuilder("*" + args.length + "\r\n");
+            for (String a : args) {
+                req.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+            }
+            s.getOutputStream().write(req.toString().getBytes(StandardCharsets.UTF_8));
+            s.getOutputStream().flush();
+            byte[] buf = new byte[65536];
+            int n = s.getInputStream().read(buf);
+            return n <= 0 ? "" : new String(buf, 0, n, StandardCharsets.UTF_8);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (Node n : nodes) {
+            n.process().destroyForcibly();
+        }
+        for (Node n : nodes) {
+            try {
+                n.process().waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try (var s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private static Optional<Path> tool(String name) {
+        for (String d : (System.getenv().getOrDefault("PATH", "") + ":/usr/bin:/usr/local/bin").split(":")) {
+            if (!d.isEmpty() && Files.isExecutable(Path.of(d, name))) {
+                return Optional.of(Path.of(d, name));
+            }
+        }
+        return Optional.empty();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A free port whose cluster bus port (port + 10000) is free too, so at most 55535. */
+    static int freeClusterPort() throws IOException {
+        for (int tries = 0; tries < 200; tries++) {
+            int port = ThreadLocalRandom.current().nextInt(20_000, 55_000);
+            try (ServerSocket a = new ServerSocket(port, 1, InetAddress.getLoopbackAddress());
+                 ServerSocket b = new ServerSocket(port + 10_000, 1, InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        throw new IOException("no free port pair for a cluster node");
+    }
+}
