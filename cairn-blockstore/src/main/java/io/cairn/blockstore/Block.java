@@ -68,6 +68,20 @@ public final class Block {
         return data;
     }
 
+    /**
+     * The bytes as a read-only view with an explicit lifetime: use it in try-with-resources and do
+     * not touch it after close. For a block on the heap, as this one is, closing only ends the view;
+     * {@link CachingBlockstore#open} lends cached blocks the same way from native memory.
+     */
+    public BlockBytes open() {
+        return new BlockBytes(ByteBuffer.wrap(data), null);
+    }
+
+    /** A copy of the bytes, the caller's to keep and modify. */
+    public byte[] copyBytes() {
+        return data.clone();
+    }
+
     /** A block whose bytes have been checked against the CID (or are the CID, for identity). */
     static Block trusted(Cid cid, byte[] data) {
         return new Block(cid, data, true);

@@ -42,16 +42,16 @@ public final class BlockstoreMetrics implements MeterBinder {
         if (caching == null) {
             return;
         }
-        if (caching.contentCache() != null) {
-            new CacheMetrics(caching.contentCache(), Tags.empty()).bindTo(registry);
+        if (caching.contentCacheForMetrics() != null) {
+            OffHeapCacheMetrics.bind(caching.contentCacheForMetrics(), "blocks", registry);
         }
-        if (caching.metadataCache() != null) {
-            new CacheMetrics(caching.metadataCache(), Tags.empty()).bindTo(registry);
+        if (caching.metadataCacheForMetrics() != null) {
+            new CacheMetrics(caching.metadataCacheForMetrics(), Tags.empty()).bindTo(registry);
         }
         Gauge.builder("blockstore.bloom.status", caching, c -> c.bloomStatus().ordinal())
                 .description("Bloom filter: 0 disabled, 1 building, 2 ready, 3 failed")
                 .register(registry);
-        Gauge.builder("blockstore.bloom.size", caching, c -> c.bloomFilter() == null ? 0 : c.bloomFilter().sizeInBytes())
+        Gauge.builder("blockstore.bloom.size", caching, CachingBlockstore::bloomSizeBytes)
                 .baseUnit("bytes")
                 .description("Heap held by the Bloom filter")
                 .register(registry);

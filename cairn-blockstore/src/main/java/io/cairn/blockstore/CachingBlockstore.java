@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Puts three caches in front of a store, after boxo's {@code CachedBlockstore}:
  * <ul>
- *   <li>a <b>content cache</b> of block bytes, bounded in bytes (payload plus per-entry overhead);</li>
+ *   <li>a <b>content cache</b> of block bytes held in native memory ({@link OffHeapBlockCache}),
+ *       bounded in bytes of native memory mapped, whatever the heap's size;</li>
  *   <li>a <b>has/size cache</b> remembering, per multihash, "absent" or the block's size, so repeated
  *       {@code has}/{@code getSize} calls and lookups of missing blocks do not reach the store;</li>
  *   <li>an optional <b>Bloom filter</b> of every stored key, built in the background at start, that
@@ -38,6 +40,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When built with a {@link MemoryGovernor} the caches obey it (see {@code GovernanceConfig}):
  * trimmed at MEDIUM, not admitting at HIGH, emptied at CRITICAL.
+ *
+ * <p>A content hit answers from the content cache alone: the has/size cache is neither read nor
+ * rewritten. {@link #get} copies a cached block onto the heap (the block outlives the call);
+ * {@link #view} lends the cached bytes themselves, a read-only direct buffer over native memory,
+ * pinned for the duration of the call.
  */
 public final class CachingBlockstore extends ForwardingBlockstore {
     private static final Logger LOG = LoggerFactory.getLogger(CachingBlockstore.class);
@@ -49,7 +56,7 @@ public final class CachingBlockstore extends ForwardingBlockstore {
     public enum BloomStatus { DISABLED, BUILDING, READY, FAILED }
 
     private final Options options;
-    private final Cache<Multihash, byte[]> content;
+    private final OffHeapBlockCache content;
     private final Cache<Multihash, Integer> metadata;
     private final BloomFilter bloom;
     private final AtomicLongArray epochs = new AtomicLongArray(EPOCH_STRIPES);
@@ -57,14 +64,12 @@ public final class CachingBlockstore extends ForwardingBlockstore {
     private volatile boolean closed;
     private final Thread bloomBuilder;
 
-    private CachingBlockstore(Blockstore delegate, Options options, MemoryGovernor governor, GovernanceConfig governance) {
+    private CachingBlockstore(Blockstore delegate, Options options, MemoryGovernor governor, GovernanceConfig governance,
+                              LongSupplier nanoClock) {
         super(delegate);
         this.options = Objects.requireNonNull(options, "options");
         this.content = options.contentCacheBytes() > 0
-                ? build(CacheBuilder.<Multihash, byte[]>newBuilder()
-                        .maximumWeight(options.contentCacheBytes())
-                        .weigher(Weigher.<Multihash, byte[]>bytesWithOverhead(data -> data.length))
-                        .evictionPolicy(options.contentPolicy()), "blocks", governor, governance)
+                ? new OffHeapBlockCache(options.contentCacheBytes(), governor, governance, nanoClock)
                 : null;
         this.metadata = options.metadataCacheEntries() > 0
                 ? build(CacheBuilder.<Multihash, Integer>newBuilder()
@@ -94,14 +99,20 @@ public final class CachingBlockstore extends ForwardingBlockstore {
 
     /** Caches in front of {@code delegate} that do not follow any governor. */
     public static CachingBlockstore wrap(Blockstore delegate, Options options) {
-        return new CachingBlockstore(delegate, options, null, null);
+        return new CachingBlockstore(delegate, options, null, null, System::nanoTime);
     }
 
     /** Caches in front of {@code delegate} that shrink and stop admitting as {@code governor} says. */
     public static CachingBlockstore wrap(Blockstore delegate, Options options, MemoryGovernor governor,
                                          GovernanceConfig governance) {
+        return wrap(delegate, options, governor, governance, System::nanoTime);
+    }
+
+    /** As {@link #wrap(Blockstore, Options, MemoryGovernor, GovernanceConfig)}, timing restore steps by {@code nanoClock}. */
+    public static CachingBlockstore wrap(Blockstore delegate, Options options, MemoryGovernor governor,
+                                         GovernanceConfig governance, LongSupplier nanoClock) {
         return new CachingBlockstore(delegate, options, Objects.requireNonNull(governor, "governor"),
-                Objects.requireNonNull(governance, "governance"));
+                Objects.requireNonNull(governance, "governance"), Objects.requireNonNull(nanoClock, "nanoClock"));
     }
 
     @Override
@@ -149,46 +160,90 @@ public final class CachingBlockstore extends ForwardingBlockstore {
     @Override
     public Block get(Cid cid) {
         checkOpen();
-        return Block.of(cid, bytes(cid));
+        Multihash mh = cid.multihash();
+        if (content != null) {
+            try (OffHeapBlockCache.Lease lease = content.acquire(mh)) {
+                if (lease != null) {
+                    ByteBuffer cached = lease.buffer();
+                    byte[] copy = new byte[cached.remaining()];
+                    cached.get(cached.position(), copy);
+                    return Block.of(cid, copy);
+                }
+            }
+        }
+        return load(cid, mh);
     }
 
-    @Override
-    public <T> T view(Cid cid, Function<ByteBuffer, T> reader) {
-        checkOpen();
-        Multihash mh = cid.multihash();
-        byte[] cached = content == null ? null : content.getIfPresent(mh);
-        if (cached != null) {
-            return reader.apply(ByteBuffer.wrap(cached).asReadOnlyBuffer());
-        }
-        if (definitelyAbsent(mh) || knownAbsent(mh)) {
-            throw new BlockNotFoundException(cid);
-        }
-        // Not cached: a zero-copy read from the store beats copying the block into the cache.
-        return super.view(cid, reader);
-    }
-
-    private byte[] bytes(Cid cid) {
-        Multihash mh = cid.multihash();
+    /** A content miss: ask the store (unless known absent), cache what it returns, remember its size. */
+    private Block load(Cid cid, Multihash mh) {
         if (definitelyAbsent(mh) || knownAbsent(mh)) {
             throw new BlockNotFoundException(cid);
         }
         long epoch = epoch(mh);
         try {
-            byte[] data;
-            if (content == null) {
-                data = delegate().get(cid).bytes();
-            } else {
-                // Concurrent misses on one block run one store read (the cache coalesces loads).
-                data = content.get(mh, k -> delegate().get(cid).bytes());
-                if (epoch(mh) != epoch) {
-                    content.invalidate(mh);
-                }
+            Block block = delegate().get(cid);
+            if (content != null) {
+                cache(mh, ByteBuffer.wrap(block.bytes()), epoch);
             }
-            remember(mh, data.length, epoch);
-            return data;
+            remember(mh, block.size(), epoch);
+            return block;
         } catch (BlockNotFoundException e) {
             remember(mh, ABSENT, epoch);
             throw e;
+        }
+    }
+
+    /**
+     * A cached block is lent from native memory, pinned until {@code reader} returns, so eviction
+     * and trims cannot free it under a socket write. A block not cached is read from the store's
+     * own view (flatfs maps large blocks) and copied into the cache on the way, once.
+     */
+    @Override
+    public <T> T view(Cid cid, Function<ByteBuffer, T> reader) {
+        checkOpen();
+        Multihash mh = cid.multihash();
+        if (content != null) {
+            try (OffHeapBlockCache.Lease lease = content.acquire(mh)) {
+                if (lease != null) {
+                    return reader.apply(lease.buffer());
+                }
+            }
+        }
+        if (definitelyAbsent(mh) || knownAbsent(mh)) {
+            throw new BlockNotFoundException(cid);
+        }
+        if (content == null) {
+            return super.view(cid, reader);
+        }
+        long epoch = epoch(mh);
+        return super.view(cid, buffer -> {
+            cache(mh, buffer.duplicate(), epoch);
+            return reader.apply(buffer);
+        });
+    }
+
+    /**
+     * The block's bytes for an explicit lifetime: a cached block lent from native memory and
+     * pinned until the returned lease is closed (eviction and trims wait for it); otherwise read
+     * from the store (and cached, as {@link #get} would). Close it, with try-with-resources.
+     *
+     * @throws BlockNotFoundException if it is not stored
+     */
+    public BlockBytes open(Cid cid) {
+        checkOpen();
+        if (content != null) {
+            OffHeapBlockCache.Lease lease = content.acquire(cid.multihash());
+            if (lease != null) {
+                return new BlockBytes(lease.buffer(), lease);
+            }
+        }
+        return load(cid, cid.multihash()).open();
+    }
+
+    /** Copies a block just read into the content cache, unless a write to its stripe raced the read. */
+    private void cache(Multihash mh, ByteBuffer bytes, long epoch) {
+        if (content.put(mh, bytes) && epoch(mh) != epoch) {
+            content.invalidate(mh);
         }
     }
 
@@ -204,11 +259,7 @@ public final class CachingBlockstore extends ForwardingBlockstore {
         delegate().put(block);
         written(mh);
         if (options.cacheOnPut() && content != null) {
-            long epoch = epoch(mh);
-            content.put(mh, block.bytes());
-            if (epoch(mh) != epoch) {
-                content.invalidate(mh);
-            }
+            cache(mh, block.data(), epoch(mh));
         }
     }
 
@@ -223,6 +274,12 @@ public final class CachingBlockstore extends ForwardingBlockstore {
         delegate().putMany(blocks);
         for (Block b : blocks) {
             written(b.cid().multihash());
+        }
+        if (options.cacheOnPut() && content != null) {
+            for (Block b : blocks) {
+                Multihash mh = b.cid().multihash();
+                cache(mh, b.data(), epoch(mh));
+            }
         }
     }
 
@@ -262,28 +319,57 @@ public final class CachingBlockstore extends ForwardingBlockstore {
         super.close();
     }
 
-    /** The content cache, or {@code null} when disabled (for metrics and tests). */
-    public Cache<Multihash, byte[]> contentCache() {
-        return content;
+    /** A snapshot of the content cache (all zero when it is disabled). */
+    public ContentCacheStats contentCacheStats() {
+        return content == null ? ContentCacheStats.disabled() : ContentCacheStats.of(content);
     }
 
-    /** The has/size cache, or {@code null} when disabled. */
-    public Cache<Multihash, Integer> metadataCache() {
-        return metadata;
+    /** Whether the content cache holds the block with this CID's multihash (neither a hit nor a miss). */
+    public boolean contentCached(Cid cid) {
+        return content != null && content.contains(cid.multihash());
+    }
+
+    /** Entries of the has/size cache, after its pending maintenance (0 when disabled). */
+    public long metadataCacheEntries() {
+        if (metadata == null) {
+            return 0;
+        }
+        metadata.cleanUp();
+        return metadata.estimatedSize();
+    }
+
+    /** Runs both caches' maintenance now: pending evictions, and the content bound in force. */
+    public void cleanUp() {
+        if (content != null) {
+            content.cleanUp();
+        }
+        if (metadata != null) {
+            metadata.cleanUp();
+        }
     }
 
     public BloomStatus bloomStatus() {
         return bloomStatus;
     }
 
-    /** The Bloom filter, or {@code null} when disabled. */
-    public BloomFilter bloomFilter() {
-        return bloom;
+    /** Heap held by the Bloom filter, 0 when disabled. */
+    public long bloomSizeBytes() {
+        return bloom == null ? 0 : bloom.sizeInBytes();
     }
 
-    /** Bytes held by the content cache (payload and per-entry overhead). */
+    /** Native memory mapped by the content cache: what it costs the process, and what the governor counts. */
     public long cachedBytes() {
-        return content == null ? 0 : content.weightedSize();
+        return content == null ? 0 : content.mappedBytes();
+    }
+
+    /** The has/size cache, for the metrics binder in this package; null when disabled. */
+    Cache<Multihash, Integer> metadataCacheForMetrics() {
+        return metadata;
+    }
+
+    /** The content cache, for the metrics binder and tests in this package; null when disabled. */
+    OffHeapBlockCache contentCacheForMetrics() {
+        return content;
     }
 
     public Options options() {
@@ -330,6 +416,10 @@ public final class CachingBlockstore extends ForwardingBlockstore {
         if (metadata == null) {
             return;
         }
+        Integer known = metadata.getIfPresent(mh);
+        if (known != null && known == sizeOrMarker) {
+            return; // already known: rewriting it would only churn the cache (REPLACED removals)
+        }
         metadata.put(mh, sizeOrMarker);
         if (epoch(mh) != epoch) {
             metadata.invalidate(mh);
@@ -360,9 +450,11 @@ public final class CachingBlockstore extends ForwardingBlockstore {
      * Cache settings. Memory costs are heap bytes measured by {@code ./cairn bench memory} (64-bit JVM,
      * compressed oops; docs/BENCHMARKS.md).
      *
-     * @param contentCacheBytes      bytes of block content cached, payload plus about 149 bytes of
-     *                               overhead per block; 0 disables the content cache
-     * @param contentPolicy          eviction policy of the content cache
+     * @param contentCacheBytes      bytes of native memory the content cache may map (blocks, their
+     *                               keys and page rounding); may exceed the heap; 0 disables it
+     * @param contentPolicy          no longer used by the content cache, which keeps its bytes off
+     *                               the heap under CLOCK (see {@link OffHeapBlockCache}); kept so
+     *                               that existing callers compile
      * @param metadataCacheEntries   entries of the has/size cache, about 139 bytes each plus the
      *                               multihash key when no caller still holds it; 0 disables it
      * @param bloomExpectedKeys      keys the Bloom filter is sized for, about 1.2 bytes each at 1 %;

@@ -210,12 +210,7 @@ public final class MemoryAwareBlockstore extends ForwardingBlockstore {
             if (caching != null) {
                 // The caches empty themselves on CRITICAL; run their maintenance now rather than on the next write.
                 cleanupOps.increment();
-                if (caching.contentCache() != null) {
-                    caching.contentCache().cleanUp();
-                }
-                if (caching.metadataCache() != null) {
-                    caching.metadataCache().cleanUp();
-                }
+                caching.cleanUp();
             }
         }
     }

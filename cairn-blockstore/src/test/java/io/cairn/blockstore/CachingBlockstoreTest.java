@@ -70,7 +70,7 @@ class CachingBlockstoreTest {
                 assertThat(store.get(b.cid()).bytes()).isEqualTo(b.bytes());
             }
             assertThat(base.get).hasValue(1);
-            assertThat(store.contentCache().stats().hitCount()).isEqualTo(4);
+            assertThat(store.contentCacheStats().hits()).isEqualTo(4);
         }
     }
 
@@ -141,7 +141,7 @@ class CachingBlockstoreTest {
             for (Block b : blocks) {
                 assertThat(store.get(b.cid()).bytes()).isEqualTo(b.bytes());
             }
-            store.contentCache().cleanUp();
+            store.cleanUp();
             assertThat(store.cachedBytes()).isPositive().isLessThanOrEqualTo(bound);
         }
     }
@@ -298,16 +298,16 @@ class CachingBlockstoreTest {
             store.put(a);
             store.put(b);
             store.get(a.cid());
-            assertThat(store.contentCache().estimatedSize()).isEqualTo(1);
+            assertThat(store.contentCacheStats().entries()).isEqualTo(1);
 
             governor.setLevel(PressureLevel.CRITICAL);
-            store.contentCache().cleanUp();
-            assertThat(store.contentCache().estimatedSize()).isZero();
+            store.cleanUp();
+            assertThat(store.contentCacheStats().entries()).isZero();
 
             governor.setLevel(PressureLevel.HIGH);
             assertThat(store.get(b.cid()).bytes()).isEqualTo(b.bytes()); // reads still served
-            store.contentCache().cleanUp();
-            assertThat(store.contentCache().estimatedSize()).isZero();
+            store.cleanUp();
+            assertThat(store.contentCacheStats().entries()).isZero();
         }
     }
 }

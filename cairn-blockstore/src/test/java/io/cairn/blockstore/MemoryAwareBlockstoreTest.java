@@ -118,13 +118,13 @@ class MemoryAwareBlockstoreTest {
             assertThat(store.cleanupOps()).isGreaterThanOrEqualTo(2);
 
             assertThat(store.get(a.cid()).bytes()).isEqualTo(a.bytes());
-            store.cachingLayer().contentCache().cleanUp();
-            assertThat(store.cachingLayer().contentCache().estimatedSize()).as("HIGH admits nothing").isZero();
+            store.cachingLayer().cleanUp();
+            assertThat(store.cachingLayer().contentCacheStats().entries()).as("HIGH admits nothing").isZero();
 
             governor.setLevel(PressureLevel.NONE);
             store.get(a.cid());
-            store.cachingLayer().contentCache().cleanUp();
-            assertThat(store.cachingLayer().contentCache().estimatedSize()).as("caching resumes").isEqualTo(1);
+            store.cachingLayer().cleanUp();
+            assertThat(store.cachingLayer().contentCacheStats().entries()).as("caching resumes").isEqualTo(1);
         }
     }
 

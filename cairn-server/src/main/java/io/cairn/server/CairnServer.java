@@ -181,7 +181,7 @@ public final class CairnServer implements AutoCloseable {
         return stack.governor();
     }
 
-    /** The block cache's byte budget in force: {@code cache-size}, at most a quarter of the memory budget. */
+    /** The block cache's byte budget in force: {@code cache-size} (at most half the memory budget), or unset a quarter of it. */
     public long cacheBytes() {
         return stack.cacheBytes();
     }

@@ -20,11 +20,14 @@ import java.util.Optional;
  * @param maxConcurrentRequests requests served at once per listener beyond which the server answers 429
  * @param apiToken              bearer token the API requires, empty for none
  * @param fsync                 whether the flatfs store syncs each write to disk before acknowledging it
- * @param cacheSizeBytes        the block cache's byte budget (0 disables the cache)
+ * @param cacheSizeBytes        the block cache's byte budget (0 disables the cache, -1 derives it
+ *                              from the memory budget)
  * @param readTimeout           longest time one request body may take to arrive
  * @param idleTimeout           a connection silent this long is closed (slow headers, idle keep-alive)
  * @param shutdownTimeout       how long in-flight requests get to finish on shutdown
  * @param maxHeaderSize         largest request header block accepted, in bytes
+ * @param store                 the base store: flatfs (default), s3 or memory
+ * @param s3                    the s3-* settings, used when {@code store} is s3
  * @param gateway               the gateway's own settings (deserialized responses, CORS)
  */
 public record ServerConfig(
@@ -42,6 +45,8 @@ public record ServerConfig(
         Duration idleTimeout,
         Duration shutdownTimeout,
         int maxHeaderSize,
+        StoreType store,
+        S3StoreConfig s3,
         io.cairn.server.gateway.GatewayConfig gateway) {
 
     /** The block size Kubo refuses without {@code allow-big-block}: 2 MiB, so blocks stay exchangeable. */
@@ -69,7 +74,7 @@ public record ServerConfig(
             throw new ConfigException("max-concurrent-requests: " + maxConcurrentRequests + " must be between 1 and 100000");
         }
         apiToken = apiToken == null ? "" : apiToken;
-        if (cacheSizeBytes < 0) {
+        if (cacheSizeBytes < -1) { // -1: derive from the memory budget (StoreStack.effectiveCacheBytes)
             throw new ConfigException("cache-size: must not be negative");
         }
         checkPositive("read-timeout", readTimeout);
@@ -77,6 +82,11 @@ public record ServerConfig(
         checkPositive("shutdown-timeout", shutdownTimeout);
         if (maxHeaderSize < 1024 || maxHeaderSize > 1024 * 1024) {
             throw new ConfigException("max-header-size: " + maxHeaderSize + " must be between 1k and 1m");
+        }
+        store = store == null ? StoreType.FLATFS : store;
+        s3 = s3 == null ? S3StoreConfig.defaults() : s3;
+        if (store == StoreType.S3) {
+            s3.checkUsable();
         }
         if (gateway == null) {
             gateway = io.cairn.server.gateway.GatewayConfig.defaults();
@@ -90,8 +100,8 @@ public record ServerConfig(
     /** Defaults for everything but the data directory. */
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig(dataDir, "127.0.0.1", 8080, 5001, -1, 4 * 1024 * 1024, 256, "", true,
-                64L * 1024 * 1024, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10), 8192,
-                io.cairn.server.gateway.GatewayConfig.defaults());
+                -1, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10), 8192,
+                StoreType.FLATFS, S3StoreConfig.defaults(), io.cairn.server.gateway.GatewayConfig.defaults());
     }
 
     /** Where the flatfs store lives. */
@@ -110,32 +120,39 @@ public record ServerConfig(
 
     public ServerConfig withPorts(int gateway, int api) {
         return new ServerConfig(dataDir, bindAddress, gateway, api, maxMemoryBytes, maxBlockSize, maxConcurrentRequests,
-                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, this.gateway);
+                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3, this.gateway);
     }
 
     public ServerConfig withMaxConcurrentRequests(int n) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize, n,
-                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, gateway);
+                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3, gateway);
     }
 
     public ServerConfig withApiToken(String token) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
-                maxConcurrentRequests, token, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, gateway);
+                maxConcurrentRequests, token, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3, gateway);
     }
 
     public ServerConfig withMaxMemory(long bytes) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, bytes, maxBlockSize,
-                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, gateway);
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3, gateway);
     }
 
     public ServerConfig withTimeouts(Duration read, Duration idle) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
-                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, read, idle, shutdownTimeout, maxHeaderSize, gateway);
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, read, idle, shutdownTimeout, maxHeaderSize, store, s3, gateway);
+    }
+
+    public ServerConfig withStore(StoreType type, S3StoreConfig s3Config) {
+        return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
+                type, s3Config, gateway);
     }
 
     public ServerConfig withGateway(io.cairn.server.gateway.GatewayConfig g) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
-                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, g);
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
+                store, s3, g);
     }
 
     /** The gateway settings with {@code auto} decided by the bind address (deserialized on loopback only). */

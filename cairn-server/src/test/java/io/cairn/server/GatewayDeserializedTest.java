@@ -161,7 +161,7 @@ class GatewayDeserializedTest {
         assertThat(loopback.effectiveGateway().serveDeserialized()).isTrue();
         ServerConfig open = new ServerConfig(Path.of("/tmp/x"), "0.0.0.0", 8080, 5001, -1, 4 << 20, 256, "token", true,
                 0, java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(10),
-                8192, GatewayConfig.defaults());
+                8192, StoreType.FLATFS, null, GatewayConfig.defaults());
         assertThat(open.effectiveGateway().serveDeserialized()).isFalse();
         assertThat(open.withGateway(GatewayConfig.withDeserialized()).effectiveGateway().serveDeserialized()).isTrue();
         assertThat(List.of(loopback.gateway().corsOrigin())).containsExactly("*");

@@ -54,7 +54,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--fsync", paramLabel = "BOOL", description = "Sync each block to disk before acknowledging (default true).")
     String fsync;
 
-    @Option(names = "--cache-size", paramLabel = "SIZE", description = "Block cache budget, 0 disables (default 64m).")
+    @Option(names = "--cache-size", paramLabel = "SIZE", description = "Block cache budget in native memory, may exceed the heap; 0 disables (default: a quarter of the memory budget).")
     String cacheSize;
 
     @Option(names = "--read-timeout", paramLabel = "DURATION", description = "Longest time a request body may take (default 30s).")
@@ -68,6 +68,30 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--max-header-size", paramLabel = "SIZE", description = "Largest request header block (default 8k).")
     String maxHeaderSize;
+
+    @Option(names = "--store", paramLabel = "TYPE", description = "Base store: flatfs, s3 or memory (default flatfs).")
+    String store;
+
+    @Option(names = "--s3-endpoint", paramLabel = "URL", description = "S3 endpoint (MinIO, R2, Ceph); unset for AWS S3.")
+    String s3Endpoint;
+
+    @Option(names = "--s3-bucket", paramLabel = "NAME", description = "Bucket for store = s3 (required then).")
+    String s3Bucket;
+
+    @Option(names = "--s3-prefix", paramLabel = "PATH", description = "Folder inside the bucket (default none).")
+    String s3Prefix;
+
+    @Option(names = "--s3-region", paramLabel = "REGION", description = "Signing region (default us-east-1; auto for R2).")
+    String s3Region;
+
+    @Option(names = "--s3-path-style", paramLabel = "BOOL", description = "Path-style URLs, for MinIO and s3proxy (default false).")
+    String s3PathStyle;
+
+    @Option(names = "--s3-cache-dir", paramLabel = "DIR", description = "Local disk cache of hot blocks (default none).")
+    String s3CacheDir;
+
+    @Option(names = "--s3-cache-size", paramLabel = "SIZE", description = "Disk cache budget (default 1g).")
+    String s3CacheSize;
 
     @Option(names = "--gateway-deserialized", paramLabel = "auto|true|false",
             description = "Serve UnixFS files, listings and dag-json on the gateway (default auto: on loopback only).")
@@ -93,6 +117,14 @@ final class ServeCommand implements Callable<Integer> {
         put(m, Setting.IDLE_TIMEOUT, idleTimeout);
         put(m, Setting.SHUTDOWN_TIMEOUT, shutdownTimeout);
         put(m, Setting.MAX_HEADER_SIZE, maxHeaderSize);
+        put(m, Setting.STORE, store);
+        put(m, Setting.S3_ENDPOINT, s3Endpoint);
+        put(m, Setting.S3_BUCKET, s3Bucket);
+        put(m, Setting.S3_PREFIX, s3Prefix);
+        put(m, Setting.S3_REGION, s3Region);
+        put(m, Setting.S3_PATH_STYLE, s3PathStyle);
+        put(m, Setting.S3_CACHE_DIR, s3CacheDir);
+        put(m, Setting.S3_CACHE_SIZE, s3CacheSize);
         put(m, Setting.GATEWAY_DESERIALIZED, gatewayDeserialized);
         put(m, Setting.GATEWAY_CORS_ORIGIN, gatewayCorsOrigin);
         return m;
@@ -122,7 +154,12 @@ final class ServeCommand implements Callable<Integer> {
         cli.out.println("gateway: " + server.gatewayUri() + "/ipfs/{cid}");
         cli.out.println("api: " + server.apiUri() + "/api/v0/ (metrics " + server.apiUri() + "/metrics, health "
                 + server.apiUri() + "/health)");
-        cli.out.println("data: " + cfg.dataDir().toAbsolutePath() + " (flatfs in " + cfg.blocksDir().toAbsolutePath() + ")");
+        cli.out.println("data: " + cfg.dataDir().toAbsolutePath() + switch (cfg.store()) {
+            case FLATFS -> " (flatfs in " + cfg.blocksDir().toAbsolutePath() + ")";
+            case S3 -> " (blocks in s3://" + cfg.s3().bucket() + "/" + cfg.s3().prefix() + " at "
+                    + (cfg.s3().endpoint() == null ? "AWS S3 " + cfg.s3().region() : cfg.s3().endpoint()) + ")";
+            case MEMORY -> " (unused: blocks in memory only, lost on exit)";
+        });
         cli.out.println("memory budget: " + ImportProgress.size(budget) + ", cache " + ImportProgress.size(server.cacheBytes())
                 + ", max block " + ImportProgress.size(cfg.maxBlockSize())
                 + ", auth " + (cfg.token().isPresent() ? "bearer token" : "none (loopback only)"));

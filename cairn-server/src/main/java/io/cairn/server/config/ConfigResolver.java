@@ -76,6 +76,15 @@ public final class ConfigResolver {
         Duration idle = get(merged, Setting.IDLE_TIMEOUT, Values::parseDuration, d.idleTimeout());
         Duration shutdown = get(merged, Setting.SHUTDOWN_TIMEOUT, Values::parseDuration, d.shutdownTimeout());
         long header = get(merged, Setting.MAX_HEADER_SIZE, Values::parseSize, (long) d.maxHeaderSize());
+        io.cairn.server.StoreType store = get(merged, Setting.STORE, io.cairn.server.StoreType::parse, d.store());
+        io.cairn.server.S3StoreConfig s3d = d.s3();
+        java.net.URI s3Endpoint = get(merged, Setting.S3_ENDPOINT, java.net.URI::create, s3d.endpoint());
+        String s3Bucket = get(merged, Setting.S3_BUCKET, v -> v, s3d.bucket());
+        String s3Prefix = get(merged, Setting.S3_PREFIX, v -> v, s3d.prefix());
+        String s3Region = get(merged, Setting.S3_REGION, v -> v, s3d.region());
+        boolean s3PathStyle = get(merged, Setting.S3_PATH_STYLE, Values::parseBoolean, s3d.pathStyle());
+        Path s3CacheDir = get(merged, Setting.S3_CACHE_DIR, Path::of, s3d.cacheDir());
+        long s3CacheSize = get(merged, Setting.S3_CACHE_SIZE, Values::parseSize, s3d.cacheSizeBytes());
         io.cairn.server.gateway.GatewayConfig.Deserialized deserialized = get(merged, Setting.GATEWAY_DESERIALIZED,
                 io.cairn.server.gateway.GatewayConfig::parseDeserialized, d.gateway().deserialized());
         String corsOrigin = get(merged, Setting.GATEWAY_CORS_ORIGIN, v -> v, d.gateway().corsOrigin());
@@ -84,7 +93,8 @@ public final class ConfigResolver {
         }
         try {
             return new ServerConfig(data, bind, gatewayPort, apiPort, maxMemory, (int) maxBlock, concurrency, token,
-                    fsync, cache, read, idle, shutdown, (int) header,
+                    fsync, cache, read, idle, shutdown, (int) header, store,
+                    new io.cairn.server.S3StoreConfig(s3Endpoint, s3Bucket, s3Prefix, s3Region, s3PathStyle, s3CacheDir, s3CacheSize),
                     new io.cairn.server.gateway.GatewayConfig(deserialized, corsOrigin));
         } catch (ConfigException e) {
             // Say where the offending value came from when it was not a default.

@@ -75,7 +75,10 @@ public final class AdminHandler extends Handler.Abstract {
         int level = governor.level().severity();
         Map<String, Object> body = new LinkedHashMap<>();
         // "ok" while full service; "degraded" while shedding cache work; "refusing-writes" at level 4.
-        body.put("status", !open ? "unavailable" : level >= 4 ? "refusing-writes" : level >= 2 ? "degraded" : "ok");
+        // "degraded" too while the store's backend is failing (S3's circuit breaker open): cached reads only.
+        boolean storeDegraded = Boolean.TRUE.equals(store.get("degraded"));
+        body.put("status", !open ? "unavailable" : level >= 4 ? "refusing-writes"
+                : level >= 2 || storeDegraded ? "degraded" : "ok");
         body.put("degradationLevel", level);
         body.put("pressure", governor.level().name());
         body.put("usedBytes", stats.usedBytes());

@@ -3,8 +3,6 @@ package io.cairn.server.store;
 import io.cairn.blockstore.Blockstore;
 import io.cairn.blockstore.BlockstoreMetrics;
 import io.cairn.blockstore.CachingBlockstore;
-import io.cairn.blockstore.FlatFsBlockstore;
-import io.cairn.blockstore.FlatFsOptions;
 import io.cairn.blockstore.Blockstores;
 import io.cairn.blockstore.MemoryAwareBlockstore;
 import io.cairn.blockstore.MemoryAwareConfig;
@@ -27,13 +25,14 @@ import java.util.Map;
  * <pre>
  * MeteredBlockstore → PinLockingBlockstore → MemoryAwareBlockstore → CachingBlockstore → IdentityBlockstore → FlatFsBlockstore
  * </pre>
+ * (or, with {@code store = s3 | memory}, an {@code S3Blockstore} or {@code MemoryBlockstore} at the bottom; see {@link BaseStore})
  * together with the process's {@link MemoryGovernor} and the pins ({@code DATA/pins}) with their
  * {@link Pinner} and {@link GarbageCollector}. Closing the stack closes the store (flushing
  * whatever a write-behind layer holds) and then the governor.
  */
 public final class StoreStack implements AutoCloseable {
     private final MemoryGovernor governor;
-    private final FlatFsBlockstore base;
+    private final BaseStore base;
     private final MemoryAwareBlockstore memoryAware;
     private final Blockstore top;
     private final ServerConfig config;
@@ -42,7 +41,7 @@ public final class StoreStack implements AutoCloseable {
     private final GarbageCollector collector;
     private volatile boolean closed;
 
-    private StoreStack(ServerConfig config, MemoryGovernor governor, FlatFsBlockstore base,
+    private StoreStack(ServerConfig config, MemoryGovernor governor, BaseStore base,
                        MemoryAwareBlockstore memoryAware, Blockstore top, PinStore pins, SweepGuard guard) {
         this.config = config;
         this.governor = governor;
@@ -58,11 +57,9 @@ public final class StoreStack implements AutoCloseable {
     public static StoreStack open(ServerConfig config, MeterRegistry registry) {
         MemoryGovernor governor = createGovernor(config);
         try {
-            FlatFsBlockstore base = FlatFsBlockstore.open(config.dataDir(), FlatFsOptions.builder()
-                    .sync(config.fsync())
-                    .blockSizeLimit(config.maxBlockSize())
-                    .build());
-            MemoryAwareBlockstore memoryAware = memoryLayers(Blockstores.layered(base, false), governor, config, registry);
+            BaseStore base = BaseStore.open(config, governor, registry);
+            MemoryAwareBlockstore memoryAware = memoryLayers(Blockstores.layered(base.store(), false), governor, config,
+                    registry, base.absencesStayTrue());
             PinStore pins;
             try {
                 // Opened after the flatfs store, whose directory lock then guards the pin file too.
@@ -90,14 +87,18 @@ public final class StoreStack implements AutoCloseable {
     }
 
     /**
-     * The memory-aware layers: a {@link CachingBlockstore} (content cache of {@code cache-size} bytes,
-     * W-TinyLFU, plus the has/size cache) whose caches shrink and stop admitting as the governor says,
+     * The memory-aware layers: a {@link CachingBlockstore} (content cache of {@code cache-size} bytes
+     * of native memory, CLOCK, plus the has/size cache) whose caches shrink and stop admitting as the governor says,
      * under a {@link MemoryAwareBlockstore} that refuses writes at level 4 and asks for collections.
      */
     private static MemoryAwareBlockstore memoryLayers(Blockstore identity, MemoryGovernor governor, ServerConfig config,
-                                                      MeterRegistry registry) {
+                                                      MeterRegistry registry, boolean absencesStayTrue) {
+        CachingBlockstore.Options caching = CachingBlockstore.Options.defaults().withContentCacheBytes(effectiveCacheBytes(config, governor));
+        if (!absencesStayTrue) {
+            caching = caching.withMetadataCacheEntries(0); // S3: the store's own has/size table forgets absences within 5 s
+        }
         MemoryAwareConfig mac = MemoryAwareConfig.builder()
-                .caching(CachingBlockstore.Options.defaults().withContentCacheBytes(effectiveCacheBytes(config, governor)))
+                .caching(caching)
                 .build();
         MemoryAwareBlockstore stack = MemoryAwareBlockstore.stack(identity, governor, mac);
         new BlockstoreMetrics(stack).bindTo(registry);
@@ -105,12 +106,21 @@ public final class StoreStack implements AutoCloseable {
     }
 
     /**
-     * {@code cache-size}, but at most a quarter of the governor's budget. A cache near the budget
-     * keeps the process above the MEDIUM threshold on its own: trimmed to 75 % at MEDIUM it still
-     * holds more than 75 % of the budget, so the level never falls back and writes stay squeezed.
+     * The content cache's native memory. Unset ({@code -1}), a quarter of the governor's budget; set,
+     * {@code cache-size}, but at most half the budget. The cache lives off the heap, so it may be
+     * larger than the heap, but its bytes count toward the budget (the governor sees every mapped
+     * region), and a cache near the budget keeps the process above the MEDIUM threshold on its own:
+     * trimmed to 75 % at MEDIUM it would still hold more than 70 % of the budget (the exit line),
+     * so the level would never fall back and writes would stay squeezed. At half the budget the
+     * cache alone stays below LOW (60 %). For a 1 GiB cache under {@code -Xmx128m}, set
+     * {@code max-memory} to 2g or more.
      */
     static long effectiveCacheBytes(ServerConfig config, MemoryGovernor governor) {
-        return Math.min(config.cacheSizeBytes(), governor.budgetBytes() / 4);
+        long budget = governor.budgetBytes();
+        if (config.cacheSizeBytes() < 0) {
+            return budget / 4;
+        }
+        return Math.min(config.cacheSizeBytes(), budget / 2);
     }
 
     /** The content cache's byte budget actually in force (see {@link #effectiveCacheBytes}). */
@@ -149,10 +159,8 @@ public final class StoreStack implements AutoCloseable {
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("state", closed ? "closed" : "open");
-        m.put("type", "flatfs");
-        m.put("path", base.flatFsDirectory().toString());
-        m.put("sharding", base.sharding());
-        m.put("fsync", config.fsync());
+        m.putAll(base.describe());
+        m.put("degraded", base.degraded());
         CachingBlockstore caching = memoryAware.cachingLayer();
         m.put("cacheBudgetBytes", cacheBytes());
         m.put("cachedBytes", caching == null ? 0 : caching.cachedBytes());

@@ -1,0 +1,700 @@
+package io.cairn.blockstore;
+
+import io.cairn.cache.GovernanceConfig;
+import io.cairn.cid.Multihash;
+import io.cairn.memory.MemoryGovernor;
+import io.cairn.memory.PressureLevel;
+import io.cairn.memory.offheap.AllocatorConfig;
+import io.cairn.memory.offheap.BlockAllocator;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/**
+ * The block content cache, its bytes in native memory from a {@link BlockAllocator}, its index in
+ * primitive arrays: no object per entry, and heap use that does not grow with the bytes cached.
+ *
+ * <p><b>Layout.</b> An entry is a slot number. Per slot: the allocation handle, a state word, the
+ * allocation's size and the key's hash, in chunked arrays of {@value #CHUNK} slots (chunks never
+ * move, so lock-free readers can index them while writers grow the chunk list). The allocation
+ * holds the encoded multihash followed by the payload, so the key costs no heap and a lookup
+ * compares it in place (a multihash is self-delimiting: equal leading bytes mean equal keys). An
+ * open-addressing table (linear probing, backward-shift deletion) maps the key's hash to the slot.
+ *
+ * <p><b>State word</b> (per slot, changed only by compare-and-set): bits 0-29 the reference count,
+ * bit 30 CLOCK's visited bit, bit 31 LIVE (in the table), bits 32-63 a generation that moves each
+ * time the slot is reused. A live entry holds one reference for the cache. A reader pins by adding
+ * one (and setting visited) while the count is above zero, then checks the key in place; eviction
+ * clears LIVE and drops the cache's reference; whoever brings the count to zero frees the
+ * allocation and the slot. So neither eviction nor a trim ever frees or reuses bytes a reader
+ * holds, and a slot reused under a reader's feet fails its compare-and-set (the generation moved).
+ *
+ * <p><b>Policy: CLOCK</b> (second chance) over the slot array. A hit sets a bit in the state word
+ * it already updates to pin, so a hit costs no extra write and no list; the hand clears bits
+ * until it finds an unvisited entry. It needs no per-entry links (SIEVE and S3-FIFO need a queue
+ * order that a reused slot array does not have, W-TinyLFU a sketch and deques), which is what keeps
+ * the metadata under 48 bytes an entry. Its weakness is scans: a one-time sweep of cold blocks can
+ * push out warm ones, which W-TinyLFU would have refused.
+ *
+ * <p><b>Governance</b> as for the heap caches ({@link GovernanceConfig}): a rise cuts the bound at
+ * once by evicting whole regions, sparsest first, and unmapping them, so memory really goes back;
+ * HIGH stops admitting, CRITICAL empties. After a fall the bound climbs back one restore step at
+ * once and one more per restore interval, computed from the clock when read, so it returns with no
+ * writes, no reads and no timer.
+ *
+ * <p>Structural changes take one lock; hits do not.
+ */
+final class OffHeapBlockCache implements AutoCloseable {
+    static final int CHUNK = 1024;
+    private static final int CHUNK_SHIFT = 10;
+    private static final long RC_MASK = (1L << 30) - 1;
+    private static final long VISITED = 1L << 30;
+    private static final long LIVE = 1L << 31;
+    private static final long GEN_ONE = 1L << 32;
+    private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
+    private static final int EVICTION_TRIES = 64;
+
+    /** Why an entry left the cache. */
+    enum Cause { SIZE, PRESSURE, EXPLICIT }
+
+    private static final class Chunk {
+        final long[] handle = new long[CHUNK];
+        final long[] state = new long[CHUNK];
+        final int[] size = new int[CHUNK];
+        final int[] hash = new int[CHUNK];
+    }
+
+    private final long maximum;
+    private final BlockAllocator allocator;
+    private final GovernanceConfig governance;
+    private final LongSupplier nanoClock;
+    private final Object lock = new Object();
+    private final List<MemoryGovernor.Registration> registrations = new ArrayList<>();
+
+    private volatile Chunk[] chunks = new Chunk[4];
+    private volatile int[] table = new int[64];
+    private int slotCount;
+    private int[] freeSlots = new int[64];
+    private int freeCount;
+    private int hand;
+    private volatile int entries;
+    private volatile long liveBytes;
+
+    // Bound in force: `bound`, or while restoring, climbing from restoreFrom to restoreTo.
+    private long bound;
+    private volatile boolean admit = true;
+    private boolean restoring;
+    private long restoreFrom;
+    private long restoreTo;
+    private long restoreStart;
+
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private volatile long puts;
+    private final LongAdder rejected = new LongAdder();
+    private final long[] removals = new long[Cause.values().length];
+    private volatile long evictedBytes;
+
+    OffHeapBlockCache(long maximumBytes, MemoryGovernor governor, GovernanceConfig governance, LongSupplier nanoClock) {
+        this(maximumBytes, governor, governance, nanoClock, Boolean.getBoolean("cairn.offheap.poison"));
+    }
+
+    /** As above, with poison mode ({@link AllocatorConfig#poison()}) chosen by the caller (tests). */
+    OffHeapBlockCache(long maximumBytes, MemoryGovernor governor, GovernanceConfig governance, LongSupplier nanoClock,
+                      boolean poison) {
+        if (maximumBytes <= 0) {
+            throw new IllegalArgumentException("maximumBytes must be > 0, got " + maximumBytes);
+        }
+        this.maximum = maximumBytes;
+        this.bound = maximumBytes;
+        this.governance = governance == null ? GovernanceConfig.defaults() : governance;
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+        this.allocator = new BlockAllocator(AllocatorConfig.of(maximumBytes)
+                .withRegionBytes(regionBytesFor(maximumBytes)).withPoison(poison));
+        if (governor != null) {
+            registrations.add(allocator.registerWith(governor, "block-cache-offheap"));
+            registrations.add(governor.addListener((previous, current, stats) -> onPressure(current)));
+            onPressure(governor.level());
+        }
+    }
+
+    /** Regions of an eighth of the cache, a power of two, 64 KiB to the allocator's default. */
+    static long regionBytesFor(long maximumBytes) {
+        long r = Long.highestOneBit(Math.max(1, maximumBytes / 8));
+        return Math.clamp(r, 64L << 10, AllocatorConfig.DEFAULT_REGION_BYTES);
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /** A pinned entry: its payload stays valid, and is never freed or reused, until {@link #close}. */
+    final class Lease implements AutoCloseable {
+        private final int slot;
+        private final ByteBuffer buffer;
+        private boolean closed;
+
+        private Lease(int slot, ByteBuffer buffer) {
+            this.slot = slot;
+            this.buffer = buffer;
+        }
+
+        /** The payload, read-only, a direct buffer over native memory. */
+        ByteBuffer buffer() {
+            if (closed) {
+                throw new IllegalStateException("lease closed");
+            }
+            return buffer;
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                unpin(slot);
+            }
+        }
+    }
+
+    /** The pinned entry for {@code key}, or null. Lock-free. */
+    Lease acquire(Multihash key) {
+        byte[] k = keyBytes(key);
+        int slot = find(k, spread(key.hashCode()));
+        if (slot < 0) {
+            misses.increment();
+            return null;
+        }
+        hits.increment();
+        Chunk c = chunk(slot);
+        int i = slot & (CHUNK - 1);
+        MemorySegment seg = allocator.segment(c.handle[i], c.size[i]).asSlice(k.length);
+        return new Lease(slot, seg.asByteBuffer().asReadOnlyBuffer());
+    }
+
+    /** Whether {@code key} is cached; counts neither a hit nor a miss. */
+    boolean contains(Multihash key) {
+        byte[] k = keyBytes(key);
+        int slot = find(k, spread(key.hashCode()));
+        if (slot >= 0) {
+            unpin(slot);
+            return true;
+        }
+        return false;
+    }
+
+    private int find(byte[] key, int h) {
+        int[] t = table;
+        int mask = t.length - 1;
+        for (int i = h & mask, probes = 0; probes <= mask; i = (i + 1) & mask, probes++) {
+            int v = (int) INTS.getAcquire(t, i);
+            if (v == 0) {
+                return -1;
+            }
+            int slot = v - 1;
+            Chunk c = chunk(slot);
+            int j = slot & (CHUNK - 1);
+            if (c.hash[j] != h || !tryPin(c, j)) {
+                continue;
+            }
+            if (keyMatches(c, j, key)) {
+                return slot;
+            }
+            unpin(slot);
+        }
+        return -1;
+    }
+
+    private static boolean tryPin(Chunk c, int j) {
+        while (true) {
+            long st = (long) LONGS.getVolatile(c.state, j);
+            if ((st & RC_MASK) == 0 || (st & RC_MASK) == RC_MASK) {
+                return false;
+            }
+            if (LONGS.compareAndSet(c.state, j, st, (st + 1) | VISITED)) {
+                return true;
+            }
+        }
+    }
+
+    private boolean keyMatches(Chunk c, int j, byte[] key) {
+        int size = c.size[j];
+        if (size < key.length) {
+            return false;
+        }
+        MemorySegment seg = allocator.segment(c.handle[j], size);
+        return MemorySegment.mismatch(seg, 0, key.length, MemorySegment.ofArray(key), 0, key.length) == -1;
+    }
+
+    private void unpin(int slot) {
+        Chunk c = chunk(slot);
+        int j = slot & (CHUNK - 1);
+        long before = (long) LONGS.getAndAdd(c.state, j, -1L);
+        if ((before & RC_MASK) == 1) {
+            synchronized (lock) {
+                reclaim(slot);
+                // The last reader of an entry evicted by a trim: its region may be all that keeps
+                // the cache over the bound in force, so give back whatever emptied.
+                if (allocator.mappedBytes() > effectiveMaximumLocked()) {
+                    allocator.releaseEmptyRegions();
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    /**
+     * Copies {@code payload} (from its position to its limit; the buffer is not moved) in under
+     * {@code key}, evicting as needed.
+     *
+     * @return whether the block is cached now (false: refused by the governor, too big, or no room
+     *         that eviction could make because readers pin it)
+     */
+    boolean put(Multihash key, ByteBuffer payload) {
+        byte[] k = keyBytes(key);
+        int h = spread(key.hashCode());
+        long total = (long) k.length + payload.remaining();
+        if (total > Integer.MAX_VALUE) {
+            return false;
+        }
+        int size = (int) total;
+        if (!admit) {
+            rejected.increment();
+            return false; // not admitting (HIGH, CRITICAL): decided without the lock
+        }
+        long handle;
+        synchronized (lock) {
+            int existing = find(k, h);
+            if (existing >= 0) {
+                unpin(existing);
+                return true;
+            }
+            handle = admit ? allocateEvicting(size) : 0;
+            if (handle == 0) {
+                rejected.increment();
+                return false;
+            }
+        }
+        // Fill outside the lock: nobody can see the allocation before it is published below.
+        MemorySegment seg = allocator.segment(handle, size);
+        MemorySegment.copy(MemorySegment.ofArray(k), 0, seg, 0, k.length);
+        seg.asSlice(k.length).copyFrom(MemorySegment.ofBuffer(payload));
+        synchronized (lock) {
+            int existing = find(k, h);
+            if (existing >= 0 || !admit) {
+                if (existing >= 0) {
+                    unpin(existing);
+                }
+                allocator.free(handle, size);
+                return existing >= 0;
+            }
+            int slot = newSlot();
+            Chunk c = chunk(slot);
+            int j = slot & (CHUNK - 1);
+            c.handle[j] = handle;
+            c.size[j] = size;
+            c.hash[j] = h;
+            long gen = (long) LONGS.getVolatile(c.state, j) & ~(GEN_ONE - 1);
+            LONGS.setRelease(c.state, j, gen | LIVE | 1L);
+            insert(slot, h);
+            entries++;
+            liveBytes += size;
+            puts++;
+        }
+        return true;
+    }
+
+    /** Removes {@code key}; readers holding it keep their bytes until they let go. */
+    void invalidate(Multihash key) {
+        byte[] k = keyBytes(key);
+        synchronized (lock) {
+            int slot = find(k, spread(key.hashCode()));
+            if (slot >= 0) {
+                unpin(slot);
+                evict(slot, Cause.EXPLICIT);
+            }
+        }
+    }
+
+    /** Removes everything, and gives every region back. */
+    void clear() {
+        synchronized (lock) {
+            evictAll(Cause.EXPLICIT);
+            allocator.releaseEmptyRegions();
+        }
+    }
+
+    /** Applies the bound in force now (a restore step that fell due, nothing else to do). */
+    void cleanUp() {
+        synchronized (lock) {
+            long b = effectiveMaximumLocked();
+            if (allocator.mappedBytes() > b) {
+                trimTo(b);
+            }
+        }
+    }
+
+    private long allocateEvicting(int size) {
+        long limit = effectiveMaximumLocked();
+        if (allocator.roundedSize(size) > limit) {
+            return 0;
+        }
+        for (int attempt = 0; attempt < EVICTION_TRIES; attempt++) {
+            long handle = allocator.allocate(size, limit);
+            if (handle != 0) {
+                return handle;
+            }
+            if (!evictOne()) {
+                break;
+            }
+        }
+        // Free pages are scattered: empty the sparsest regions until the run fits.
+        BitSet tried = new BitSet();
+        for (int attempt = 0; attempt < 8; attempt++) {
+            long handle = allocator.allocate(size, limit);
+            if (handle != 0) {
+                return handle;
+            }
+            int r = allocator.sparsestRegion(tried);
+            if (r < 0) {
+                return 0;
+            }
+            tried.set(r);
+            evictRegion(r, Cause.SIZE);
+        }
+        return allocator.allocate(size, limit);
+    }
+
+    /** One CLOCK step to a victim; false if nothing can be evicted. */
+    private boolean evictOne() {
+        for (int steps = 0, max = 2 * slotCount + 1; steps < max && slotCount > 0; steps++) {
+            if (hand >= slotCount) {
+                hand = 0;
+            }
+            int slot = hand++;
+            Chunk c = chunk(slot);
+            int j = slot & (CHUNK - 1);
+            long st = (long) LONGS.getVolatile(c.state, j);
+            if ((st & LIVE) == 0) {
+                continue;
+            }
+            if ((st & VISITED) != 0) {
+                LONGS.compareAndSet(c.state, j, st, st & ~VISITED);
+                continue;
+            }
+            evict(slot, Cause.SIZE);
+            return true;
+        }
+        return false;
+    }
+
+    private void evictRegion(int region, Cause cause) {
+        for (int slot = 0; slot < slotCount; slot++) {
+            Chunk c = chunk(slot);
+            int j = slot & (CHUNK - 1);
+            long st = (long) LONGS.getVolatile(c.state, j);
+            if ((st & LIVE) != 0 && BlockAllocator.regionOf(c.handle[j]) == region) {
+                evict(slot, cause);
+            }
+        }
+    }
+
+    private void evictAll(Cause cause) {
+        for (int slot = 0; slot < slotCount; slot++) {
+            Chunk c = chunk(slot);
+            if (((long) LONGS.getVolatile(c.state, slot & (CHUNK - 1)) & LIVE) != 0) {
+                evict(slot, cause);
+            }
+        }
+    }
+
+    /** Unlinks a live entry and drops the cache's reference. Lock held. */
+    private void evict(int slot, Cause cause) {
+        Chunk c = chunk(slot);
+        int j = slot & (CHUNK - 1);
+        long st;
+        do {
+            st = (long) LONGS.getVolatile(c.state, j);
+            if ((st & LIVE) == 0) {
+                return;
+            }
+        } while (!LONGS.compareAndSet(c.state, j, st, (st & ~(LIVE | VISITED)) - 1));
+        remove(slot, c.hash[j]);
+        entries--;
+        liveBytes -= c.size[j];
+        removals[cause.ordinal()]++;
+        if (cause != Cause.EXPLICIT) {
+            evictedBytes += c.size[j];
+        }
+        if ((st & RC_MASK) == 1) {
+            reclaim(slot);
+        }
+    }
+
+    /** The last reference is gone: free the bytes, then the slot. Lock held. */
+    private void reclaim(int slot) {
+        Chunk c = chunk(slot);
+        int j = slot & (CHUNK - 1);
+        long st = (long) LONGS.getVolatile(c.state, j);
+        if ((st & (RC_MASK | LIVE)) != 0) {
+            throw new IllegalStateException("slot " + slot + " reclaimed while referenced: " + Long.toHexString(st));
+        }
+        allocator.free(c.handle[j], c.size[j]);
+        c.handle[j] = 0;
+        LONGS.setRelease(c.state, j, (st & ~(GEN_ONE - 1)) + GEN_ONE);
+        if (freeCount == freeSlots.length) {
+            freeSlots = java.util.Arrays.copyOf(freeSlots, freeCount * 2);
+        }
+        freeSlots[freeCount++] = slot;
+    }
+
+    private int newSlot() {
+        if (freeCount > 0) {
+            return freeSlots[--freeCount];
+        }
+        int slot = slotCount;
+        int ci = slot >>> CHUNK_SHIFT;
+        Chunk[] cs = chunks;
+        if (ci >= cs.length) {
+            cs = java.util.Arrays.copyOf(cs, cs.length * 2);
+        }
+        if (cs[ci] == null) {
+            cs[ci] = new Chunk();
+        }
+        chunks = cs;
+        slotCount++;
+        return slot;
+    }
+
+    private Chunk chunk(int slot) {
+        return chunks[slot >>> CHUNK_SHIFT];
+    }
+
+    // ---------------------------------------------------------------- the table (lock held)
+
+    private void insert(int slot, int h) {
+        int[] t = table;
+        if ((entries + 1) * 4L > t.length * 3L) {
+            t = rehash(t.length * 2);
+        }
+        int mask = t.length - 1;
+        int i = h & mask;
+        while (t[i] != 0) {
+            i = (i + 1) & mask;
+        }
+        INTS.setRelease(t, i, slot + 1);
+    }
+
+    private int[] rehash(int length) {
+        int[] old = table;
+        int[] t = new int[length];
+        int mask = length - 1;
+        for (int v : old) {
+            if (v != 0) {
+                int i = chunk(v - 1).hash[(v - 1) & (CHUNK - 1)] & mask;
+                while (t[i] != 0) {
+                    i = (i + 1) & mask;
+                }
+                t[i] = v;
+            }
+        }
+        table = t;
+        return t;
+    }
+
+    private void remove(int slot, int h) {
+        int[] t = table;
+        int mask = t.length - 1;
+        int i = h & mask;
+        while (t[i] != slot + 1) {
+            if (t[i] == 0) {
+                throw new IllegalStateException("slot " + slot + " missing from the table");
+            }
+            i = (i + 1) & mask;
+        }
+        // Backward-shift deletion: pull later members of the probe run into the hole. A concurrent
+        // reader may miss an entry while it moves; a miss is only a miss.
+        int hole = i;
+        int j = i;
+        while (true) {
+            j = (j + 1) & mask;
+            int v = t[j];
+            if (v == 0) {
+                break;
+            }
+            int home = chunk(v - 1).hash[(v - 1) & (CHUNK - 1)] & mask;
+            if (((j - home) & mask) >= ((j - hole) & mask)) {
+                INTS.setRelease(t, hole, v);
+                hole = j;
+            }
+        }
+        INTS.setRelease(t, hole, 0);
+    }
+
+    // ---------------------------------------------------------------- governance
+
+    private void onPressure(PressureLevel level) {
+        synchronized (lock) {
+            long now = nanoClock.getAsLong();
+            long current = effectiveMaximumLocked();
+            long target = (long) (maximum * governance.effectiveRetainFraction(level));
+            admit = governance.action(level).admit();
+            if (target < current) {
+                restoring = false;
+                bound = target;
+                trimTo(target);
+            } else if (target > current) {
+                restoring = true;
+                restoreFrom = current;
+                restoreTo = target;
+                restoreStart = now;
+            }
+            if (!admit || target == 0) {
+                allocator.releaseEmptyRegions();
+            }
+        }
+    }
+
+    /** Evicts until the mapped regions fit {@code limit}: whole regions, the sparsest first. */
+    private void trimTo(long limit) {
+        if (limit == 0) {
+            evictAll(Cause.PRESSURE);
+            allocator.releaseEmptyRegions();
+            return;
+        }
+        BitSet tried = new BitSet();
+        while (allocator.mappedBytes() > limit) {
+            allocator.releaseEmptyRegions();
+            if (allocator.mappedBytes() <= limit) {
+                break;
+            }
+            int r = allocator.sparsestRegion(tried);
+            if (r < 0) {
+                break; // what is left is pinned by readers; it goes when they let go
+            }
+            tried.set(r);
+            evictRegion(r, Cause.PRESSURE);
+        }
+        allocator.releaseEmptyRegions();
+    }
+
+    private long effectiveMaximumLocked() {
+        if (restoring) {
+            long interval = governance.restoreInterval().toNanos();
+            long elapsed = nanoClock.getAsLong() - restoreStart;
+            long steps = 1 + (interval == 0 ? Long.MAX_VALUE / 4 : Math.max(0, elapsed) / interval);
+            long stepBytes = (long) Math.ceil(maximum * governance.restoreStep());
+            long climbed = Math.min(restoreTo, restoreFrom + (long) Math.min((double) steps * stepBytes, Long.MAX_VALUE / 2));
+            if (climbed >= restoreTo) {
+                restoring = false;
+                bound = restoreTo;
+                return bound;
+            }
+            return climbed;
+        }
+        return bound;
+    }
+
+    // ---------------------------------------------------------------- figures
+
+    /** The configured maximum, bytes of mapped regions. */
+    long maximum() {
+        return maximum;
+    }
+
+    /** The bound in force now, trims and restore steps included. */
+    long effectiveMaximum() {
+        synchronized (lock) {
+            return effectiveMaximumLocked();
+        }
+    }
+
+    boolean admitting() {
+        return admit;
+    }
+
+    int entries() {
+        return entries;
+    }
+
+    /** Keys plus payloads of the live entries. */
+    long liveBytes() {
+        return liveBytes;
+    }
+
+    /** Native memory mapped for the cache: what it costs the process, and what the governor is told. */
+    long mappedBytes() {
+        return allocator.mappedBytes();
+    }
+
+    BlockAllocator allocator() {
+        return allocator;
+    }
+
+    long hits() {
+        return hits.sum();
+    }
+
+    long misses() {
+        return misses.sum();
+    }
+
+    long puts() {
+        return puts;
+    }
+
+    long rejected() {
+        return rejected.sum();
+    }
+
+    long removals(Cause cause) {
+        synchronized (lock) {
+            return removals[cause.ordinal()];
+        }
+    }
+
+    long evictedBytes() {
+        return evictedBytes;
+    }
+
+    /**
+     * Bytes of bookkeeping, heap and native, beyond payloads and keys: slot chunks, the table, the
+     * free-slot stack and the allocator's region maps (allocation rounding not included; it is the
+     * fragmentation figure).
+     */
+    long metadataBytes() {
+        synchronized (lock) {
+            long bytes = 16 + 4L * chunks.length + 16 + 4L * table.length + 16 + 4L * freeSlots.length;
+            for (Chunk c : chunks) {
+                if (c != null) {
+                    bytes += 16 + 4 * 16 + (8L + 8 + 4 + 4) * CHUNK;
+                }
+            }
+            return bytes + allocator.metadataBytes();
+        }
+    }
+
+    @Override
+    public void close() {
+        registrations.forEach(MemoryGovernor.Registration::close);
+        synchronized (lock) {
+            evictAll(Cause.EXPLICIT);
+            allocator.close();
+        }
+    }
+
+    private static byte[] keyBytes(Multihash key) {
+        return key.toBytes();
+    }
+
+    private static int spread(int h) {
+        return (h ^ (h >>> 16)) * 0x45d9f3b;
+    }
+}

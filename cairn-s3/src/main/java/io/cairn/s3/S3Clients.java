@@ -1,0 +1,73 @@
+package io.cairn.s3;
+
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+
+import java.time.Duration;
+
+/** Builds the synchronous S3 client Cairn uses: Apache HTTP, bounded timeouts, standard retries. */
+public final class S3Clients {
+    private S3Clients() {
+    }
+
+    /** A client with the SDK's default credentials chain. */
+    public static S3Client build(S3Settings settings, S3RequestCounter counter) {
+        return build(settings, counter, DefaultCredentialsProvider.builder().build());
+    }
+
+    /**
+     * The client for {@code settings}. Retries (the SDK's standard strategy: 5xx, {@code SlowDown} and
+     * other throttling, connection errors) back off exponentially with jitter; every attempt and every
+     * call has a time limit, so no request can hang. Cairn checks each block against its CID itself, so
+     * the SDK's own CRC checksums are only sent where S3 requires them (fewer bytes hashed twice, and
+     * stores that do not know the newer checksum headers keep working).
+     */
+    public static S3Client build(S3Settings settings, S3RequestCounter counter, AwsCredentialsProvider credentials) {
+        Duration attempt = settings.attemptTimeout();
+        ApacheHttpClient.Builder http = ApacheHttpClient.builder()
+                .maxConnections(settings.maxConnections())
+                .connectionTimeout(min(attempt, Duration.ofSeconds(5)))
+                .socketTimeout(attempt)
+                .connectionAcquisitionTimeout(attempt)
+                .connectionMaxIdleTime(Duration.ofSeconds(30))
+                .tcpKeepAlive(true);
+        ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder()
+                .apiCallTimeout(settings.callTimeout())
+                .apiCallAttemptTimeout(attempt)
+                .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                        .maxAttempts(settings.maxAttempts())
+                        .backoffStrategy(BackoffStrategy.exponentialDelay(settings.retryBase(), settings.retryMax()))
+                        .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(settings.retryBase().multipliedBy(2),
+                                settings.retryMax()))
+                        .circuitBreakerEnabled(false)
+                        .build());
+        if (counter != null) {
+            override.addExecutionInterceptor(counter);
+        }
+        S3ClientBuilder b = S3Client.builder()
+                .httpClientBuilder(http)
+                .region(Region.of(settings.region()))
+                .credentialsProvider(credentials)
+                .forcePathStyle(settings.pathStyle())
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .overrideConfiguration(override.build());
+        if (settings.endpoint() != null) {
+            b.endpointOverride(settings.endpoint());
+        }
+        return b.build();
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}

@@ -1,0 +1,91 @@
+package io.cairn.server.store;
+
+import io.cairn.blockstore.Blockstore;
+import io.cairn.blockstore.BlockSizeLimit;
+import io.cairn.blockstore.FlatFsBlockstore;
+import io.cairn.blockstore.FlatFsOptions;
+import io.cairn.blockstore.MemoryBlockstore;
+import io.cairn.memory.MemoryGovernor;
+import io.cairn.s3.S3Blockstore;
+import io.cairn.s3.S3DiskCache;
+import io.cairn.s3.S3Settings;
+import io.cairn.s3.S3StoreOptions;
+import io.cairn.server.S3StoreConfig;
+import io.cairn.server.ServerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The store at the bottom of the stack, as {@code store} says: flatfs in {@code DATA/blocks}, an S3
+ * bucket (with its optional disk cache; the bucket is checked at open, and a clear error says what is
+ * wrong), or memory.
+ */
+final class BaseStore {
+    private final Blockstore store;
+    private final ServerConfig config;
+
+    private BaseStore(Blockstore store, ServerConfig config) {
+        this.store = store;
+        this.config = config;
+    }
+
+    static BaseStore open(ServerConfig config, MemoryGovernor governor, MeterRegistry registry) {
+        BlockSizeLimit limit = BlockSizeLimit.of(config.maxBlockSize());
+        return switch (config.store()) {
+            case FLATFS -> new BaseStore(FlatFsBlockstore.open(config.dataDir(), FlatFsOptions.builder()
+                    .sync(config.fsync())
+                    .blockSizeLimit(config.maxBlockSize())
+                    .build()), config);
+            case MEMORY -> new BaseStore(new MemoryBlockstore(limit), config);
+            case S3 -> {
+                S3StoreConfig c = config.s3();
+                S3StoreOptions.Builder options = S3StoreOptions.builder().blockSizeLimit(limit).governor(governor);
+                if (c.cacheDir() != null) {
+                    options.diskCache(S3DiskCache.open(c.cacheDir(), c.cacheSizeBytes(), limit));
+                }
+                S3Blockstore s3 = S3Blockstore.open(S3Settings.of(c.endpoint(), c.region(), c.bucket(), c.prefix(), c.pathStyle()),
+                        options.build());
+                s3.bindTo(registry);
+                yield new BaseStore(s3, config);
+            }
+        };
+    }
+
+    Blockstore store() {
+        return store;
+    }
+
+    /**
+     * Whether the server's has/size cache may remember absences: not over S3, where another node may
+     * write any block (the S3 store keeps its own absences for at most 5 s).
+     */
+    boolean absencesStayTrue() {
+        return !(store instanceof S3Blockstore);
+    }
+
+    /** Whether the store is up but failing over to degraded service (S3's circuit breaker not closed). */
+    boolean degraded() {
+        return store instanceof S3Blockstore s3 && s3.degraded();
+    }
+
+    /** For /health: type and location. */
+    Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", config.store().id());
+        switch (store) {
+            case FlatFsBlockstore fs -> {
+                m.put("path", fs.flatFsDirectory().toString());
+                m.put("sharding", fs.sharding());
+                m.put("fsync", config.fsync());
+            }
+            case S3Blockstore s3 -> {
+                m.putAll(s3.describe());
+            }
+            default -> {
+            }
+        }
+        return m;
+    }
+}
