@@ -86,7 +86,7 @@ public final class Gateway {
             throw GatewayException.badRequest("registering a service worker is not allowed on this gateway");
         }
         ContentPath path = ContentPath.parse(decoded);
-        Fields q = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+        Fields q = query(request);
         Wanted wanted = Negotiation.negotiate(param(q, "format"), request.getHeaders().get(HttpHeader.ACCEPT),
                 new Negotiation.CarQuery(param(q, "car-version"), param(q, "car-order"), param(q, "car-dups")),
                 config.serveDeserialized());
@@ -179,6 +179,20 @@ public final class Gateway {
             callback.succeeded();
         } catch (Throwable e) {
             callback.failed(e);
+        }
+    }
+
+    /** The query parameters; a malformed query (bad percent-encoding, not UTF-8) is the client's error. */
+    private static Fields query(Request request) {
+        try {
+            return Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+        } catch (RuntimeException e) {
+            String raw = request.getHttpURI().getQuery();
+            if (raw != null && raw.length() > 200) {
+                raw = raw.substring(0, 200) + "...";
+            }
+            throw GatewayException.badRequest("invalid query string '" + raw
+                    + "': percent-encoding must be % and two hex digits, and decode to UTF-8");
         }
     }
 }
