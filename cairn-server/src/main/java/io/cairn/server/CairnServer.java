@@ -23,6 +23,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -70,8 +71,9 @@ public final class CairnServer implements AutoCloseable {
         MemoryGovernor governor = stack.governor();
 
         Handler gatewayChain = new TransferCodingHandler(
-                new ConcurrencyLimitHandler(new GatewayHandler(store), config.maxConcurrentRequests(), false, 0, 0), false);
-        this.gateway = jetty("gateway", config.gatewayPort(), new RequestMetricsHandler(gatewayChain, registry, "gateway"));
+                new ConcurrencyLimitHandler(new GatewayHandler(store, config.effectiveGateway()),
+                        config.maxConcurrentRequests(), false, 0, 0), false);
+        this.gateway = jetty("gateway", config.gatewayPort(), new RequestMetricsHandler(gatewayChain, registry, "gateway"), true);
 
         // Uploads and everything else have a pool each, so neither can take the other's slots.
         Handler rpc = new ConcurrencyLimitHandler(new RpcHandler(store, governor, config, version(),
@@ -85,7 +87,7 @@ public final class CairnServer implements AutoCloseable {
         if (config.token().isPresent()) {
             apiChain = new TokenAuthHandler(apiChain, config.apiToken());
         }
-        this.api = jetty("api", config.apiPort(), new RequestMetricsHandler(apiChain, registry, "api"));
+        this.api = jetty("api", config.apiPort(), new RequestMetricsHandler(apiChain, registry, "api"), false);
     }
 
     /** Opens the configured store and governor and starts both listeners. */
@@ -123,7 +125,8 @@ public final class CairnServer implements AutoCloseable {
         MetricsBinding.bindGovernor(stack.governor(), registry, binders);
     }
 
-    private Server jetty(String name, int port, Handler handler) {
+    /** @param h2c also speak HTTP/2 over cleartext (prior knowledge or an Upgrade from HTTP/1.1) */
+    private Server jetty(String name, int port, Handler handler, boolean h2c) {
         QueuedThreadPool pool = new QueuedThreadPool(64, 2);
         pool.setName("cairn-" + name);
         // Jetty dispatches blocking handlers to this executor: one cheap virtual thread per request.
@@ -137,7 +140,9 @@ public final class CairnServer implements AutoCloseable {
         http.setRequestHeaderSize(config.maxHeaderSize());
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
-        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        ServerConnector connector = h2c
+                ? new ServerConnector(server, 1, 1, new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http))
+                : new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
         connector.setHost(config.bindAddress());
         connector.setPort(port);
         connector.setIdleTimeout(config.idleTimeout().toMillis());

@@ -35,6 +35,7 @@ import java.util.Optional;
  * @param uploadGrace           how long a body may arrive at any rate before {@code minUploadRate} applies
  * @param maxConcurrentUploads  uploads ({@code block/put}, {@code dag/import}) in service at once, a pool of
  *                              their own beside {@code maxConcurrentRequests}; beyond it 429
+ * @param gateway               the gateway's own settings (deserialized responses, CORS)
  */
 public record ServerConfig(
         Path dataDir,
@@ -58,7 +59,8 @@ public record ServerConfig(
         Duration headerTimeout,
         long minUploadRate,
         Duration uploadGrace,
-        int maxConcurrentUploads) {
+        int maxConcurrentUploads,
+        io.cairn.server.gateway.GatewayConfig gateway) {
 
     /** The block size Kubo refuses without {@code allow-big-block}: 2 MiB, so blocks stay exchangeable. */
     public static final int SOFT_BLOCK_LIMIT = 2 * 1024 * 1024;
@@ -119,6 +121,9 @@ public record ServerConfig(
         if (maxConcurrentUploads < 1 || maxConcurrentUploads > 100_000) {
             throw new ConfigException("max-concurrent-uploads: " + maxConcurrentUploads + " must be between 1 and 100000");
         }
+        if (gateway == null) {
+            gateway = io.cairn.server.gateway.GatewayConfig.defaults();
+        }
         if (apiToken.isEmpty() && !isLoopback(bindAddress)) {
             throw new ConfigException("api-token: required when bind is " + bindAddress
                     + " (beyond loopback); set --api-token or CAIRN_API_TOKEN, or bind to 127.0.0.1");
@@ -129,7 +134,8 @@ public record ServerConfig(
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig(dataDir, "127.0.0.1", 8080, 5001, -1, 4 * 1024 * 1024, 256, "", true,
                 -1, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10), 8192,
-                StoreType.FLATFS, S3StoreConfig.defaults(), 0, 90, Duration.ofSeconds(10), 1024, Duration.ofSeconds(10), 64);
+                StoreType.FLATFS, S3StoreConfig.defaults(), 0, 90, Duration.ofSeconds(10), 1024, Duration.ofSeconds(10), 64,
+                io.cairn.server.gateway.GatewayConfig.defaults());
     }
 
     /** Where the flatfs store lives. */
@@ -150,55 +156,67 @@ public record ServerConfig(
         return new ServerConfig(dataDir, bindAddress, gateway, api, maxMemoryBytes, maxBlockSize, maxConcurrentRequests,
                 apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3,
                 storageMaxBytes, storageGcWatermarkPercent,
-                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads);
+                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads, this.gateway);
     }
 
     public ServerConfig withMaxConcurrentRequests(int n) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize, n,
                 apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3,
                 storageMaxBytes, storageGcWatermarkPercent,
-                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads);
+                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads, gateway);
     }
 
     public ServerConfig withApiToken(String token) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
                 maxConcurrentRequests, token, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3,
                 storageMaxBytes, storageGcWatermarkPercent,
-                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads);
+                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads, gateway);
     }
 
     public ServerConfig withMaxMemory(long bytes) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, bytes, maxBlockSize,
                 maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3,
                 storageMaxBytes, storageGcWatermarkPercent,
-                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads);
+                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads, gateway);
     }
 
     public ServerConfig withTimeouts(Duration read, Duration idle) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
                 maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, read, idle, shutdownTimeout, maxHeaderSize, store, s3,
                 storageMaxBytes, storageGcWatermarkPercent,
-                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads);
+                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads, gateway);
     }
 
     /** The hostile-client limits: header deadline, minimum upload rate after a grace period, the upload pool. */
     public ServerConfig withClientLimits(Duration header, long minRate, Duration grace, int uploads) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
                 maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout,
-                maxHeaderSize, store, s3, storageMaxBytes, storageGcWatermarkPercent, header, minRate, grace, uploads);
+                maxHeaderSize, store, s3, storageMaxBytes, storageGcWatermarkPercent, header, minRate, grace, uploads, gateway);
     }
 
     public ServerConfig withStore(StoreType type, S3StoreConfig s3Config) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
                 maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
                 type, s3Config, storageMaxBytes, storageGcWatermarkPercent,
-                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads);
+                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads, gateway);
     }
 
     public ServerConfig withStorageMax(long bytes, int gcWatermarkPercent) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
                 maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout,
-                maxHeaderSize, store, s3, bytes, gcWatermarkPercent, headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads);
+                maxHeaderSize, store, s3, bytes, gcWatermarkPercent, headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads, gateway);
+    }
+
+    public ServerConfig withGateway(io.cairn.server.gateway.GatewayConfig g) {
+        return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
+                store, s3, storageMaxBytes, storageGcWatermarkPercent, headerTimeout, minUploadRate, uploadGrace,
+                maxConcurrentUploads, g);
+    }
+
+    /** The gateway settings with {@code auto} decided by the bind address (deserialized on loopback only). */
+    public io.cairn.server.gateway.GatewayConfig effectiveGateway() {
+        return gateway.resolvedFor(isLoopback(bindAddress));
     }
 
     /** The same configuration with another cache size (MemorySizing clamps it at start). */

@@ -109,6 +109,13 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--max-concurrent-uploads", paramLabel = "N", description = "Uploads in service at once, their own pool; more get 429 (default 64).")
     String maxConcurrentUploads;
+    @Option(names = "--gateway-deserialized", paramLabel = "auto|true|false",
+            description = "Serve UnixFS files, listings and dag-json on the gateway (default auto: on loopback only).")
+    String gatewayDeserialized;
+
+    @Option(names = "--gateway-cors-origin", paramLabel = "ORIGIN",
+            description = "The gateway's Access-Control-Allow-Origin: * or one origin; none turns CORS off (default *).")
+    String gatewayCorsOrigin;
 
     Map<Setting, String> flags() {
         Map<Setting, String> m = new EnumMap<>(Setting.class);
@@ -140,6 +147,8 @@ final class ServeCommand implements Callable<Integer> {
         put(m, Setting.MIN_UPLOAD_RATE, minUploadRate);
         put(m, Setting.UPLOAD_GRACE, uploadGrace);
         put(m, Setting.MAX_CONCURRENT_UPLOADS, maxConcurrentUploads);
+        put(m, Setting.GATEWAY_DESERIALIZED, gatewayDeserialized);
+        put(m, Setting.GATEWAY_CORS_ORIGIN, gatewayCorsOrigin);
         return m;
     }
 

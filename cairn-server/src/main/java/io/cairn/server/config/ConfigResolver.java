@@ -93,6 +93,9 @@ public final class ConfigResolver {
         long minUploadRate = get(merged, Setting.MIN_UPLOAD_RATE, Values::parseSize, d.minUploadRate());
         Duration uploadGrace = get(merged, Setting.UPLOAD_GRACE, Values::parseDuration, d.uploadGrace());
         int uploads = get(merged, Setting.MAX_CONCURRENT_UPLOADS, Values::parseInt, d.maxConcurrentUploads());
+        io.cairn.server.gateway.GatewayConfig.Deserialized deserialized = get(merged, Setting.GATEWAY_DESERIALIZED,
+                io.cairn.server.gateway.GatewayConfig::parseDeserialized, d.gateway().deserialized());
+        String corsOrigin = get(merged, Setting.GATEWAY_CORS_ORIGIN, v -> v, d.gateway().corsOrigin());
         if (maxBlock > Integer.MAX_VALUE || header > Integer.MAX_VALUE) {
             throw new ConfigException((maxBlock > Integer.MAX_VALUE ? "max-block-size" : "max-header-size") + ": too large");
         }
@@ -100,7 +103,8 @@ public final class ConfigResolver {
             return new ServerConfig(data, bind, gatewayPort, apiPort, maxMemory, (int) maxBlock, concurrency, token,
                     fsync, cache, read, idle, shutdown, (int) header, store,
                     new io.cairn.server.S3StoreConfig(s3Endpoint, s3Bucket, s3Prefix, s3Region, s3PathStyle, s3CacheDir, s3CacheSize),
-                    storageMax, watermark, headerTimeout, minUploadRate, uploadGrace, uploads);
+                    storageMax, watermark, headerTimeout, minUploadRate, uploadGrace, uploads,
+                    new io.cairn.server.gateway.GatewayConfig(deserialized, corsOrigin));
         } catch (ConfigException e) {
             // Say where the offending value came from when it was not a default.
             String key = e.getMessage().split(":", 2)[0];

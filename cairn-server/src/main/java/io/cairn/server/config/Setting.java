@@ -35,7 +35,9 @@ public enum Setting {
     HEADER_TIMEOUT("header-timeout", "longest time request headers may take to arrive once started", "10s"),
     MIN_UPLOAD_RATE("min-upload-rate", "bytes per second an upload must average after upload-grace, 0 for none", "1k"),
     UPLOAD_GRACE("upload-grace", "time an upload may arrive at any rate before min-upload-rate applies", "10s"),
-    MAX_CONCURRENT_UPLOADS("max-concurrent-uploads", "uploads in service at once (their own pool); more get 429", "64");
+    MAX_CONCURRENT_UPLOADS("max-concurrent-uploads", "uploads in service at once (their own pool); more get 429", "64"),
+    GATEWAY_DESERIALIZED("gateway-deserialized", "serve UnixFS files, directory listings and dag-json renderings (auto: on loopback only)", "auto"),
+    GATEWAY_CORS_ORIGIN("gateway-cors-origin", "Access-Control-Allow-Origin of the gateway: * or one origin; none turns CORS off", "*");
 
     private final String key;
     private final String description;

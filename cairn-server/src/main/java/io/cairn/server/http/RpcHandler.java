@@ -71,7 +71,8 @@ public final class RpcHandler extends Handler.Abstract {
             return false;
         }
         String command = path.substring(PREFIX.length());
-        boolean write = command.equals("block/put") || command.equals("dag/import") || command.equals("block/rm");
+        boolean write = command.equals("block/put") || command.equals("dag/import") || command.equals("block/rm")
+                || command.equals("add") || command.equals("dag/put");
         try {
             if (!"POST".equals(request.getMethod())) {
                 response.getHeaders().put(HttpHeader.ALLOW, "POST");
@@ -86,6 +87,13 @@ public final class RpcHandler extends Handler.Abstract {
                 case "version" -> version(response);
                 case "dag/import" -> dagImport(request, response, q);
                 case "dag/export" -> dagExport(response, q);
+                case "cat" -> new CatCommand(store).run(response, q);
+                case "ls" -> new LsCommand(store).run(response, q);
+                case "refs" -> new RefsCommand(store).run(response, q);
+                case "add" -> new AddCommand(store, governor, config, pinner).run(request, response, q);
+                case "dag/get" -> new DagCommands(store, governor, config).get(response, q);
+                case "dag/put" -> new DagCommands(store, governor, config).put(request, response, q);
+                case "dag/stat" -> new DagCommands(store, governor, config).stat(response, q);
                 case "pin/add" -> pins.add(response, q);
                 case "pin/rm" -> pins.rm(response, q);
                 case "pin/ls" -> pins.ls(response, q);
