@@ -59,7 +59,9 @@ public final class MemorySizing {
         // Half of where it lives: a cache near all of it would hold the level above MEDIUM's exit line on its
         // own (trimmed to 75 % at MEDIUM it still holds more than 70 %), and writes would stay squeezed.
         long room = cacheOnHeap ? limits.heapMaxBytes() / 2 : limits.nativeRoomBytes(budget) / 2;
-        if (out.cacheSizeBytes() > room) {
+        // Unset, the store takes a quarter of the budget (StoreStack): that default must fit as well.
+        long requested = out.cacheSizeBytes() < 0 ? budget / 4 : out.cacheSizeBytes();
+        if (requested > room) {
             String where = cacheOnHeap
                     ? "the content cache lives on the heap, and half the heap max (" + size(limits.heapMaxBytes())
                             + ") is what it can have beside the live set and request bodies"
@@ -67,7 +69,7 @@ public final class MemorySizing {
                             + (limits.containerLimitBytes() > 0 ? " (container limit " + size(limits.containerLimitBytes())
                                     + " less " + size(ProcessMemoryLimits.NATIVE_HEADROOM) + " for the JVM itself)" : "")
                             + " leaves after the heap max " + size(limits.heapMaxBytes());
-            warnings.add("cache-size " + size(out.cacheSizeBytes()) + " does not fit: " + where + "; using "
+            warnings.add("cache-size " + size(requested) + (out.cacheSizeBytes() < 0 ? " (the default)" : "") + " does not fit: " + where + "; using "
                     + size(room) + ". To cache more, raise " + (cacheOnHeap ? "-Xmx" : "max-memory or lower -Xmx"));
             out = out.withCacheSize(room);
         }
