@@ -164,6 +164,19 @@ final class ArcStrategy<K, V> implements EvictionStrategy<K, V> {
         return p;
     }
 
+    @Override
+    public void checkInvariants(long entries, long weight) {
+        long w1 = t1.checkWeights("arc T1", T1);
+        long w2 = t2.checkWeights("arc T2", T2);
+        Invariants.require(w1 == wT1 && w2 == wT2, "arc: T1/T2 weigh %d/%d, counted %d/%d", w1, w2, wT1, wT2);
+        Invariants.require(t1.size() + t2.size() == entries, "arc: %d in T1+T2, cache holds %d",
+                t1.size() + t2.size(), entries);
+        Invariants.require(w1 + w2 == weight, "arc: T1+T2 weigh %d, cache weight %d", w1 + w2, weight);
+        Invariants.require(ghosts.size() == b1.size() + b2.size(), "arc: %d ghosts indexed, %d queued",
+                ghosts.size(), b1.size() + b2.size());
+        Invariants.require(p >= 0 && p <= Math.max(c, 0), "arc: target p %s outside [0, c=%d]", p, c);
+    }
+
     private void trimGhosts() {
         while (wT1 + wB1 > c && !b1.isEmpty()) {
             dropGhost(b1.first());

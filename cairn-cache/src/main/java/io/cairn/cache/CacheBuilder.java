@@ -27,7 +27,7 @@ import java.util.function.LongSupplier;
  * }</pre>
  *
  * Defaults: unbounded (no maximum) unless {@link #maximumWeight} is set; each entry weighs 1 unless a
- * weigher is given; W-TinyLFU; no expiry; no statistics; write-through when a writer is given;
+ * weigher is given; {@link EvictionPolicy#ADAPTIVE}; no expiry; no statistics; write-through when a writer is given;
  * {@code System::nanoTime} as the ticker.
  */
 public final class CacheBuilder<K, V> {
@@ -56,6 +56,7 @@ public final class CacheBuilder<K, V> {
     private MemoryGovernor governor;
     private GovernanceConfig governance;
     private LongSupplier ticker;
+    private CacheScheduler scheduler;
 
     private CacheBuilder() {
     }
@@ -245,6 +246,16 @@ public final class CacheBuilder<K, V> {
     }
 
     /**
+     * The timer that runs time-based maintenance (restore steps after pressure, expiry) while the
+     * cache sees no traffic. Default {@link CacheScheduler#system()}; tests pass a manual one.
+     */
+    public CacheBuilder<K, V> scheduler(CacheScheduler scheduler) {
+        requireUnset(this.scheduler, "scheduler");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        return this;
+    }
+
+    /**
      * Builds the cache.
      *
      * @throws IllegalStateException naming the conflicting settings
@@ -297,12 +308,13 @@ public final class CacheBuilder<K, V> {
                 name != null ? name : "cache-" + UNNAMED.incrementAndGet(),
                 bounded ? maximumWeight : Long.MAX_VALUE,
                 weigher != null ? weigher : Weigher.singleton(),
-                evictionPolicy != null ? evictionPolicy : EvictionPolicy.W_TINY_LFU,
+                evictionPolicy != null ? evictionPolicy : EvictionPolicy.ADAPTIVE,
                 expireAfterWrite != null ? expireAfterWrite.toNanos() : 0L,
                 expireAfterAccess != null ? expireAfterAccess.toNanos() : 0L,
                 refreshFraction, reloader, removalListener, recordStats, executor, writer,
                 writePolicy != null ? writePolicy : WritePolicy.WRITE_THROUGH, wb, writeFailureListener,
-                governor, governance, ticker != null ? ticker : System::nanoTime);
+                governor, governance, ticker != null ? ticker : System::nanoTime,
+                scheduler != null ? scheduler : CacheScheduler.system());
         return (Cache<K1, V1>) new LocalCache<>(s);
     }
 
@@ -313,7 +325,8 @@ public final class CacheBuilder<K, V> {
                           RemovalListener<? super K, ? super V> removalListener, boolean recordStats,
                           Executor executor, CacheWriter<K, V> writer, WritePolicy writePolicy,
                           WriteBehind.Settings writeBehindSettings, WriteFailureListener<? super K> writeFailureListener,
-                          MemoryGovernor governor, GovernanceConfig governance, LongSupplier ticker) {
+                          MemoryGovernor governor, GovernanceConfig governance, LongSupplier ticker,
+                          CacheScheduler scheduler) {
     }
 
     private static void requireUnset(Object current, String setting) {

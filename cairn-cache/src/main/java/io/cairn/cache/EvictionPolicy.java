@@ -12,8 +12,13 @@ public enum EvictionPolicy {
     LFU("lfu"),
     /** Adaptive Replacement Cache (Megiddo &amp; Modha, FAST'03), weighted. */
     ARC("arc"),
-    /** Window TinyLFU with an adaptive window (Einziger, Friedman &amp; Manes). The default. */
-    W_TINY_LFU("wtinylfu");
+    /** Window TinyLFU with an adaptive window (Einziger, Friedman &amp; Manes). */
+    W_TINY_LFU("wtinylfu"),
+    /**
+     * The default: W-TinyLFU, LRU, ARC or LFU-DA, whichever miniature simulations of the workload
+     * (sampled shadow caches) show to be clearly ahead; it starts as W-TinyLFU.
+     */
+    ADAPTIVE("adaptive");
 
     private final String shortName;
 
@@ -21,13 +26,13 @@ public enum EvictionPolicy {
         this.shortName = shortName;
     }
 
-    /** The name {@link #byName} accepts: lru, lfu, arc, wtinylfu. */
+    /** The name {@link #byName} accepts: lru, lfu, arc, wtinylfu, adaptive. */
     public String shortName() {
         return shortName;
     }
 
     /**
-     * The policy named {@code name}: "lru", "lfu", "arc" or "wtinylfu", case-insensitive; dashes
+     * The policy named {@code name}: "lru", "lfu", "arc", "wtinylfu" or "adaptive", case-insensitive; dashes
      * and underscores are ignored ("W-TinyLFU" and "W_TINY_LFU" work too).
      *
      * @throws IllegalArgumentException naming the valid choices

@@ -34,12 +34,20 @@ interface EvictionStrategy<K, V> {
     /** Forget everything (invalidateAll); history such as sketches and ghosts may be kept. */
     void clear();
 
+    /**
+     * Checks the strategy's own bookkeeping against the cache's ({@code entries} nodes weighing
+     * {@code weight} in all), throwing {@link IllegalStateException} naming the first broken
+     * invariant. Lock held, reads drained; run after every test by the test suite.
+     */
+    void checkInvariants(long entries, long weight);
+
     static <K, V> EvictionStrategy<K, V> create(EvictionPolicy policy, long maximum) {
         return switch (policy) {
             case LRU -> new LruStrategy<>();
             case LFU -> new LfuStrategy<>();
             case ARC -> new ArcStrategy<>(maximum);
             case W_TINY_LFU -> new WTinyLfuStrategy<>(maximum);
+            case ADAPTIVE -> new AdaptiveStrategy<>(maximum);
         };
     }
 }

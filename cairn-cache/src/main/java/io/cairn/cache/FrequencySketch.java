@@ -32,6 +32,13 @@ final class FrequencySketch {
     private int additions;
 
     /** Capacity in expected entries; 0 until {@link #ensureCapacity} is first called. */
+    /** The table is empty or a power of two long; throws IllegalStateException otherwise. */
+    void checkInvariants() {
+        int c = capacity();
+        Invariants.require(c == 0 || Integer.bitCount(c) == 1 || c == MAX_CAPACITY,
+                "sketch: capacity %d is not a power of two", c);
+    }
+
     int capacity() {
         return table == null ? 0 : table.length;
     }

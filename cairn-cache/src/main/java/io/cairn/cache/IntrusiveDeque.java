@@ -93,8 +93,40 @@ abstract class IntrusiveDeque<E> {
         size = 0;
     }
 
+    /**
+     * Walks the deque checking both directions of every link and the size; returns the sum of
+     * {@code weight} over the elements. Throws IllegalStateException naming {@code what}.
+     */
+    final long checkLinks(String what, java.util.function.ToLongFunction<E> weight,
+                          java.util.function.Predicate<E> member) {
+        long sum = 0;
+        int n = 0;
+        E before = null;
+        for (E e = head; e != null; e = next(e)) {
+            if (prev(e) != before) {
+                throw new IllegalStateException(what + ": broken prev link at " + e);
+            }
+            if (!member.test(e)) {
+                throw new IllegalStateException(what + ": holds an element marked for another queue: " + e);
+            }
+            sum += weight.applyAsLong(e);
+            before = e;
+            if (++n > size) {
+                throw new IllegalStateException(what + ": more elements than its size " + size + " (a cycle?)");
+            }
+        }
+        if (before != tail || n != size) {
+            throw new IllegalStateException(what + ": size " + size + " but " + n + " linked, or tail wrong");
+        }
+        return sum;
+    }
+
     /** The policy's own queue of nodes (prev/next links). */
     static final class PolicyDeque<K, V> extends IntrusiveDeque<Node<K, V>> {
+        long checkWeights(String what, int queue) {
+            return checkLinks(what, n -> n.weight, n -> queue < 0 || n.queue == queue);
+        }
+
         @Override Node<K, V> prev(Node<K, V> e) { return e.prev; }
         @Override Node<K, V> next(Node<K, V> e) { return e.next; }
         @Override void setPrev(Node<K, V> e, Node<K, V> p) { e.prev = p; }
@@ -102,18 +134,18 @@ abstract class IntrusiveDeque<E> {
     }
 
     /** Nodes in write order, for expire-after-write. */
-    static final class WriteOrderDeque<K, V> extends IntrusiveDeque<Node<K, V>> {
-        @Override Node<K, V> prev(Node<K, V> e) { return e.writePrev; }
-        @Override Node<K, V> next(Node<K, V> e) { return e.writeNext; }
-        @Override void setPrev(Node<K, V> e, Node<K, V> p) { e.writePrev = p; }
-        @Override void setNext(Node<K, V> e, Node<K, V> n) { e.writeNext = n; }
+    static final class WriteOrderDeque<K, V> extends IntrusiveDeque<Node.Timed<K, V>> {
+        @Override Node.Timed<K, V> prev(Node.Timed<K, V> e) { return e.writePrev; }
+        @Override Node.Timed<K, V> next(Node.Timed<K, V> e) { return e.writeNext; }
+        @Override void setPrev(Node.Timed<K, V> e, Node.Timed<K, V> p) { e.writePrev = p; }
+        @Override void setNext(Node.Timed<K, V> e, Node.Timed<K, V> n) { e.writeNext = n; }
     }
 
     /** Nodes in access order, for expire-after-access. */
-    static final class AccessOrderDeque<K, V> extends IntrusiveDeque<Node<K, V>> {
-        @Override Node<K, V> prev(Node<K, V> e) { return e.accessPrev; }
-        @Override Node<K, V> next(Node<K, V> e) { return e.accessNext; }
-        @Override void setPrev(Node<K, V> e, Node<K, V> p) { e.accessPrev = p; }
-        @Override void setNext(Node<K, V> e, Node<K, V> n) { e.accessNext = n; }
+    static final class AccessOrderDeque<K, V> extends IntrusiveDeque<Node.Timed<K, V>> {
+        @Override Node.Timed<K, V> prev(Node.Timed<K, V> e) { return e.accessPrev; }
+        @Override Node.Timed<K, V> next(Node.Timed<K, V> e) { return e.accessNext; }
+        @Override void setPrev(Node.Timed<K, V> e, Node.Timed<K, V> p) { e.accessPrev = p; }
+        @Override void setNext(Node.Timed<K, V> e, Node.Timed<K, V> n) { e.accessNext = n; }
     }
 }

@@ -31,47 +31,48 @@ final class LfuStrategy<K, V> implements EvictionStrategy<K, V> {
 
     @Override
     public void onInsert(Node<K, V> node) {
-        node.frequency = 1;
+        node.aux = new Rank();
+        d(node).frequency = 1;
         reprioritize(node);
         if (size == heap.length) {
             heap = java.util.Arrays.copyOf(heap, size * 2);
         }
-        node.heapIndex = size;
+        d(node).heapIndex = size;
         heap[size++] = node;
-        siftUp(node.heapIndex);
+        siftUp(d(node).heapIndex);
     }
 
     @Override
     public void onAccess(Node<K, V> node) {
-        if (node.frequency < Integer.MAX_VALUE) {
-            node.frequency++;
+        if (d(node).frequency < Integer.MAX_VALUE) {
+            d(node).frequency++;
         }
         reprioritize(node);
-        siftDown(node.heapIndex); // priority and sequence only grow
+        siftDown(d(node).heapIndex); // priority and sequence only grow
     }
 
     @Override
     public void onWeightChange(Node<K, V> node, long oldWeight) {
-        node.priority = age + node.frequency / (double) Math.max(1, node.weight);
-        int i = node.heapIndex;
+        d(node).priority = age + d(node).frequency / (double) Math.max(1, node.weight);
+        int i = d(node).heapIndex;
         siftUp(i);
-        siftDown(node.heapIndex);
+        siftDown(d(node).heapIndex);
     }
 
     @Override
     public void onRemove(Node<K, V> node, boolean evicted) {
         if (evicted) {
-            age = Math.max(age, node.priority);
+            age = Math.max(age, d(node).priority);
         }
-        int i = node.heapIndex;
+        int i = d(node).heapIndex;
         Node<K, V> last = heap[--size];
         heap[size] = null;
-        node.heapIndex = -1;
+        node.aux = null;
         if (last != node) {
             heap[i] = last;
-            last.heapIndex = i;
+            d(last).heapIndex = i;
             siftUp(i);
-            siftDown(last.heapIndex);
+            siftDown(d(last).heapIndex);
         }
     }
 
@@ -83,10 +84,39 @@ final class LfuStrategy<K, V> implements EvictionStrategy<K, V> {
     @Override
     public void clear() {
         for (int i = 0; i < size; i++) {
-            heap[i].heapIndex = -1;
+            heap[i].aux = null;
             heap[i] = null;
         }
         size = 0;
+    }
+
+    /**
+     * The per-entry state, hung on {@link Node#aux} only while this policy holds the node: the
+     * other policies do not pay for LFU's fields (see docs/CACHE.md, "Costs per entry").
+     */
+    static final class Rank {
+        int frequency;
+        int heapIndex = -1;
+        double priority;
+        long sequence;
+    }
+
+    private static Rank d(Node<?, ?> n) {
+        return (Rank) n.aux;
+    }
+
+    @Override
+    public void checkInvariants(long entries, long weight) {
+        Invariants.require(size == entries, "lfu: heap holds %d, cache holds %d", size, entries);
+        long w = 0;
+        for (int i = 0; i < size; i++) {
+            Rank r = d(heap[i]);
+            Invariants.require(r != null && r.heapIndex == i, "lfu: node at %d thinks it is at %s", i,
+                    r == null ? "nowhere" : r.heapIndex);
+            Invariants.require(i == 0 || !less(heap[i], heap[(i - 1) >>> 1]), "lfu: heap order broken at %d", i);
+            w += heap[i].weight;
+        }
+        Invariants.require(w == weight, "lfu: heap weighs %d, cache weight %d", w, weight);
     }
 
     /** The cache age L (for tests). */
@@ -95,12 +125,12 @@ final class LfuStrategy<K, V> implements EvictionStrategy<K, V> {
     }
 
     private void reprioritize(Node<K, V> node) {
-        node.priority = age + node.frequency / (double) Math.max(1, node.weight);
-        node.sequence = ++clock;
+        d(node).priority = age + d(node).frequency / (double) Math.max(1, node.weight);
+        d(node).sequence = ++clock;
     }
 
     private static boolean less(Node<?, ?> a, Node<?, ?> b) {
-        return a.priority < b.priority || (a.priority == b.priority && a.sequence < b.sequence);
+        return d(a).priority < d(b).priority || (d(a).priority == d(b).priority && d(a).sequence < d(b).sequence);
     }
 
     private void siftUp(int i) {
@@ -112,11 +142,11 @@ final class LfuStrategy<K, V> implements EvictionStrategy<K, V> {
                 break;
             }
             heap[i] = p;
-            p.heapIndex = i;
+            d(p).heapIndex = i;
             i = parent;
         }
         heap[i] = n;
-        n.heapIndex = i;
+        d(n).heapIndex = i;
     }
 
     private void siftDown(int i) {
@@ -134,10 +164,10 @@ final class LfuStrategy<K, V> implements EvictionStrategy<K, V> {
                 break;
             }
             heap[i] = c;
-            c.heapIndex = i;
+            d(c).heapIndex = i;
             i = child;
         }
         heap[i] = n;
-        n.heapIndex = i;
+        d(n).heapIndex = i;
     }
 }

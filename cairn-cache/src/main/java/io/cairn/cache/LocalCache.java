@@ -28,7 +28,7 @@ import java.util.function.LongSupplier;
  * events in order), changes the map and the policy, and evicts before returning. Removal listeners
  * run after the lock is released. See docs/CACHE.md for why this shape.
  */
-final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
+final class LocalCache<K, V> implements Cache<K, V> {
     private static final Logger log = LoggerFactory.getLogger(LocalCache.class);
     private static final int KEY_LOCKS = 64;
     /**
@@ -45,6 +45,7 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
     private final EvictionStrategy<K, V> strategy;
     private final Weigher<? super K, ? super V> weigher;
     private final ReadBuffer<Node<K, V>> readBuffer = new ReadBuffer<>();
+    private final java.util.function.Consumer<Node<K, V>> applyRead = this::applyRead;
     private final StatsCounter stats;
     private final RemovalListener<? super K, ? super V> removalListener;
     private final LongSupplier ticker;
@@ -52,6 +53,8 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
     private final long expireAfterAccessNanos;
     private final boolean timedReads;
     private final boolean timedWrites;
+    /** Nodes carry timestamps and expiry links (expiry or refresh-ahead configured). */
+    private final boolean timedNodes;
     private final IntrusiveDeque.WriteOrderDeque<K, V> writeOrder = new IntrusiveDeque.WriteOrderDeque<>();
     private final IntrusiveDeque.AccessOrderDeque<K, V> accessOrder = new IntrusiveDeque.AccessOrderDeque<>();
     private final Executor executor;
@@ -74,10 +77,18 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
     private volatile boolean userAdmitting = true;
 
     private final PressureResponse pressure; // null when not governed
+    private final Pacer<LocalCache<K, V>> pacer;
+    private final LocalCachePolicy policyView = new LocalCachePolicy(this);
     private final List<MemoryGovernor.Registration> registrations = new ArrayList<>();
 
     private final ArrayList<Removal<K, V>> pendingNotifications = new ArrayList<>(); // guarded by lock
     private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * Told of every cache built, for the test suite's invariant check; null in production.
+     * Package-private: nothing outside the engine's own tests can set it.
+     */
+    static volatile java.util.function.Consumer<LocalCache<?, ?>> builtHook;
 
     private record Removal<K, V>(K key, V value, RemovalCause cause) {
     }
@@ -120,6 +131,7 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
         this.expireAfterAccessNanos = s.expireAfterAccessNanos();
         this.timedReads = expireAfterWriteNanos > 0 || expireAfterAccessNanos > 0;
         this.timedWrites = timedReads || s.governor() != null;
+        this.timedNodes = timedReads || s.reloader() != null;
         this.executor = s.executor();
         this.reloader = s.reloader();
         this.refreshAfterNanos = s.reloader() == null ? Long.MAX_VALUE
@@ -136,6 +148,11 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
         this.writeBehind = s.writePolicy() == WritePolicy.WRITE_BEHIND
                 ? new WriteBehind<>(name, writer, s.writeBehindSettings(), s.writeFailureListener(), writeFailures)
                 : null;
+        this.pacer = new Pacer<>(s.scheduler(), this, LocalCache::runPaced);
+        java.util.function.Consumer<LocalCache<?, ?>> hook = builtHook;
+        if (hook != null) {
+            hook.accept(this);
+        }
         MemoryGovernor governor = s.governor();
         this.pressure = governor == null ? null : new PressureResponse(s.governance(), ticker.getAsLong());
         if (governor != null) {
@@ -152,6 +169,7 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
         Node<K, V> n = data.get(Objects.requireNonNull(key, "key"));
         if (n == null) {
             stats.miss();
+            maintainIfDue(timedReads ? ticker.getAsLong() : 0L);
             return null;
         }
         long now = timedReads ? ticker.getAsLong() : 0L;
@@ -182,6 +200,7 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
         }
         checkOpen();
         stats.miss();
+        maintainIfDue(timedReads ? ticker.getAsLong() : 0L);
         if (writeBehind != null) {
             WriteBehind.Op<K, V> pending = writeBehind.pending(key);
             if (pending != null) {
@@ -241,9 +260,11 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
             lock.lock();
             try {
                 drainReads();
+                long now = ticker();
                 if (!mine.discarded && isAdmitting()) {
-                    store(key, value, weight, ticker(), false);
+                    store(key, value, weight, now, false);
                 }
+                maintain(now, RemovalCause.SIZE);
             } finally {
                 unlockAndNotify();
             }
@@ -257,7 +278,7 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
 
     private void afterRead(Node<K, V> n, long now) {
         if (expireAfterAccessNanos > 0) {
-            n.accessTime = now;
+            ((Node.Timed<K, V>) n).accessTime = now;
         }
         int result = readBuffer.offer(n);
         if (result != ReadBuffer.SUCCESS) {
@@ -272,8 +293,44 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
                 scheduleDrain();
             }
         }
-        if (reloader != null && now - n.writeTime >= refreshAfterNanos) {
+        if (reloader != null && now - ((Node.Timed<K, V>) n).writeTime >= refreshAfterNanos) {
             refreshAhead(n);
+        }
+        maintainIfDue(now);
+    }
+
+    /**
+     * Runs the maintenance on a read once time-based work (a restore step after pressure, an
+     * expiry) is due, if the lock is free; a busy lock means another thread is maintaining anyway.
+     * Costs one volatile read when nothing is pending. {@code now} is 0 unless reads are timed.
+     */
+    private void maintainIfDue(long now) {
+        if (!pacer.hasWork()) {
+            return;
+        }
+        long t = timedReads ? now : ticker.getAsLong();
+        if (pacer.isDue(t) && lock.tryLock()) {
+            try {
+                drainReads();
+                maintain(t, RemovalCause.SIZE);
+            } finally {
+                unlockAndNotify();
+            }
+        }
+    }
+
+    /** The pacer's timer task: the maintenance an idle cache would otherwise never run. */
+    private void runPaced() {
+        lock.lock();
+        try {
+            pacer.fired();
+            if (closed.get()) {
+                return;
+            }
+            drainReads();
+            maintain(ticker(), RemovalCause.SIZE);
+        } finally {
+            unlockAndNotify();
         }
     }
 
@@ -291,14 +348,14 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
     }
 
     private void drainReads() {
-        readBuffer.drainTo(this::applyRead);
+        readBuffer.drainTo(applyRead); // a field, not a fresh method reference per drain
     }
 
     private void applyRead(Node<K, V> n) {
         if (n.alive) {
             strategy.onAccess(n);
             if (expireAfterAccessNanos > 0) {
-                accessOrder.moveToLast(n);
+                accessOrder.moveToLast((Node.Timed<K, V>) n);
             }
         }
     }
@@ -405,15 +462,15 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
             replace(old, value, weight, now, access);
             return;
         }
-        Node<K, V> n = new Node<>(key, value, weight, now);
+        Node<K, V> n = timedNodes ? new Node.Timed<>(key, value, weight, now) : new Node<>(key, value, weight);
         data.put(key, n);
         weightedSize += weight;
         strategy.onInsert(n);
         if (expireAfterWriteNanos > 0) {
-            writeOrder.addLast(n);
+            writeOrder.addLast((Node.Timed<K, V>) n);
         }
         if (expireAfterAccessNanos > 0) {
-            accessOrder.addLast(n);
+            accessOrder.addLast((Node.Timed<K, V>) n);
         }
         evictToBound(RemovalCause.SIZE);
     }
@@ -422,7 +479,7 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
         V oldValue = n.value;
         long oldWeight = n.weight;
         n.value = value;
-        n.weight = weight;
+        n.weight = (int) weight; // weigh() capped it
         weightedSize += weight - oldWeight;
         if (weight != oldWeight) {
             strategy.onWeightChange(n, oldWeight);
@@ -430,13 +487,15 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
         if (access) {
             strategy.onAccess(n);
         }
-        n.writeTime = now;
-        n.accessTime = now;
-        if (expireAfterWriteNanos > 0) {
-            writeOrder.moveToLast(n);
-        }
-        if (expireAfterAccessNanos > 0) {
-            accessOrder.moveToLast(n);
+        if (n instanceof Node.Timed<K, V> t) {
+            t.writeTime = now;
+            t.accessTime = now;
+            if (expireAfterWriteNanos > 0) {
+                writeOrder.moveToLast(t);
+            }
+            if (expireAfterAccessNanos > 0) {
+                accessOrder.moveToLast(t);
+            }
         }
         if (oldValue != value) {
             stats.removal(RemovalCause.REPLACED, oldWeight);
@@ -562,6 +621,26 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
             updateEffectiveMaximum();
         }
         evictToBound(cause);
+        if (timedWrites) {
+            pacer.update(now, nextTimedWork());
+        }
+    }
+
+    /** When the next restore step or expiry is due, in ticker time; {@link Pacer#NONE} if never. Lock held. */
+    private long nextTimedWork() {
+        long due = pressure == null ? Pacer.NONE : pressure.nextRestoreDue();
+        Node.Timed<K, V> n;
+        if (expireAfterWriteNanos > 0 && (n = writeOrder.first()) != null) {
+            due = earlier(due, n.writeTime + expireAfterWriteNanos);
+        }
+        if (expireAfterAccessNanos > 0 && (n = accessOrder.first()) != null) {
+            due = earlier(due, n.accessTime + expireAfterAccessNanos);
+        }
+        return due;
+    }
+
+    private static long earlier(long due, long t) {
+        return due == Pacer.NONE || t - due < 0 ? t : due;
     }
 
     private void evictToBound(RemovalCause cause) {
@@ -599,13 +678,13 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
 
     private void expireEntries(long now) {
         if (expireAfterWriteNanos > 0) {
-            Node<K, V> n;
+            Node.Timed<K, V> n;
             while ((n = writeOrder.first()) != null && now - n.writeTime >= expireAfterWriteNanos) {
                 removeNode(n, RemovalCause.EXPIRED);
             }
         }
         if (expireAfterAccessNanos > 0) {
-            Node<K, V> n;
+            Node.Timed<K, V> n;
             while ((n = accessOrder.first()) != null && now - n.accessTime >= expireAfterAccessNanos) {
                 removeNode(n, RemovalCause.EXPIRED);
             }
@@ -625,8 +704,12 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
     }
 
     private boolean isExpired(Node<K, V> n, long now) {
-        return (expireAfterWriteNanos > 0 && now - n.writeTime >= expireAfterWriteNanos)
-                || (expireAfterAccessNanos > 0 && now - n.accessTime >= expireAfterAccessNanos);
+        if (!timedReads) {
+            return false;
+        }
+        Node.Timed<K, V> t = (Node.Timed<K, V>) n;
+        return (expireAfterWriteNanos > 0 && now - t.writeTime >= expireAfterWriteNanos)
+                || (expireAfterAccessNanos > 0 && now - t.accessTime >= expireAfterAccessNanos);
     }
 
     private void removeNode(Node<K, V> n, RemovalCause cause) {
@@ -635,10 +718,10 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
         weightedSize -= n.weight;
         strategy.onRemove(n, cause == RemovalCause.SIZE || cause == RemovalCause.PRESSURE);
         if (expireAfterWriteNanos > 0) {
-            writeOrder.unlink(n);
+            writeOrder.unlink((Node.Timed<K, V>) n);
         }
         if (expireAfterAccessNanos > 0) {
-            accessOrder.unlink(n);
+            accessOrder.unlink((Node.Timed<K, V>) n);
         }
         stats.removal(cause, n.weight);
         if (removalListener != null) {
@@ -684,7 +767,7 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
             throw new IllegalArgumentException("cache '" + name + "': weigher returned a negative weight ("
                     + w + ") for key " + key);
         }
-        return w;
+        return Node.clampWeight(w);
     }
 
     // ------------------------------------------------------------------ governance
@@ -693,9 +776,11 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
         boolean flush;
         lock.lock();
         try {
-            if (pressure.onLevel(current, ticker())) {
+            long now = ticker();
+            if (pressure.onLevel(current, now)) {
                 updateEffectiveMaximum();
             }
+            pacer.update(now, nextTimedWork());
             flush = pressure.forcesWriteThrough();
         } finally {
             unlockAndNotify();
@@ -735,7 +820,7 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
 
     @Override
     public CachePolicy policy() {
-        return this;
+        return policyView;
     }
 
     @Override
@@ -743,13 +828,11 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
         return name;
     }
 
-    @Override
-    public long maximum() {
+    long maximum() {
         return maximum;
     }
 
-    @Override
-    public void setMaximum(long maxWeight) {
+    void setMaximum(long maxWeight) {
         if (maxWeight < 0) {
             throw new IllegalArgumentException("cache '" + name + "': maximum weight must be >= 0, got " + maxWeight);
         }
@@ -763,33 +846,27 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
         trimToBound(RemovalCause.SIZE);
     }
 
-    @Override
-    public long effectiveMaximum() {
+    long effectiveMaximum() {
         return effectiveMaximum;
     }
 
-    @Override
-    public EvictionPolicy evictionPolicy() {
+    EvictionPolicy evictionPolicy() {
         return evictionPolicy;
     }
 
-    @Override
-    public boolean isAdmitting() {
+    boolean isAdmitting() {
         return userAdmitting && (pressure == null || pressure.admits());
     }
 
-    @Override
-    public void setAdmitting(boolean admitting) {
+    void setAdmitting(boolean admitting) {
         userAdmitting = admitting;
     }
 
-    @Override
-    public long pendingWrites() {
+    long pendingWrites() {
         return writeBehind == null ? 0 : writeBehind.pendingCount();
     }
 
-    @Override
-    public long writeFailures() {
+    long writeFailures() {
         return writeFailures.sum();
     }
 
@@ -804,6 +881,7 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        pacer.stop();
         for (MemoryGovernor.Registration r : registrations) {
             try {
                 r.close();
@@ -814,6 +892,43 @@ final class LocalCache<K, V> implements Cache<K, V>, CachePolicy {
         registrations.clear();
         if (writeBehind != null) {
             writeBehind.close();
+        }
+    }
+
+    /**
+     * Checks that the map, the weight, the expiry queues and the policy agree; throws
+     * IllegalStateException naming the first broken invariant. For tests (CacheInvariantsExtension).
+     */
+    void checkInvariants() {
+        lock.lock();
+        try {
+            drainReads();
+            long entries = 0;
+            long weight = 0;
+            for (var e : data.entrySet()) {
+                Node<K, V> n = e.getValue();
+                Invariants.require(n.alive && n.key == e.getKey(), "map holds a dead or misfiled node %s", n);
+                entries++;
+                weight += n.weight;
+            }
+            Invariants.require(weight == weightedSize, "nodes weigh %d, weightedSize says %d", weight, weightedSize);
+            Invariants.require(weightedSize <= effectiveMaximum, "weight %d over the bound %d", weightedSize,
+                    effectiveMaximum);
+            if (expireAfterWriteNanos > 0) {
+                long w = writeOrder.checkLinks("write order", n -> n.weight, n -> n.alive);
+                Invariants.require(writeOrder.size() == entries && w == weight, "write order holds %d of %d entries",
+                        writeOrder.size(), entries);
+            }
+            if (expireAfterAccessNanos > 0) {
+                long w = accessOrder.checkLinks("access order", n -> n.weight, n -> n.alive);
+                Invariants.require(accessOrder.size() == entries && w == weight, "access order holds %d of %d entries",
+                        accessOrder.size(), entries);
+            }
+            Invariants.require(pendingNotifications.isEmpty(), "%d removal notifications never sent",
+                    pendingNotifications.size());
+            strategy.checkInvariants(entries, weight);
+        } finally {
+            unlockAndNotify();
         }
     }
 

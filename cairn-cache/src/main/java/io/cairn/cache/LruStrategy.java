@@ -41,4 +41,11 @@ final class LruStrategy<K, V> implements EvictionStrategy<K, V> {
     public void clear() {
         queue.clear();
     }
+
+    @Override
+    public void checkInvariants(long entries, long weight) {
+        long w = queue.checkWeights("lru queue", -1);
+        Invariants.require(queue.size() == entries, "lru: %d queued, cache holds %d", queue.size(), entries);
+        Invariants.require(w == weight, "lru: queued weight %d, cache weight %d", w, weight);
+    }
 }

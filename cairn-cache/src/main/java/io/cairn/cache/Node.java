@@ -1,43 +1,54 @@
 package io.cairn.cache;
 
 /**
- * One cached entry. The value and the timestamps are read without the lock (volatile); everything
- * else belongs to the eviction policy and the expiry queues and is guarded by the cache's lock.
- * One class for all policies keeps the per-entry cost flat (see docs/CACHE.md, "Costs per entry")
- * and avoids megamorphic calls on the read path.
+ * One cached entry, as lean as the common case allows: the key, the value, the weight, the
+ * policy's links and one slot for policy-specific state. Expiry adds its timestamps and queue links
+ * in {@link Timed}, built only when the cache expires or refreshes; LFU hangs its heap rank on
+ * {@link #aux} only while it holds the node. With compressed oops this is 40 bytes (see
+ * docs/CACHE.md, "Costs per entry"). The value is read without the lock (volatile); everything else
+ * is guarded by the cache's lock.
  */
-final class Node<K, V> {
+class Node<K, V> {
     final K key;
     volatile V value;
-    /** False once the node left the map; buffered reads of a dead node are skipped. */
-    volatile boolean alive = true;
-    volatile long writeTime;
-    volatile long accessTime;
 
     // --- guarded by the cache lock ---
-    long weight;
+    /** The weight, capped at Integer.MAX_VALUE (see Weigher): an int keeps the node at 40 bytes. */
+    int weight;
     /** Links of the policy's queue (LRU list, ARC's T1/T2, W-TinyLFU's window/probation/protected). */
     Node<K, V> prev;
     Node<K, V> next;
+    /** Policy-specific per-entry state (LFU's heap rank); null for the queue-based policies. */
+    Object aux;
     /** Which of the policy's queues holds the node; meaning defined per policy. */
     byte queue;
-    /** LFU: reference count, index in the heap, priority and tie-break sequence. */
-    int frequency;
-    int heapIndex = -1;
-    double priority;
-    long sequence;
-    /** Expiry queues, in write order and in access order. */
-    Node<K, V> writePrev;
-    Node<K, V> writeNext;
-    Node<K, V> accessPrev;
-    Node<K, V> accessNext;
+    /** False once the node left the map; buffered reads of a dead node are skipped. */
+    boolean alive = true;
 
-    Node(K key, V value, long weight, long now) {
+    Node(K key, V value, long weight) {
         this.key = key;
         this.value = value;
-        this.weight = weight;
-        this.writeTime = now;
-        this.accessTime = now;
+        this.weight = clampWeight(weight);
+    }
+
+    static int clampWeight(long weight) {
+        return (int) Math.min(weight, Integer.MAX_VALUE);
+    }
+
+    /** Written-at and read-at times (read without the lock) and the two expiry queues' links. */
+    static final class Timed<K, V> extends Node<K, V> {
+        volatile long writeTime;
+        volatile long accessTime;
+        Timed<K, V> writePrev;
+        Timed<K, V> writeNext;
+        Timed<K, V> accessPrev;
+        Timed<K, V> accessNext;
+
+        Timed(K key, V value, long weight, long now) {
+            super(key, value, weight);
+            this.writeTime = now;
+            this.accessTime = now;
+        }
     }
 
     @Override

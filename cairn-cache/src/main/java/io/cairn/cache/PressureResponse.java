@@ -50,6 +50,14 @@ final class PressureResponse {
         return false;
     }
 
+    /** When the next restore step is due in ticker time; {@link Pacer#NONE} if the bound is restored. Lock held. */
+    long nextRestoreDue() {
+        if (fraction >= config.effectiveRetainFraction(level)) {
+            return Pacer.NONE;
+        }
+        return lastRestoreNanos + config.restoreInterval().toNanos();
+    }
+
     /** The bound in force for a configured {@code maximum}. Lock held. */
     long bound(long maximum) {
         return fraction >= 1.0 ? maximum : (long) Math.floor(maximum * fraction);

@@ -376,6 +376,25 @@ final class WTinyLfuStrategy<K, V> implements EvictionStrategy<K, V> {
         pendingAdjustment = -quota;
     }
 
+    @Override
+    public void checkInvariants(long entryCount, long weight) {
+        long w = window.checkWeights("wtinylfu window", WINDOW);
+        long pb = probation.checkWeights("wtinylfu probation", PROBATION);
+        long pt = protectedQ.checkWeights("wtinylfu protected", PROTECTED);
+        Invariants.require(w == windowWeight && pb == probationWeight && pt == protectedWeight,
+                "wtinylfu: queues weigh %d/%d/%d, counted %d/%d/%d", w, pb, pt, windowWeight, probationWeight,
+                protectedWeight);
+        long n = window.size() + probation.size() + protectedQ.size();
+        Invariants.require(n == entryCount && entries == entryCount, "wtinylfu: %d queued, %d counted, cache holds %d",
+                n, entries, entryCount);
+        Invariants.require(w + pb + pt == weight, "wtinylfu: queues weigh %d, cache weight %d", w + pb + pt, weight);
+        Invariants.require(windowMax >= 0 && protectedMax >= 0 && windowMax + protectedMax <= Math.max(maximum, 0),
+                "wtinylfu: window %d + protected %d exceed maximum %d", windowMax, protectedMax, maximum);
+        Invariants.require(candidate == null || candidate.queue == PROBATION, "wtinylfu: candidate %s not in probation",
+                candidate);
+        sketch.checkInvariants();
+    }
+
     long windowMaximum() {
         return windowMax;
     }

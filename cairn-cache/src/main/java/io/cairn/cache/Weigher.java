@@ -5,14 +5,16 @@ import java.util.function.ToLongFunction;
 /**
  * The weight of an entry, in the unit of {@link CacheBuilder#maximumWeight(long)} (bytes, for the
  * caches Cairn builds). Must be non-negative and should not change while the entry is cached.
+ * One entry counts at most {@link Integer#MAX_VALUE} against the bound (larger weights are capped).
  */
 @FunctionalInterface
 public interface Weigher<K, V> {
 
     /**
-     * The heap an entry costs the cache beyond its key and value: the cache's node (~104 bytes with
-     * compressed pointers), the hash map's node (32), its table slots and, for W-TinyLFU, the
-     * sketch's share. Measured at 134-143 bytes depending on the policy (docs/CACHE.md, "Costs per
+     * The heap an entry costs the cache beyond its key and value: the cache's node (40 bytes with
+     * compressed pointers, 72 with expiry), the hash map's node (32), its table slots and the
+     * sketch's share; LFU adds 32 while it holds the entry. Kept at the older, larger measurement so
+     * that a bound in bytes stays conservative for every configuration (docs/CACHE.md, "Costs per
      * entry").
      */
     long ENTRY_OVERHEAD_BYTES = 144;

@@ -138,7 +138,8 @@ class GovernanceTest {
         ManualMemoryGovernor g = new ManualMemoryGovernor(1L << 30);
         Recorder<Integer, Integer> rec = new Recorder<>();
         Cache<Integer, Integer> c = CacheBuilder.newBuilder().maximumWeight(5000)
-                .governedBy(g, GovernanceConfig.defaults()).removalListener(rec).build();
+                .governedBy(g, GovernanceConfig.defaults()).removalListener(rec)
+                .ticker(new FakeTicker()).build(); // the restore timer must not add steps meanwhile
         for (int i = 0; i < 5000; i++) {
             c.put(i, i);
         }

@@ -171,12 +171,41 @@ class PolicySequencesTest {
         // Caffeine 3.2.2 on the 20,000-step version of this trace: 54.0 % against LRU's 62.9 %.
         List<String> trace = recency(100_000);
         double lru = hitRatio(EvictionPolicy.LRU, trace, 100);
-        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(100).build();
+        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(100)
+                .evictionPolicy(EvictionPolicy.W_TINY_LFU).build();
         double tiny = hitRatio(c, trace);
         assertThat(lru).isGreaterThan(0.6); // the workload really is recency-friendly
         assertThat(tiny).isGreaterThan(lru - 0.04);
         WTinyLfuStrategy<?, ?> strategy = strategy(c);
         assertThat(strategy.windowMaximum()).as("adapted window").isGreaterThan(50);
+    }
+
+    @Test
+    void theDefaultPolicyMovesToLruOnARecencyWorkloadAndStaysThere() {
+        List<String> trace = recency(100_000);
+        double lru = hitRatio(EvictionPolicy.LRU, trace, 100);
+        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(100).build();
+        double adaptive = hitRatio(c, trace);
+        AdaptiveStrategy<?, ?> strategy = (AdaptiveStrategy<?, ?>) strategy(c);
+        assertThat(strategy.activePolicy()).isIn(EvictionPolicy.LRU, EvictionPolicy.ARC);
+        assertThat(strategy.switches()).as("no churn on a stationary workload").isLessThanOrEqualTo(2);
+        assertThat(adaptive).isGreaterThan(lru - 0.01);
+    }
+
+    @Test
+    void theDefaultPolicyDoesNotSwitchWhenThePoliciesTie() {
+        // uniform random keys: every policy hits about capacity / keys; no difference is significant
+        SplittableRandom rnd = new SplittableRandom(7);
+        Cache<Integer, Integer> c = CacheBuilder.newBuilder().maximumWeight(500).build();
+        for (int i = 0; i < 200_000; i++) {
+            int k = rnd.nextInt(5_000);
+            if (c.getIfPresent(k) == null) {
+                c.put(k, k);
+            }
+        }
+        AdaptiveStrategy<?, ?> strategy = (AdaptiveStrategy<?, ?>) strategy(c);
+        assertThat(strategy.switches()).isLessThanOrEqualTo(1);
+        assertThat(strategy.shadowEntries()).isLessThanOrEqualTo(4 * AdaptiveStrategy.SHADOW_ENTRIES);
     }
 
     /** A hot set of 60 keys read in random order, every other access a never-repeated scan key. */

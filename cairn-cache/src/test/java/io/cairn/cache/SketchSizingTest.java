@@ -19,16 +19,16 @@ class SketchSizingTest {
                 (WTinyLfuStrategy<String, String>) EvictionStrategy.<String, String>create(EvictionPolicy.W_TINY_LFU, 16 * mib);
         s.setMaximum(16 * mib);
         s.setMaximum(0);          // CRITICAL: emptied; whatever arrives is evicted at once
-        Node<String, String> x = new Node<>("x", "x", mib, 0);
+        Node<String, String> x = new Node<>("x", "x", mib);
         s.onInsert(x);
         s.onRemove(x, true);
         s.setMaximum(4 * mib);    // first restore step, nothing cached yet
-        s.onInsert(new Node<>("a", "a", mib, 0));
+        s.onInsert(new Node<>("a", "a", mib));
         s.setMaximum(8 * mib);
-        s.onInsert(new Node<>("b", "b", mib, 0));
+        s.onInsert(new Node<>("b", "b", mib));
         s.setMaximum(16 * mib);
         for (int i = 0; i < 8; i++) {
-            s.onInsert(new Node<>("k" + i, "v", mib, 0));
+            s.onInsert(new Node<>("k" + i, "v", mib));
         }
         // 16 MiB of 1 MiB entries is 16 entries; anything near 16 Mi counters is the bug.
         assertThat(s.sketchCapacity()).isLessThanOrEqualTo(64);

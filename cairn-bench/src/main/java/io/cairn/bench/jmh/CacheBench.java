@@ -44,7 +44,7 @@ public class CacheBench {
     static final int KEYS = 1 << 17;
     static final int SAMPLES = 1 << 20;
 
-    @Param({"caffeine", "wtinylfu", "lru", "arc", "lfu"})
+    @Param({"caffeine", "adaptive", "wtinylfu", "lru", "arc", "lfu"})
     public String impl;
 
     @Param({"4096"})

@@ -12,17 +12,20 @@ import java.util.List;
  * and a replay is deterministic.
  */
 final class EngineReplay implements OnlinePolicy.ReplayCache {
-    static final List<String> POLICIES = List.of("lru", "lfu", "arc", "wtinylfu");
+    /** {@code default} is whatever the builder picks when no policy is named. */
+    static final List<String> POLICIES = List.of("lru", "lfu", "arc", "wtinylfu", "adaptive", "default");
 
     private final Cache<Long, Boolean> cache;
 
     EngineReplay(String policy, int capacity) {
-        this.cache = CacheBuilder.<Long, Boolean>newBuilder()
+        CacheBuilder<Long, Boolean> b = CacheBuilder.<Long, Boolean>newBuilder()
                 .name("replay-" + policy)
                 .maximumWeight(capacity)
-                .weigher((Long k, Boolean v) -> 1)
-                .evictionPolicy(EvictionPolicy.byName(policy))
-                .build();
+                .weigher((Long k, Boolean v) -> 1);
+        if (!policy.equals("default")) {
+            b.evictionPolicy(EvictionPolicy.byName(policy));
+        }
+        this.cache = b.build();
     }
 
     @Override
