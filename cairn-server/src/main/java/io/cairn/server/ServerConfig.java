@@ -28,6 +28,7 @@ import java.util.Optional;
  * @param maxHeaderSize         largest request header block accepted, in bytes
  * @param store                 the base store: flatfs (default), s3 or memory
  * @param s3                    the s3-* settings, used when {@code store} is s3
+ * @param redis                 the redis* settings (the shared L2 tier), none by default
  */
 public record ServerConfig(
         Path dataDir,
@@ -45,7 +46,8 @@ public record ServerConfig(
         Duration shutdownTimeout,
         int maxHeaderSize,
         StoreType store,
-        S3StoreConfig s3) {
+        S3StoreConfig s3,
+        RedisConfig redis) {
 
     /** The block size Kubo refuses without {@code allow-big-block}: 2 MiB, so blocks stay exchangeable. */
     public static final int SOFT_BLOCK_LIMIT = 2 * 1024 * 1024;
@@ -86,6 +88,7 @@ public record ServerConfig(
         if (store == StoreType.S3) {
             s3.checkUsable();
         }
+        redis = redis == null ? RedisConfig.defaults() : redis;
         if (apiToken.isEmpty() && !isLoopback(bindAddress)) {
             throw new ConfigException("api-token: required when bind is " + bindAddress
                     + " (beyond loopback); set --api-token or CAIRN_API_TOKEN, or bind to 127.0.0.1");
@@ -96,7 +99,7 @@ public record ServerConfig(
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig(dataDir, "127.0.0.1", 8080, 5001, -1, 4 * 1024 * 1024, 256, "", true,
                 -1, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10), 8192,
-                StoreType.FLATFS, S3StoreConfig.defaults());
+                StoreType.FLATFS, S3StoreConfig.defaults(), RedisConfig.defaults());
     }
 
     /** Where the flatfs store lives. */
@@ -115,33 +118,39 @@ public record ServerConfig(
 
     public ServerConfig withPorts(int gateway, int api) {
         return new ServerConfig(dataDir, bindAddress, gateway, api, maxMemoryBytes, maxBlockSize, maxConcurrentRequests,
-                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3);
+                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3, redis);
     }
 
     public ServerConfig withMaxConcurrentRequests(int n) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize, n,
-                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3);
+                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3, redis);
     }
 
     public ServerConfig withApiToken(String token) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
-                maxConcurrentRequests, token, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3);
+                maxConcurrentRequests, token, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3, redis);
     }
 
     public ServerConfig withMaxMemory(long bytes) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, bytes, maxBlockSize,
-                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3);
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3, redis);
     }
 
     public ServerConfig withTimeouts(Duration read, Duration idle) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
-                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, read, idle, shutdownTimeout, maxHeaderSize, store, s3);
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, read, idle, shutdownTimeout, maxHeaderSize, store, s3, redis);
     }
 
     public ServerConfig withStore(StoreType type, S3StoreConfig s3Config) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
                 maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
-                type, s3Config);
+                type, s3Config, redis);
+    }
+
+    public ServerConfig withRedis(RedisConfig redisConfig) {
+        return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
+                store, s3, redisConfig);
     }
 
     private static void checkPort(String name, int port) {

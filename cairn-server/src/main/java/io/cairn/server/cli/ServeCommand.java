@@ -93,6 +93,18 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--s3-cache-size", paramLabel = "SIZE", description = "Disk cache budget (default 1g).")
     String s3CacheSize;
 
+    @Option(names = "--redis", paramLabel = "URI", description = "One Redis server as the L2 tier, redis://host:port (password from CAIRN_REDIS_PASSWORD).")
+    String redis;
+
+    @Option(names = "--redis-cluster", paramLabel = "SEEDS", description = "Redis Cluster seeds as the L2 tier, host:port,host:port,...")
+    String redisCluster;
+
+    @Option(names = "--redis-max-value", paramLabel = "SIZE", description = "Largest block kept in Redis (default 1m).")
+    String redisMaxValue;
+
+    @Option(names = "--redis-ttl", paramLabel = "DURATION", description = "How long a block lives in Redis (default 1h).")
+    String redisTtl;
+
     Map<Setting, String> flags() {
         Map<Setting, String> m = new EnumMap<>(Setting.class);
         put(m, Setting.DATA, data);
@@ -117,6 +129,10 @@ final class ServeCommand implements Callable<Integer> {
         put(m, Setting.S3_PATH_STYLE, s3PathStyle);
         put(m, Setting.S3_CACHE_DIR, s3CacheDir);
         put(m, Setting.S3_CACHE_SIZE, s3CacheSize);
+        put(m, Setting.REDIS, redis);
+        put(m, Setting.REDIS_CLUSTER, redisCluster);
+        put(m, Setting.REDIS_MAX_VALUE, redisMaxValue);
+        put(m, Setting.REDIS_TTL, redisTtl);
         return m;
     }
 

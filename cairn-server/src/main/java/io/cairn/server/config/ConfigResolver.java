@@ -85,13 +85,20 @@ public final class ConfigResolver {
         boolean s3PathStyle = get(merged, Setting.S3_PATH_STYLE, Values::parseBoolean, s3d.pathStyle());
         Path s3CacheDir = get(merged, Setting.S3_CACHE_DIR, Path::of, s3d.cacheDir());
         long s3CacheSize = get(merged, Setting.S3_CACHE_SIZE, Values::parseSize, s3d.cacheSizeBytes());
+        io.cairn.server.RedisConfig rd = d.redis();
+        String redis = get(merged, Setting.REDIS, v -> v, rd.standalone());
+        String redisCluster = get(merged, Setting.REDIS_CLUSTER, v -> v, rd.clusterSeeds());
+        long redisMaxValue = get(merged, Setting.REDIS_MAX_VALUE, Values::parseSize, rd.maxValueBytes());
+        Duration redisTtl = get(merged, Setting.REDIS_TTL, Values::parseDuration, rd.ttl());
+        java.util.Optional<String> redisPassword = java.util.Optional.ofNullable(env.get(io.cairn.server.RedisConfig.PASSWORD_ENV));
         if (maxBlock > Integer.MAX_VALUE || header > Integer.MAX_VALUE) {
             throw new ConfigException((maxBlock > Integer.MAX_VALUE ? "max-block-size" : "max-header-size") + ": too large");
         }
         try {
             return new ServerConfig(data, bind, gatewayPort, apiPort, maxMemory, (int) maxBlock, concurrency, token,
                     fsync, cache, read, idle, shutdown, (int) header, store,
-                    new io.cairn.server.S3StoreConfig(s3Endpoint, s3Bucket, s3Prefix, s3Region, s3PathStyle, s3CacheDir, s3CacheSize));
+                    new io.cairn.server.S3StoreConfig(s3Endpoint, s3Bucket, s3Prefix, s3Region, s3PathStyle, s3CacheDir, s3CacheSize),
+                    new io.cairn.server.RedisConfig(redis, redisCluster, redisMaxValue, redisTtl, redisPassword));
         } catch (ConfigException e) {
             // Say where the offending value came from when it was not a default.
             String key = e.getMessage().split(":", 2)[0];

@@ -29,7 +29,11 @@ public enum Setting {
     S3_REGION("s3-region", "signing region (auto for R2)", "us-east-1"),
     S3_PATH_STYLE("s3-path-style", "path-style URLs instead of virtual-host style (MinIO, s3proxy)", "false"),
     S3_CACHE_DIR("s3-cache-dir", "local disk cache of hot blocks in front of S3", "none"),
-    S3_CACHE_SIZE("s3-cache-size", "the disk cache's byte budget", "1g");
+    S3_CACHE_SIZE("s3-cache-size", "the disk cache's byte budget", "1g"),
+    REDIS("redis", "one Redis server as the shared L2 tier, redis://host:port (password from CAIRN_REDIS_PASSWORD)", "none"),
+    REDIS_CLUSTER("redis-cluster", "Redis Cluster seeds as the L2 tier, comma-separated host:port", "none"),
+    REDIS_MAX_VALUE("redis-max-value", "largest block kept in Redis; larger ones skip the tier", "1m"),
+    REDIS_TTL("redis-ttl", "how long a block lives in Redis", "1h");
 
     private final String key;
     private final String description;

@@ -25,6 +25,8 @@ import java.util.Map;
  * <pre>
  * MeteredBlockstore → PinLockingBlockstore → MemoryAwareBlockstore → CachingBlockstore → IdentityBlockstore → FlatFsBlockstore
  * </pre>
+ * (with {@code redis} or {@code redis-cluster} set, a {@code RedisBlockTier} sits between the
+ * identity layer and the base store, see {@link RedisTierSetup})
  * (or, with {@code store = s3 | memory}, an {@code S3Blockstore} or {@code MemoryBlockstore} at the bottom; see {@link BaseStore})
  * together with the process's {@link MemoryGovernor} and the pins ({@code DATA/pins}) with their
  * {@link Pinner} and {@link GarbageCollector}. Closing the stack closes the store (flushing
@@ -39,6 +41,7 @@ public final class StoreStack implements AutoCloseable {
     private final PinStore pins;
     private final Pinner pinner;
     private final GarbageCollector collector;
+    private Blockstore redisLayer;
     private volatile boolean closed;
 
     private StoreStack(ServerConfig config, MemoryGovernor governor, BaseStore base,
@@ -58,7 +61,9 @@ public final class StoreStack implements AutoCloseable {
         MemoryGovernor governor = createGovernor(config);
         try {
             BaseStore base = BaseStore.open(config, governor, registry);
-            MemoryAwareBlockstore memoryAware = memoryLayers(Blockstores.layered(base.store(), false), governor, config,
+            Blockstore l2 = RedisTierSetup.over(base.store(), config.redis().endpoint(), config.redis().options(),
+                    governor, registry);
+            MemoryAwareBlockstore memoryAware = memoryLayers(Blockstores.layered(l2, false), governor, config,
                     registry, base.absencesStayTrue());
             PinStore pins;
             try {
@@ -72,7 +77,9 @@ public final class StoreStack implements AutoCloseable {
             // collection never deletes a block put while it runs (see PinLockingBlockstore).
             SweepGuard guard = new SweepGuard();
             Blockstore top = new MeteredBlockstore(new PinLockingBlockstore(memoryAware, guard), registry);
-            return new StoreStack(config, governor, base, memoryAware, top, pins, guard);
+            StoreStack stack = new StoreStack(config, governor, base, memoryAware, top, pins, guard);
+            stack.redisLayer = l2;
+            return stack;
         } catch (RuntimeException e) {
             governor.close();
             throw e;
@@ -165,6 +172,10 @@ public final class StoreStack implements AutoCloseable {
         m.put("cacheBudgetBytes", cacheBytes());
         m.put("cachedBytes", caching == null ? 0 : caching.cachedBytes());
         m.put("rejectedWrites", memoryAware.rejectedOps());
+        Map<String, Object> redis = RedisTierSetup.describe(redisLayer, config.redis().endpoint());
+        if (!redis.isEmpty()) {
+            m.put("redis", redis);
+        }
         return m;
     }
 
