@@ -283,6 +283,19 @@ public final class CachingBlockstore extends ForwardingBlockstore {
         }
     }
 
+    /**
+     * Forgets what this layer remembers of {@code cid} (cached bytes, has/size answer) without
+     * touching the store: for when another node sharing the store deleted it. A read racing this
+     * call cannot re-cache what it read before (the stripe's epoch moves).
+     */
+    public void invalidate(Cid cid) {
+        Multihash mh = cid.multihash();
+        written(mh);
+        if (content != null) {
+            content.invalidate(mh);
+        }
+    }
+
     @Override
     public boolean delete(Cid cid) {
         checkOpen();

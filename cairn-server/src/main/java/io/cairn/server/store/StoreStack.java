@@ -14,11 +14,14 @@ import io.cairn.pin.PinLockingBlockstore;
 import io.cairn.pin.PinStore;
 import io.cairn.pin.Pinner;
 import io.cairn.pin.SweepGuard;
+import io.cairn.redis.InvalidationBus;
+import io.cairn.redis.RedisBlockTier;
 import io.cairn.server.ServerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The one place where the server's store is assembled from configuration, outermost first:
@@ -42,6 +45,7 @@ public final class StoreStack implements AutoCloseable {
     private final Pinner pinner;
     private final GarbageCollector collector;
     private Blockstore redisLayer;
+    private InvalidationBus bus;
     private volatile boolean closed;
 
     private StoreStack(ServerConfig config, MemoryGovernor governor, BaseStore base,
@@ -76,9 +80,17 @@ public final class StoreStack implements AutoCloseable {
             // Every write takes the shared pin lock and is recorded in the guard, so a garbage
             // collection never deletes a block put while it runs (see PinLockingBlockstore).
             SweepGuard guard = new SweepGuard();
-            Blockstore top = new MeteredBlockstore(new PinLockingBlockstore(memoryAware, guard), registry);
+            // With the Redis tier, deletes are announced to the other nodes sharing the store and
+            // their announcements drop this node's cached copies (SharedInvalidation).
+            Optional<InvalidationBus> bus = l2 instanceof RedisBlockTier
+                    ? SharedInvalidation.connect(config.redis().endpoint().orElseThrow(), config.redis().options())
+                    : Optional.empty();
+            bus.ifPresent(b -> SharedInvalidation.listen(b, memoryAware::cachingLayer, base.store()));
+            Blockstore deletes = bus.<Blockstore>map(b -> new PublishingDeletes(memoryAware, b)).orElse(memoryAware);
+            Blockstore top = new MeteredBlockstore(new PinLockingBlockstore(deletes, guard), registry);
             StoreStack stack = new StoreStack(config, governor, base, memoryAware, top, pins, guard);
             stack.redisLayer = l2;
+            stack.bus = bus.orElse(null);
             return stack;
         } catch (RuntimeException e) {
             governor.close();
@@ -186,6 +198,9 @@ public final class StoreStack implements AutoCloseable {
         }
         closed = true;
         try {
+            if (bus != null) {
+                bus.close();
+            }
             top.close();
         } finally {
             governor.close();
