@@ -6,9 +6,12 @@ import java.util.Objects;
 /**
  * The one place where block store stacks are composed, so every caller gets the same layering:
  * <pre>
- * IdentityBlockstore → ValidatingBlockstore (when hashOnRead) → FlatFsBlockstore | MemoryBlockstore
+ * IdentityBlockstore → ValidatingBlockstore (when hashOnRead) → IntegrityBlockstore → FlatFsBlockstore
+ * IdentityBlockstore → MemoryBlockstore
  * </pre>
  * Identity sits on top so identity CIDs never reach (or are re-hashed by) the lower layers. Every
+ * read from a base store given to {@link #layered} is checked against its multihash
+ * ({@link IntegrityBlockstore}); heap blocks of the memory store are not. Every
  * stack returned also implements {@link Viewer} and {@link GcLocker}, sharing the base store's lock.
  */
 public final class Blockstores {
@@ -31,13 +34,30 @@ public final class Blockstores {
 
     /** An in-memory store wrapped for identity CIDs. Heap blocks are not re-hashed on read. */
     public static Blockstore memory(BlockSizeLimit limit) {
-        return layered(new MemoryBlockstore(limit), false);
+        return new IdentityBlockstore(new MemoryBlockstore(limit));
     }
 
-    /** Wraps any base store the standard way: identity on top, optionally validating below it. */
+    /**
+     * Wraps any base store the standard way: identity on top, optionally validating puts below it,
+     * and every read checked against its multihash just above the base (corrupt blocks are set aside
+     * through the base's {@link Quarantine} and answer as missing).
+     */
     public static Blockstore layered(Blockstore base, boolean validate) {
         Objects.requireNonNull(base, "base");
-        Blockstore s = validate ? new ValidatingBlockstore(base) : base;
+        Blockstore s = IntegrityBlockstore.over(base);
+        s = validate ? new ValidatingBlockstore(s) : s;
         return new IdentityBlockstore(s);
+    }
+
+    /** The integrity layer of a stack built by {@link #layered}, or {@code null} if there is none. */
+    public static IntegrityBlockstore integrityLayer(Blockstore stack) {
+        Blockstore s = stack;
+        while (s instanceof ForwardingBlockstore f) {
+            if (f instanceof IntegrityBlockstore i) {
+                return i;
+            }
+            s = f.delegate();
+        }
+        return null;
     }
 }

@@ -11,7 +11,9 @@ import io.cairn.memory.MemoryGovernor;
 import java.nio.ByteBuffer;
 import java.util.Collection;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
@@ -31,12 +33,17 @@ import org.slf4j.LoggerFactory;
  * Until the Bloom filter is {@link BloomStatus#READY} lookups fall through to the caches and the
  * store: answers are always correct, only unaccelerated.
  *
- * <p><b>Consistency.</b> Caches are filled only by lookups, and a lookup that raced a write or delete
- * of the same key discards what it learnt: each key belongs to one of {@value #EPOCH_STRIPES} stripes
- * whose epoch every {@code put}/{@code delete} bumps <em>after</em> changing the store; a lookup reads
- * the epoch before asking the store, records the answer, and then drops it again if the epoch moved.
- * Either the writer's invalidation or the reader's re-check removes the stale entry, whatever the
- * interleaving, so the has/size cache can never claim "absent" for an acknowledged block.
+ * <p><b>Consistency.</b> Caches are filled only by lookups, and answers are linearizable with the
+ * store's own (checked by {@code ConcurrentBlockstoreModelTest} against a sequential model). Each key
+ * belongs to one of {@value #EPOCH_STRIPES} stripes with an epoch and a count of writes in progress.
+ * A {@code put}/{@code delete} marks its write in progress and moves the epoch before changing the
+ * store, then drops the key's has/size entry (a delete also its cached bytes), and moves the epoch
+ * again when done. A lookup reads the epoch before asking the store and records its answer (or
+ * caches the bytes) only if the epoch has not moved and no write is in progress, checked and inserted
+ * under the stripe's lock that writers take to move the epoch. So no cache holds, even briefly, an
+ * answer that contradicts the store: not during a write, and not after it is acknowledged. (Recording
+ * first and removing the entry again on a failed re-check, as before, let other readers see it in
+ * between: "present" after an acknowledged delete.)
  *
  * <p>When built with a {@link MemoryGovernor} the caches obey it (see {@code GovernanceConfig}):
  * trimmed at MEDIUM, not admitting at HIGH, emptied at CRITICAL.
@@ -60,6 +67,10 @@ public final class CachingBlockstore extends ForwardingBlockstore {
     private final Cache<Multihash, Integer> metadata;
     private final BloomFilter bloom;
     private final AtomicLongArray epochs = new AtomicLongArray(EPOCH_STRIPES);
+    /** Per stripe: writes (put, delete) in progress; while one is, no lookup records or caches anything. */
+    private final AtomicIntegerArray writers = new AtomicIntegerArray(EPOCH_STRIPES);
+    /** Per stripe: a lookup's answer is recorded or cached, and a write's epoch moved, under this lock. */
+    private final ReentrantLock[] stripeLocks = new ReentrantLock[EPOCH_STRIPES];
     private volatile BloomStatus bloomStatus;
     private volatile boolean closed;
     private final Thread bloomBuilder;
@@ -68,6 +79,9 @@ public final class CachingBlockstore extends ForwardingBlockstore {
                               LongSupplier nanoClock) {
         super(delegate);
         this.options = Objects.requireNonNull(options, "options");
+        for (int i = 0; i < EPOCH_STRIPES; i++) {
+            stripeLocks[i] = new ReentrantLock();
+        }
         this.content = options.contentCacheBytes() > 0
                 ? new OffHeapBlockCache(options.contentCacheBytes(), governor, governance, nanoClock)
                 : null;
@@ -216,10 +230,27 @@ public final class CachingBlockstore extends ForwardingBlockstore {
             return super.view(cid, reader);
         }
         long epoch = epoch(mh);
-        return super.view(cid, buffer -> {
-            cache(mh, buffer.duplicate(), epoch);
-            return reader.apply(buffer);
-        });
+        try {
+            return super.view(cid, buffer -> {
+                cache(mh, buffer.duplicate(), epoch);
+                return reader.apply(buffer);
+            });
+        } catch (BlockNotFoundException e) {
+            // e.g. found corrupt below and quarantined: a size learnt earlier must not outlive it
+            remember(mh, ABSENT, epoch);
+            throw e;
+        }
+    }
+
+    /**
+     * Forgets what the caches know of this CID's block, as a write would, without changing the
+     * store: for a block removed below this layer (quarantined by a repository check).
+     */
+    public void invalidate(Cid cid) {
+        checkOpen();
+        Multihash mh = cid.multihash();
+        beginWrite(mh, true);
+        endWrite(mh, true);
     }
 
     /**
@@ -240,10 +271,21 @@ public final class CachingBlockstore extends ForwardingBlockstore {
         return load(cid, cid.multihash()).open();
     }
 
-    /** Copies a block just read into the content cache, unless a write to its stripe raced the read. */
+    /**
+     * Copies a block just read into the content cache, unless a write to its stripe began since
+     * {@code epoch} was read or is in progress: checked and inserted as one step under the stripe's
+     * lock (see {@link #remember}), so the cache never holds, even briefly, bytes of a block whose
+     * delete has been acknowledged.
+     */
     private void cache(Multihash mh, ByteBuffer bytes, long epoch) {
-        if (content.put(mh, bytes) && epoch(mh) != epoch) {
-            content.invalidate(mh);
+        ReentrantLock l = stripeLocks[stripe(mh)];
+        l.lock();
+        try {
+            if (epoch(mh) == epoch && writers.get(stripe(mh)) == 0) {
+                content.put(mh, bytes);
+            }
+        } finally {
+            l.unlock();
         }
     }
 
@@ -256,8 +298,12 @@ public final class CachingBlockstore extends ForwardingBlockstore {
         if (bloom != null) {
             bloom.add(mh);
         }
-        delegate().put(block);
-        written(mh);
+        beginWrite(mh, false);
+        try {
+            delegate().put(block);
+        } finally {
+            endWrite(mh, false);
+        }
         if (options.cacheOnPut() && content != null) {
             cache(mh, block.data(), epoch(mh));
         }
@@ -271,9 +317,15 @@ public final class CachingBlockstore extends ForwardingBlockstore {
                 bloom.add(b.cid().multihash());
             }
         }
-        delegate().putMany(blocks);
         for (Block b : blocks) {
-            written(b.cid().multihash());
+            beginWrite(b.cid().multihash(), false);
+        }
+        try {
+            delegate().putMany(blocks);
+        } finally {
+            for (Block b : blocks) {
+                endWrite(b.cid().multihash(), false);
+            }
         }
         if (options.cacheOnPut() && content != null) {
             for (Block b : blocks) {
@@ -283,29 +335,16 @@ public final class CachingBlockstore extends ForwardingBlockstore {
         }
     }
 
-    /**
-     * Forgets what this layer remembers of {@code cid} (cached bytes, has/size answer) without
-     * touching the store: for when another node sharing the store deleted it. A read racing this
-     * call cannot re-cache what it read before (the stripe's epoch moves).
-     */
-    public void invalidate(Cid cid) {
-        Multihash mh = cid.multihash();
-        written(mh);
-        if (content != null) {
-            content.invalidate(mh);
-        }
-    }
-
     @Override
     public boolean delete(Cid cid) {
         checkOpen();
         Multihash mh = cid.multihash();
-        boolean removed = delegate().delete(cid);
-        written(mh);
-        if (content != null) {
-            content.invalidate(mh);
+        beginWrite(mh, true);
+        try {
+            return delegate().delete(cid);
+        } finally {
+            endWrite(mh, true);
         }
-        return removed;
     }
 
     @Override
@@ -416,15 +455,50 @@ public final class CachingBlockstore extends ForwardingBlockstore {
         return (mh.hashCode() & 0x7fffffff) % EPOCH_STRIPES;
     }
 
-    /** After the store changed for {@code mh}: move its epoch, then drop what the caches knew. */
-    private void written(Multihash mh) {
-        epochs.incrementAndGet(stripe(mh));
+    /**
+     * Before the store changes for {@code mh}: mark a write in progress and move the epoch (under the
+     * stripe's lock, so nothing is recorded or cached for the stripe until {@link #endWrite}), then
+     * drop what the caches knew. Entries made before this are still true until the store changes,
+     * which happens after they are gone.
+     */
+    private void beginWrite(Multihash mh, boolean removes) {
+        int s = stripe(mh);
+        ReentrantLock l = stripeLocks[s];
+        l.lock();
+        try {
+            writers.incrementAndGet(s);
+            epochs.incrementAndGet(s);
+        } finally {
+            l.unlock();
+        }
         if (metadata != null) {
             metadata.invalidate(mh);
         }
+        if (removes && content != null) {
+            content.invalidate(mh);
+        }
     }
 
-    /** Records a lookup's answer unless a write to the same stripe happened since {@code epoch}. */
+    /** After the store changed (or failed to): lookups may record again, but none that began during the write. */
+    private void endWrite(Multihash mh, boolean removes) {
+        int s = stripe(mh);
+        ReentrantLock l = stripeLocks[s];
+        l.lock();
+        try {
+            writers.decrementAndGet(s);
+            epochs.incrementAndGet(s);
+        } finally {
+            l.unlock();
+        }
+        if (removes && content != null) {
+            content.invalidate(mh);
+        }
+    }
+
+    /**
+     * Records a lookup's answer unless a write to the same stripe began since {@code epoch} was read
+     * or is in progress; the check and the insertion are one step under the stripe's lock.
+     */
     private void remember(Multihash mh, int sizeOrMarker, long epoch) {
         if (metadata == null) {
             return;
@@ -433,9 +507,14 @@ public final class CachingBlockstore extends ForwardingBlockstore {
         if (known != null && known == sizeOrMarker) {
             return; // already known: rewriting it would only churn the cache (REPLACED removals)
         }
-        metadata.put(mh, sizeOrMarker);
-        if (epoch(mh) != epoch) {
-            metadata.invalidate(mh);
+        ReentrantLock l = stripeLocks[stripe(mh)];
+        l.lock();
+        try {
+            if (epoch(mh) == epoch && writers.get(stripe(mh)) == 0) {
+                metadata.put(mh, sizeOrMarker);
+            }
+        } finally {
+            l.unlock();
         }
     }
 

@@ -15,7 +15,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -24,6 +27,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -31,6 +36,8 @@ import java.util.stream.StreamSupport;
 import io.cairn.cid.Cid;
 import io.cairn.cid.Multicodec;
 import io.cairn.cid.Multihash;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Blocks as files, in the directory layout of Kubo's flatfs datastore, so a Kubo repository's blocks
@@ -68,10 +75,30 @@ import io.cairn.cid.Multihash;
  * and memory-maps large ones (see {@link FlatFsOptions#mapViewsFrom()}), so serving a large block
  * needs no heap at all.
  *
+ * <h2>Integrity and durability</h2>
+ * A file in a block's place that is not a regular file (a directory, say) answers as missing and is
+ * moved to {@code <root>/quarantine/}, outside {@code blocks/}; so is, on request
+ * ({@link #quarantineIfCorrupt}), a file whose bytes do not hash to its key. The final rename of a
+ * put and the move to quarantine hold the same per-key lock, so a block that a put has just repaired
+ * is never moved away. A put that finds an intact copy already there (same bytes) still fsyncs the
+ * shard directory before returning when {@link FlatFsOptions#sync()} is on: the copy may be another
+ * put's, renamed into place but not yet made durable, and an acknowledgement must not depend on a
+ * write that could still fail. A put that finds a copy with other bytes replaces it.
+ *
+ * <h2>Space</h2>
+ * With {@link FlatFsOptions#trackUsage()} the store sums its block files when it opens (one stat per
+ * file) and keeps the sum exact afterwards ({@link #usedBytes()}). A write that the file system
+ * refuses for lack of space ({@code ENOSPC}) leaves nothing behind and raises
+ * {@link StorageFullException}.
+ *
  * <p>Thread-safe. One open instance per directory: a second open, in this or another process, fails
  * while the first holds the lock.
  */
-public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker {
+public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker, Quarantine {
+    private static final Logger LOG = LoggerFactory.getLogger(FlatFsBlockstore.class);
+    /** Where corrupt blocks are moved, under the repository root (outside {@code blocks/}). */
+    static final String QUARANTINE_DIR = "quarantine";
+    private static final int KEY_LOCKS = 64;
     static final String BLOCKS_DIR = "blocks";
     static final String SHARDING_FILE = "SHARDING";
     static final String TEMP_DIR = ".temp";
@@ -91,6 +118,13 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker {
     /** Temporary names are unique per open instance and per write, so two writers never share one. */
     private final String tempPrefix = "put-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + "-";
     private final AtomicLong tempCounter = new AtomicLong();
+    /** Held around the final rename of a put, a delete and a move to quarantine, per key stripe. */
+    private final ReentrantLock[] keyLocks = new ReentrantLock[KEY_LOCKS];
+    /** Bytes in block files; exact when {@link FlatFsOptions#trackUsage()}, otherwise changes since open. */
+    private final AtomicLong usedBytes = new AtomicLong();
+    private final LongAdder quarantined = new LongAdder();
+    /** Test seam: told of every shard-directory fsync a put makes, on the putting thread. */
+    volatile java.util.function.Consumer<Path> directorySyncObserver;
     private volatile boolean closed;
 
     private FlatFsBlockstore(Path root, Path flatfs, FlatFsLayout layout, FlatFsOptions options,
@@ -102,6 +136,9 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker {
         this.options = options;
         this.lockChannel = lockChannel;
         this.lock = lock;
+        for (int i = 0; i < KEY_LOCKS; i++) {
+            keyLocks[i] = new ReentrantLock();
+        }
     }
 
     /**
@@ -136,7 +173,12 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker {
             cleanTemp(flatfs.resolve(TEMP_DIR));
             ShardFunction sharding = readOrCreateSharding(flatfs, options);
             Files.deleteIfExists(flatfs.resolve(DISK_USAGE_CACHE));
-            return new FlatFsBlockstore(root, flatfs, new FlatFsLayout(flatfs, sharding), options, lockChannel, lock);
+            FlatFsBlockstore store = new FlatFsBlockstore(root, flatfs, new FlatFsLayout(flatfs, sharding), options,
+                    lockChannel, lock);
+            if (options.trackUsage()) {
+                store.usedBytes.set(store.scanUsage());
+            }
+            return store;
         } catch (IOException e) {
             closeQuietly(lockChannel);
             throw new StorageException("cannot open the flatfs store", flatfs, e);
@@ -280,13 +322,20 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker {
     public int getSize(Cid cid) {
         ensureOpen();
         Path path = layout.path(cid.multihash());
+        BasicFileAttributes attrs;
         try {
-            return toIntSize(Files.size(path), path);
+            attrs = Files.readAttributes(path, BasicFileAttributes.class);
         } catch (NoSuchFileException e) {
             throw new BlockNotFoundException(cid);
         } catch (IOException e) {
             throw new StorageException("cannot read the size of block " + cid, path, e);
         }
+        if (!attrs.isRegularFile()) {
+            // A directory's own size (4096) is not a block's: never report it.
+            quarantineIfCorrupt(cid);
+            throw new BlockNotFoundException(cid);
+        }
+        return toIntSize(attrs.size(), path);
     }
 
     /**
@@ -312,7 +361,7 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker {
         } catch (NoSuchFileException e) {
             throw new BlockNotFoundException(cid);
         } catch (IOException e) {
-            throw new StorageException("cannot read block " + cid, path, e);
+            throw notAFileOr(cid, path, e);
         }
     }
 
@@ -352,11 +401,142 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker {
     public boolean delete(Cid cid) {
         ensureOpen();
         Path path = layout.path(cid.multihash());
+        ReentrantLock l = keyLock(cid.multihash());
+        l.lock();
         try {
-            return Files.deleteIfExists(path);
+            long size = regularFileSize(path);
+            boolean removed = Files.deleteIfExists(path);
+            if (removed) {
+                usedBytes.addAndGet(-Math.max(0, size));
+            }
+            return removed;
         } catch (IOException e) {
             throw new StorageException("cannot delete block " + cid, path, e);
+        } finally {
+            l.unlock();
         }
+    }
+
+    /**
+     * Moves the file in this CID's place to {@code <root>/quarantine/} if it is not a regular file or
+     * its bytes do not hash to the key; checked again under the key's lock, so a block repaired by a
+     * concurrent put stays. Logged (with where it went) and counted.
+     */
+    @Override
+    public boolean quarantineIfCorrupt(Cid cid) {
+        ensureOpen();
+        Path path = layout.path(cid.multihash());
+        ReentrantLock l = keyLock(cid.multihash());
+        l.lock();
+        try {
+            BasicFileAttributes attrs;
+            try {
+                attrs = Files.readAttributes(path, BasicFileAttributes.class);
+            } catch (NoSuchFileException e) {
+                return false;
+            }
+            String why;
+            if (!attrs.isRegularFile()) {
+                why = attrs.isDirectory() ? "a directory in place of the block file" : "not a regular file";
+            } else {
+                byte[] data;
+                try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+                    data = readFully(ch, cid, path);
+                }
+                try {
+                    if (Hashes.matches(cid, data)) {
+                        return false;
+                    }
+                } catch (BlockstoreException unverifiable) {
+                    return false;
+                }
+                why = data.length + " bytes that do not hash to the key";
+            }
+            Path dest = moveToQuarantine(path);
+            if (attrs.isRegularFile()) {
+                usedBytes.addAndGet(-attrs.size());
+            }
+            quarantined.increment();
+            LOG.warn("corrupt block {} ({}) moved to {}; it now answers as missing until the right bytes are put again",
+                    cid, why, dest);
+            return true;
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            throw new StorageException("cannot move corrupt block " + cid + " to quarantine", path, e);
+        } finally {
+            l.unlock();
+        }
+    }
+
+    @Override
+    public long quarantinedBlocks() {
+        return quarantined.sum();
+    }
+
+    /** The directory corrupt blocks are moved to, {@code <root>/quarantine}. */
+    public Path quarantineDirectory() {
+        return root.resolve(QUARANTINE_DIR);
+    }
+
+    /**
+     * Bytes in block files: with {@link FlatFsOptions#trackUsage()} the sum at open plus every change
+     * since (exact); without it only the changes since open.
+     */
+    public long usedBytes() {
+        return usedBytes.get();
+    }
+
+    /** Bytes the file system holding the store can still give to this process. */
+    public long usableBytes() {
+        try {
+            return Files.getFileStore(flatfs).getUsableSpace();
+        } catch (IOException e) {
+            throw new StorageException("cannot read the free space of the file system", flatfs, e);
+        }
+    }
+
+    /** Sums the sizes of every block file (one stat each); used at open with {@code trackUsage}. */
+    long scanUsage() {
+        long total = 0;
+        try (Stream<Cid> keys = allKeys()) {
+            for (var it = keys.iterator(); it.hasNext(); ) {
+                total += Math.max(0, regularFileSize(layout.path(it.next().multihash())));
+            }
+        }
+        return total;
+    }
+
+    /** The size of a regular file at {@code path}, or -1 when there is none. */
+    private static long regularFileSize(Path path) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
+            return a.isRegularFile() ? a.size() : -1;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private Path moveToQuarantine(Path path) throws IOException {
+        Path dir = quarantineDirectory();
+        Files.createDirectories(dir);
+        String name = path.getFileName().toString();
+        for (int n = 0; ; n++) {
+            Path dest = dir.resolve(n == 0 ? name : name + "." + n);
+            if (Files.exists(dest, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            try {
+                Files.move(path, dest, StandardCopyOption.ATOMIC_MOVE);
+                return dest;
+            } catch (FileAlreadyExistsException raced) {
+                // another quarantine took this name; try the next
+            }
+        }
+    }
+
+    private ReentrantLock keyLock(Multihash mh) {
+        return keyLocks[(mh.hashCode() & 0x7fffffff) % KEY_LOCKS];
     }
 
     /**
@@ -439,10 +619,13 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker {
     private Path write(Block block) {
         Path target = layout.path(block.cid().multihash());
         try {
-            if (Files.size(target) == block.size()) {
-                return null;
+            BasicFileAttributes attrs = Files.readAttributes(target, BasicFileAttributes.class);
+            if (attrs.isRegularFile() && attrs.size() == block.size() && sameBytes(target, block.bytes())) {
+                // An intact copy, perhaps another put's that is renamed but not yet durable: the
+                // caller fsyncs the directory before acknowledging, so this put never rests on it.
+                return target.getParent();
             }
-            // A file of the wrong size is a remnant of corruption; overwrite it with the good bytes.
+            // Other bytes (corruption) or not a file at all: replaced below by the good bytes.
         } catch (NoSuchFileException e) {
             // the common case: not stored yet
         } catch (IOException e) {
@@ -457,14 +640,62 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker {
                     ch.force(false);
                 }
             }
-            moveIntoPlace(tmp, target);
+            ReentrantLock l = keyLock(block.cid().multihash());
+            l.lock();
+            try {
+                if (Files.exists(target) && !Files.isRegularFile(target)) {
+                    quarantined.increment();
+                    LOG.warn("corrupt block {} (not a regular file) moved to {} before storing the right bytes",
+                            block.cid(), moveToQuarantine(target));
+                }
+                long replaced = regularFileSize(target);
+                moveIntoPlace(tmp, target);
+                usedBytes.addAndGet(block.size() - Math.max(0, replaced));
+            } finally {
+                l.unlock();
+            }
             return target.getParent();
         } catch (IOException e) {
             deleteQuietly(tmp);
+            if (NoSpace.is(e)) {
+                throw noSpace(block);
+            }
             throw new StorageException("cannot write block " + block.cid(), target, e);
         } catch (RuntimeException e) {
             deleteQuietly(tmp);
             throw e;
+        }
+    }
+
+    private StorageFullException noSpace(Block block) {
+        long usable;
+        try {
+            usable = Files.getFileStore(flatfs).getUsableSpace();
+        } catch (IOException | RuntimeException e) {
+            usable = -1;
+        }
+        return new StorageFullException(StorageFullException.Cause.NO_SPACE,
+                "no space left on device: block " + block.cid() + " of " + block.size() + " bytes not stored"
+                        + (usable >= 0 ? " (" + usable + " bytes usable)" : ""), Duration.ofSeconds(5));
+    }
+
+    /** Whether the file holds exactly {@code expected} (its size already matched). */
+    private static boolean sameBytes(Path file, byte[] expected) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buf = ByteBuffer.allocate(Math.min(IO_CHUNK, Math.max(1, expected.length)));
+            int off = 0;
+            while (off < expected.length) {
+                buf.clear().limit(Math.min(buf.capacity(), expected.length - off));
+                int n = ch.read(buf);
+                if (n < 0) {
+                    return false;
+                }
+                if (!Arrays.equals(buf.array(), 0, n, expected, off, off + n)) {
+                    return false;
+                }
+                off += n;
+            }
+            return ch.read(ByteBuffer.allocate(1)) < 0;
         }
     }
 
@@ -496,8 +727,17 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker {
         } catch (NoSuchFileException e) {
             throw new BlockNotFoundException(cid);
         } catch (IOException e) {
-            throw new StorageException("cannot read block " + cid, path, e);
+            throw notAFileOr(cid, path, e);
         }
+    }
+
+    /** A read failed: if what is in the block's place is not a file, set it aside and answer missing. */
+    private RuntimeException notAFileOr(Cid cid, Path path, IOException e) {
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            quarantineIfCorrupt(cid);
+            return new BlockNotFoundException(cid);
+        }
+        return new StorageException("cannot read block " + cid, path, e);
     }
 
     private static byte[] readFully(FileChannel ch, Cid cid, Path path) throws IOException {
@@ -524,6 +764,10 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker {
     private void syncDirectory(Path dir) {
         try {
             fsyncDirectory(dir);
+            var observer = directorySyncObserver;
+            if (observer != null) {
+                observer.accept(dir);
+            }
         } catch (IOException e) {
             throw new StorageException("cannot fsync the directory", dir, e);
         }

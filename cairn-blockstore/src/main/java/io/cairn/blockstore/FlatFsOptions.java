@@ -16,6 +16,8 @@ import java.util.Optional;
  * <tr><td>{@code blockSizeLimit}</td><td>2 MiB</td><td>largest block accepted by put</td></tr>
  * <tr><td>{@code hashOnRead}</td><td>false</td><td>{@link Blockstores#flatFs} adds a {@link ValidatingBlockstore}</td></tr>
  * <tr><td>{@code mapViewsFrom}</td><td>512 KiB</td><td>{@link FlatFsBlockstore#view} memory-maps blocks at least this large</td></tr>
+ * <tr><td>{@code trackUsage}</td><td>false</td><td>sum the block files at open (one stat each) and keep
+ *     {@link FlatFsBlockstore#usedBytes()} exact afterwards, as a storage limit needs</td></tr>
  * </table>
  *
  * <p><b>Why sync defaults to on.</b> Without it a put returns once the bytes are in the page cache;
@@ -29,11 +31,10 @@ import java.util.Optional;
  * default. Reproduce with {@code java -cp target/classes:target/test-classes:<bcprov jar>
  * io.cairn.blockstore.FlatFsWriteCost} from the module directory.
  *
- * <p><b>Why hashOnRead defaults to off.</b> Re-hashing costs a SHA-256 pass per block read, about
- * 460 MB/s per core on the same machine, against roughly 1 GB/s to read a 256 KiB block from the page
- * cache: validation would about triple the cost of a read that misses the cache, to catch silent disk
- * corruption, which is rare. Kubo makes the same trade ({@code Datastore.HashOnRead = false}). Turn it
- * on where the disk is not trusted.
+ * <p><b>hashOnRead.</b> Every read through {@link Blockstores#flatFs} is checked against its
+ * multihash by an {@link IntegrityBlockstore} whatever this says (corrupt blocks are quarantined and
+ * answer as missing; the cost is in docs/BENCHMARKS.md, "Integrity check"). {@code hashOnRead} adds a
+ * {@link ValidatingBlockstore} on top, which also re-hashes every block put.
  *
  * <p><b>Why views map from 512 KiB.</b> Reading a block into the heap allocates an array of its size;
  * from half a G1 region upwards (512 KiB with the 1 MiB regions of heaps up to 2 GiB) that is a
@@ -49,6 +50,7 @@ public final class FlatFsOptions {
     private final BlockSizeLimit blockSizeLimit;
     private final boolean hashOnRead;
     private final int mapViewsFrom;
+    private final boolean trackUsage;
 
     private FlatFsOptions(Builder b) {
         this.sync = b.sync;
@@ -56,6 +58,12 @@ public final class FlatFsOptions {
         this.blockSizeLimit = b.blockSizeLimit;
         this.hashOnRead = b.hashOnRead;
         this.mapViewsFrom = b.mapViewsFrom;
+        this.trackUsage = b.trackUsage;
+    }
+
+    /** Whether the store sums its files at open and keeps {@link FlatFsBlockstore#usedBytes()} exact. */
+    public boolean trackUsage() {
+        return trackUsage;
     }
 
     public static FlatFsOptions defaults() {
@@ -99,6 +107,7 @@ public final class FlatFsOptions {
         b.blockSizeLimit = blockSizeLimit;
         b.hashOnRead = hashOnRead;
         b.mapViewsFrom = mapViewsFrom;
+        b.trackUsage = trackUsage;
         return b;
     }
 
@@ -115,8 +124,14 @@ public final class FlatFsOptions {
         private BlockSizeLimit blockSizeLimit = BlockSizeLimit.DEFAULT;
         private boolean hashOnRead;
         private int mapViewsFrom = 512 * 1024;
+        private boolean trackUsage;
 
         private Builder() {
+        }
+
+        public Builder trackUsage(boolean trackUsage) {
+            this.trackUsage = trackUsage;
+            return this;
         }
 
         public Builder sync(boolean sync) {

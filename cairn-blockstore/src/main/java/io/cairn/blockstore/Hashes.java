@@ -1,7 +1,12 @@
 package io.cairn.blockstore;
 
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
 
 import io.cairn.cid.Cid;
@@ -10,7 +15,84 @@ import io.cairn.cid.Multihash;
 
 /** Re-hashing a block's bytes against its CID, shared by {@link Block} and {@link ValidatingBlockstore}. */
 final class Hashes {
+    /** JDK algorithms by function, for hashing a buffer (a memory-mapped view) without copying it. */
+    private static final Map<HashFunction, MessageDigest> JDK = new EnumMap<>(HashFunction.class);
+
+    static {
+        jdk(HashFunction.SHA1, "SHA-1");
+        jdk(HashFunction.SHA2_256, "SHA-256");
+        jdk(HashFunction.SHA2_512, "SHA-512");
+        jdk(HashFunction.SHA3_224, "SHA3-224");
+        jdk(HashFunction.SHA3_256, "SHA3-256");
+        jdk(HashFunction.SHA3_384, "SHA3-384");
+        jdk(HashFunction.SHA3_512, "SHA3-512");
+    }
+
     private Hashes() {
+    }
+
+    private static void jdk(HashFunction fn, String algorithm) {
+        try {
+            JDK.put(fn, MessageDigest.getInstance(algorithm));
+        } catch (NoSuchAlgorithmException e) {
+            // left out: such buffers are copied to the heap and hashed through HashFunction
+        }
+    }
+
+    /**
+     * Whether {@code data} hashes to the CID's digest.
+     *
+     * @throws BlockstoreException if the CID's hash function is one Cairn cannot compute
+     */
+    static boolean matches(Cid cid, byte[] data) {
+        supported(cid);
+        return cid.multihash().matches(data);
+    }
+
+    /**
+     * Whether the remaining bytes of {@code data} hash to the CID's digest. The buffer's position is
+     * left where it was (a duplicate is consumed), so the caller can hand the same buffer on.
+     *
+     * @throws BlockstoreException if the CID's hash function is one Cairn cannot compute
+     */
+    static boolean matches(Cid cid, ByteBuffer data) {
+        HashFunction fn = supported(cid);
+        Multihash mh = cid.multihash();
+        if (data.hasArray()) {
+            byte[] a = data.array();
+            int off = data.arrayOffset() + data.position();
+            if (off == 0 && data.remaining() == a.length) {
+                return mh.matches(a);
+            }
+        }
+        MessageDigest prototype = JDK.get(fn);
+        if (prototype == null) {
+            byte[] copy = new byte[data.remaining()];
+            data.duplicate().get(copy);
+            return mh.matches(copy);
+        }
+        MessageDigest md;
+        try {
+            md = (MessageDigest) prototype.clone();
+        } catch (CloneNotSupportedException e) {
+            byte[] copy = new byte[data.remaining()];
+            data.duplicate().get(copy);
+            return mh.matches(copy);
+        }
+        md.update(data.duplicate());
+        byte[] actual = md.digest();
+        int len = mh.digestLength();
+        return len > 0 && len <= actual.length && Arrays.equals(mh.digest(), 0, len, actual, 0, len);
+    }
+
+    private static HashFunction supported(Cid cid) {
+        Multihash mh = cid.multihash();
+        Optional<HashFunction> fn = mh.function();
+        if (fn.isEmpty()) {
+            throw new BlockstoreException("cannot verify " + cid + ": hash function 0x" + Long.toHexString(mh.code())
+                    + " is not supported");
+        }
+        return fn.get();
     }
 
     /**

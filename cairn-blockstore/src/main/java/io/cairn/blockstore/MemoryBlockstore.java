@@ -19,10 +19,11 @@ import io.cairn.cid.Multihash;
  * immutable by contract (see {@link Block}). Memory cost per block is its bytes plus roughly 150 bytes
  * of map entry, multihash key and array headers.
  */
-public final class MemoryBlockstore implements Blockstore, Viewer, GcLocker {
+public final class MemoryBlockstore implements Blockstore, Viewer, GcLocker, Quarantine {
     private final ConcurrentHashMap<Multihash, Block> blocks = new ConcurrentHashMap<>();
     private final BlockSizeLimit limit;
     private final ReadWriteGcLock gcLock = new ReadWriteGcLock();
+    private final java.util.concurrent.atomic.LongAdder quarantined = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean closed;
 
     /** A store with the default 2 MiB block size limit. */
@@ -109,6 +110,33 @@ public final class MemoryBlockstore implements Blockstore, Viewer, GcLocker {
     @Override
     public boolean gcRequested() {
         return gcLock.gcRequested();
+    }
+
+    /** Drops the entry if its bytes do not hash to its key (heap blocks are put by reference, so only a caller that broke the immutability contract can cause this). */
+    @Override
+    public boolean quarantineIfCorrupt(Cid cid) {
+        ensureOpen();
+        boolean[] dropped = new boolean[1];
+        blocks.computeIfPresent(cid.multihash(), (k, b) -> {
+            try {
+                if (Hashes.matches(cid, b.bytes())) {
+                    return b;
+                }
+            } catch (BlockstoreException unverifiable) {
+                return b;
+            }
+            dropped[0] = true;
+            return null;
+        });
+        if (dropped[0]) {
+            quarantined.increment();
+        }
+        return dropped[0];
+    }
+
+    @Override
+    public long quarantinedBlocks() {
+        return quarantined.sum();
     }
 
     /** Number of stored blocks. */

@@ -19,8 +19,11 @@ class BlockstoresTest {
     void theFlatfsStackAnswersIdentityCidsAndKeepsCapabilities() {
         try (Blockstore stack = Blockstores.flatFs(repo, FlatFsOptions.defaults())) {
             assertThat(stack).isInstanceOf(IdentityBlockstore.class).isInstanceOf(Viewer.class).isInstanceOf(GcLocker.class);
-            Blockstore below = ((ForwardingBlockstore) stack).delegate();
-            assertThat(below).as("hashOnRead is off by default").isInstanceOf(FlatFsBlockstore.class);
+            Blockstore checked = ((ForwardingBlockstore) stack).delegate();
+            assertThat(checked).as("hashOnRead is off by default; reads are always checked")
+                    .isInstanceOf(IntegrityBlockstore.class);
+            Blockstore below = ((ForwardingBlockstore) checked).delegate();
+            assertThat(below).isInstanceOf(FlatFsBlockstore.class);
 
             Cid empty = Cid.parse("bafkqaaa");
             assertThat(stack.has(empty)).isTrue();

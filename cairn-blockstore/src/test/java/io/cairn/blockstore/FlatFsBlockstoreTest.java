@@ -249,19 +249,19 @@ class FlatFsBlockstoreTest {
             assertThat(store.has(mars.cid())).isFalse();
             Files.delete(repo.resolve("blocks/MT"));
 
-            // 2. the data is written to a temporary file, but the rename onto the final name fails
+            // 2. a directory in the block's own place is corruption (issue 11): it is moved to
+            // quarantine and the block stored; no temporary file is left behind
             Path target = store.pathOf(venus.cid());
             Files.createDirectories(target.resolve("obstacle"));
-            assertThatThrownBy(() -> store.put(venus)).isInstanceOf(StorageException.class)
-                    .hasMessageContaining(target.toString())
-                    .satisfies(e -> assertThat(((StorageException) e).path()).isEqualTo(target));
             assertThat(store.has(venus.cid())).isFalse();
+            store.put(venus);
+            assertThat(store.get(venus.cid()).bytes()).isEqualTo(VENUS);
+            assertThat(repo.resolve("quarantine").resolve(target.getFileName()).resolve("obstacle")).isDirectory();
             try (Stream<Path> left = Files.list(repo.resolve("blocks/.temp"))) {
-                assertThat(left.toList()).as("temporary file removed after the failure").isEmpty();
+                assertThat(left.toList()).as("no temporary file left").isEmpty();
             }
 
-            // other blocks are unaffected, and the obstacles once gone, the blocks go in
-            deleteRecursively(target);
+            // other blocks are unaffected, and the obstacle once gone, the blocks go in
             store.putMany(List.of(mars, venus));
             assertThat(store.get(venus.cid()).bytes()).isEqualTo(VENUS);
             assertThat(store.get(mars.cid()).bytes()).isEqualTo(MARS);

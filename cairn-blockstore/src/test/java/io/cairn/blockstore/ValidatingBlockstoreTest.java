@@ -59,11 +59,13 @@ class ValidatingBlockstoreTest {
             assertThat(store.getSize(mars.cid())).isEqualTo(MARS.length);
             assertThat(file).exists();
         }
-        // a truncated file is caught too, also through the stack Blockstores builds
+        // a truncated file is caught too through the stack Blockstores builds, whose integrity layer
+        // (below this one) quarantines it and answers "missing" instead (IntegrityOnReadTest)
         Files.write(file, new byte[0]);
+        assertThat(HexFormat.of().formatHex(HashFunction.SHA2_256.digest(new byte[0]))).isNotEmpty();
         try (Blockstore stack = Blockstores.flatFs(repo, FlatFsOptions.builder().hashOnRead(true).build())) {
-            assertThatThrownBy(() -> stack.get(mars.cid())).isInstanceOf(HashMismatchException.class)
-                    .hasMessageContaining(HexFormat.of().formatHex(HashFunction.SHA2_256.digest(new byte[0])));
+            assertThatThrownBy(() -> stack.get(mars.cid())).isInstanceOf(BlockNotFoundException.class);
+            assertThat(file).doesNotExist();
             // putting the good bytes again repairs the file (its size differs)
             stack.put(mars);
             assertThat(stack.get(mars.cid()).bytes()).isEqualTo(MARS);

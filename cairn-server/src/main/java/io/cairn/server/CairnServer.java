@@ -176,6 +176,11 @@ public final class CairnServer implements AutoCloseable {
         return stack.governor();
     }
 
+    /** The disk governor; the garbage collector registers here to run at the GC watermark. */
+    public io.cairn.blockstore.StorageGovernor storage() {
+        return stack.storage();
+    }
+
     /** The block cache's byte budget in force: {@code cache-size} (at most half the memory budget), or unset a quarter of it. */
     public long cacheBytes() {
         return stack.cacheBytes();

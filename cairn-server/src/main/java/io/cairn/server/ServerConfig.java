@@ -28,6 +28,8 @@ import java.util.Optional;
  * @param maxHeaderSize         largest request header block accepted, in bytes
  * @param store                 the base store: flatfs (default), s3 or memory
  * @param s3                    the s3-* settings, used when {@code store} is s3
+ * @param storageMaxBytes       most bytes the blocks may occupy on disk (0 = no limit); writes beyond answer 507
+ * @param storageGcWatermarkPercent percent of {@code storageMaxBytes} at which the store asks for a garbage collection
  * @param redis                 the redis* settings (the shared L2 tier), none by default
  */
 public record ServerConfig(
@@ -47,6 +49,8 @@ public record ServerConfig(
         int maxHeaderSize,
         StoreType store,
         S3StoreConfig s3,
+        long storageMaxBytes,
+        int storageGcWatermarkPercent,
         RedisConfig redis) {
 
     /** The block size Kubo refuses without {@code allow-big-block}: 2 MiB, so blocks stay exchangeable. */
@@ -88,6 +92,16 @@ public record ServerConfig(
         if (store == StoreType.S3) {
             s3.checkUsable();
         }
+        if (storageMaxBytes < 0) {
+            throw new ConfigException("storage-max: must not be negative");
+        }
+        if (storageMaxBytes > 0 && storageMaxBytes < maxBlockSize) {
+            throw new ConfigException("storage-max: " + storageMaxBytes + " bytes is below max-block-size ("
+                    + maxBlockSize + "); not even one block would fit");
+        }
+        if (storageGcWatermarkPercent < 1 || storageGcWatermarkPercent > 100) {
+            throw new ConfigException("storage-gc-watermark: " + storageGcWatermarkPercent + " must be a percentage between 1 and 100");
+        }
         redis = redis == null ? RedisConfig.defaults() : redis;
         if (apiToken.isEmpty() && !isLoopback(bindAddress)) {
             throw new ConfigException("api-token: required when bind is " + bindAddress
@@ -99,7 +113,7 @@ public record ServerConfig(
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig(dataDir, "127.0.0.1", 8080, 5001, -1, 4 * 1024 * 1024, 256, "", true,
                 -1, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10), 8192,
-                StoreType.FLATFS, S3StoreConfig.defaults(), RedisConfig.defaults());
+                StoreType.FLATFS, S3StoreConfig.defaults(), 0, 90, RedisConfig.defaults());
     }
 
     /** Where the flatfs store lives. */
@@ -118,39 +132,50 @@ public record ServerConfig(
 
     public ServerConfig withPorts(int gateway, int api) {
         return new ServerConfig(dataDir, bindAddress, gateway, api, maxMemoryBytes, maxBlockSize, maxConcurrentRequests,
-                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3, redis);
+                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3,
+                storageMaxBytes, storageGcWatermarkPercent, redis);
     }
 
     public ServerConfig withMaxConcurrentRequests(int n) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize, n,
-                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3, redis);
+                apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3,
+                storageMaxBytes, storageGcWatermarkPercent, redis);
     }
 
     public ServerConfig withApiToken(String token) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
-                maxConcurrentRequests, token, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3, redis);
+                maxConcurrentRequests, token, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3,
+                storageMaxBytes, storageGcWatermarkPercent, redis);
     }
 
     public ServerConfig withMaxMemory(long bytes) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, bytes, maxBlockSize,
-                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3, redis);
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3,
+                storageMaxBytes, storageGcWatermarkPercent, redis);
     }
 
     public ServerConfig withTimeouts(Duration read, Duration idle) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
-                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, read, idle, shutdownTimeout, maxHeaderSize, store, s3, redis);
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, read, idle, shutdownTimeout, maxHeaderSize, store, s3,
+                storageMaxBytes, storageGcWatermarkPercent, redis);
     }
 
     public ServerConfig withStore(StoreType type, S3StoreConfig s3Config) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
                 maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
-                type, s3Config, redis);
+                type, s3Config, storageMaxBytes, storageGcWatermarkPercent, redis);
+    }
+
+    public ServerConfig withStorageMax(long bytes, int gcWatermarkPercent) {
+        return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout,
+                maxHeaderSize, store, s3, bytes, gcWatermarkPercent, redis);
     }
 
     public ServerConfig withRedis(RedisConfig redisConfig) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
                 maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
-                store, s3, redisConfig);
+                store, s3, storageMaxBytes, storageGcWatermarkPercent, redisConfig);
     }
 
     private static void checkPort(String name, int port) {

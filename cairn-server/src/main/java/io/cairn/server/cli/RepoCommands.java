@@ -40,7 +40,7 @@ final class RepoCommands {
     }
 
     @Command(name = "repo", mixinStandardHelpOptions = true, description = "Repository commands.",
-            subcommands = {Stat.class})
+            subcommands = {Stat.class, RepoVerifyCommand.class})
     static final class Repo implements Runnable {
         @ParentCommand
         CairnCli cli;

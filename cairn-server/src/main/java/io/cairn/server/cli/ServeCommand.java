@@ -93,6 +93,12 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--s3-cache-size", paramLabel = "SIZE", description = "Disk cache budget (default 1g).")
     String s3CacheSize;
 
+    @Option(names = "--storage-max", paramLabel = "SIZE", description = "Most disk the blocks may use; beyond it 507 (default none).")
+    String storageMax;
+
+    @Option(names = "--storage-gc-watermark", paramLabel = "PERCENT", description = "Percent of storage-max at which GC is due (default 90).")
+    String storageGcWatermark;
+
     @Option(names = "--redis", paramLabel = "URI", description = "One Redis server as the L2 tier, redis://host:port (password from CAIRN_REDIS_PASSWORD).")
     String redis;
 
@@ -129,6 +135,8 @@ final class ServeCommand implements Callable<Integer> {
         put(m, Setting.S3_PATH_STYLE, s3PathStyle);
         put(m, Setting.S3_CACHE_DIR, s3CacheDir);
         put(m, Setting.S3_CACHE_SIZE, s3CacheSize);
+        put(m, Setting.STORAGE_MAX, storageMax);
+        put(m, Setting.STORAGE_GC_WATERMARK, storageGcWatermark);
         put(m, Setting.REDIS, redis);
         put(m, Setting.REDIS_CLUSTER, redisCluster);
         put(m, Setting.REDIS_MAX_VALUE, redisMaxValue);

@@ -85,6 +85,10 @@ public final class ConfigResolver {
         boolean s3PathStyle = get(merged, Setting.S3_PATH_STYLE, Values::parseBoolean, s3d.pathStyle());
         Path s3CacheDir = get(merged, Setting.S3_CACHE_DIR, Path::of, s3d.cacheDir());
         long s3CacheSize = get(merged, Setting.S3_CACHE_SIZE, Values::parseSize, s3d.cacheSizeBytes());
+        long storageMax = get(merged, Setting.STORAGE_MAX, v -> v.equalsIgnoreCase("none") ? 0L : Values.parseSize(v),
+                d.storageMaxBytes());
+        int watermark = get(merged, Setting.STORAGE_GC_WATERMARK, v -> Values.parseInt(v.endsWith("%")
+                ? v.substring(0, v.length() - 1) : v), d.storageGcWatermarkPercent());
         io.cairn.server.RedisConfig rd = d.redis();
         String redis = get(merged, Setting.REDIS, v -> v, rd.standalone());
         String redisCluster = get(merged, Setting.REDIS_CLUSTER, v -> v, rd.clusterSeeds());
@@ -98,6 +102,7 @@ public final class ConfigResolver {
             return new ServerConfig(data, bind, gatewayPort, apiPort, maxMemory, (int) maxBlock, concurrency, token,
                     fsync, cache, read, idle, shutdown, (int) header, store,
                     new io.cairn.server.S3StoreConfig(s3Endpoint, s3Bucket, s3Prefix, s3Region, s3PathStyle, s3CacheDir, s3CacheSize),
+                    storageMax, watermark,
                     new io.cairn.server.RedisConfig(redis, redisCluster, redisMaxValue, redisTtl, redisPassword));
         } catch (ConfigException e) {
             // Say where the offending value came from when it was not a default.

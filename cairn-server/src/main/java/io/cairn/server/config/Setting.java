@@ -30,6 +30,8 @@ public enum Setting {
     S3_PATH_STYLE("s3-path-style", "path-style URLs instead of virtual-host style (MinIO, s3proxy)", "false"),
     S3_CACHE_DIR("s3-cache-dir", "local disk cache of hot blocks in front of S3", "none"),
     S3_CACHE_SIZE("s3-cache-size", "the disk cache's byte budget", "1g"),
+    STORAGE_MAX("storage-max", "most disk the blocks may use (e.g. 10g); writes beyond answer 507", "none"),
+    STORAGE_GC_WATERMARK("storage-gc-watermark", "percent of storage-max at which garbage collection is due", "90"),
     REDIS("redis", "one Redis server as the shared L2 tier, redis://host:port (password from CAIRN_REDIS_PASSWORD)", "none"),
     REDIS_CLUSTER("redis-cluster", "Redis Cluster seeds as the L2 tier, comma-separated host:port", "none"),
     REDIS_MAX_VALUE("redis-max-value", "largest block kept in Redis; larger ones skip the tier", "1m"),

@@ -77,8 +77,18 @@ public final class AdminHandler extends Handler.Abstract {
         // "ok" while full service; "degraded" while shedding cache work; "refusing-writes" at level 4.
         // "degraded" too while the store's backend is failing (S3's circuit breaker open): cached reads only.
         boolean storeDegraded = Boolean.TRUE.equals(store.get("degraded"));
-        body.put("status", !open ? "unavailable" : level >= 4 ? "refusing-writes"
-                : level >= 2 || storeDegraded ? "degraded" : "ok");
+        String status = !open ? "unavailable" : level >= 4 ? "refusing-writes"
+                : level >= 2 || storeDegraded ? "degraded" : "ok";
+        // Out of disk (storage-max or ENOSPC): writes answer 507 until space comes back.
+        String storageReason = store.get("storage") instanceof Map<?, ?> disk && "full".equals(disk.get("state"))
+                ? String.valueOf(disk.get("reason")) : null;
+        if (storageReason != null && status.equals("ok")) {
+            status = "degraded";
+        }
+        body.put("status", status);
+        if (storageReason != null) {
+            body.put("reason", storageReason);
+        }
         body.put("degradationLevel", level);
         body.put("pressure", governor.level().name());
         body.put("usedBytes", stats.usedBytes());

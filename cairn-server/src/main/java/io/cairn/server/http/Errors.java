@@ -4,6 +4,7 @@ import io.cairn.blockstore.BlockNotFoundException;
 import io.cairn.blockstore.BlockTooLargeException;
 import io.cairn.blockstore.HashMismatchException;
 import io.cairn.blockstore.StorageException;
+import io.cairn.blockstore.StorageFullException;
 import io.cairn.blockstore.StoreClosedException;
 import io.cairn.car.InvalidCarException;
 import io.cairn.cid.InvalidCidException;
@@ -31,6 +32,7 @@ final class Errors {
                             + e.getMessage(), e.retryAfter());
             case StoreClosedException e -> new HttpProblem(503, 0, "the store is closed (server shutting down): "
                     + e.getMessage(), Duration.ofSeconds(5));
+            case StorageFullException e -> new HttpProblem(507, 3, "insufficient storage: " + e.getMessage(), e.retryAfter());
             case StorageException e -> new HttpProblem(500, 0, "storage failure: " + e.getMessage());
             case io.cairn.s3.S3UnavailableException e -> new HttpProblem(503, 0, (write ? "S3 unavailable, write refused: "
                     : "S3 unavailable: ") + e.getMessage(), e.retryAfter());

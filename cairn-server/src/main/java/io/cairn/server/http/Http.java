@@ -54,7 +54,7 @@ final class Http {
 
     /** Kubo's error body: {"Message":"...","Code":n,"Type":"error"}. */
     static void sendKuboError(Response response, HttpProblem p) throws IOException {
-        if (p.status() == 429 || p.status() == 503) {
+        if (p.status() == 429 || p.status() == 503 || p.status() == 507) {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, p.retryAfterSeconds());
         }
         Map<String, Object> body = new LinkedHashMap<>();

@@ -61,7 +61,7 @@ public final class RpcHandler extends Handler.Abstract {
         this.version = version;
         this.pinner = pinner;
         this.pins = new PinRpc(pinner);
-        this.repo = new RepoRpc(store, collector, () -> 0);
+        this.repo = new RepoRpc(store, collector, config::storageMaxBytes);
     }
 
     @Override
@@ -91,6 +91,7 @@ public final class RpcHandler extends Handler.Abstract {
                 case "pin/ls" -> pins.ls(response, q);
                 case "repo/gc" -> repo.gc(response, q);
                 case "repo/stat" -> repo.stat(response, q);
+                case "repo/verify" -> RepoVerifyHandler.handle(store, response);
                 default -> throw new HttpProblem(404, 1, "unknown command \"" + command + "\"");
             }
             callback.succeeded();

@@ -37,6 +37,7 @@ final class BaseStore {
             case FLATFS -> new BaseStore(FlatFsBlockstore.open(config.dataDir(), FlatFsOptions.builder()
                     .sync(config.fsync())
                     .blockSizeLimit(config.maxBlockSize())
+                    .trackUsage(true)
                     .build()), config);
             case MEMORY -> new BaseStore(new MemoryBlockstore(limit), config);
             case S3 -> {
@@ -63,6 +64,18 @@ final class BaseStore {
      */
     boolean absencesStayTrue() {
         return !(store instanceof S3Blockstore);
+    }
+
+    /**
+     * The disk governor over this store: flatfs counts its bytes exactly and knows its file system's
+     * free space, so {@code storage-max} and ENOSPC apply to it; S3 and memory report nothing used
+     * and no free-space figure, so {@code storage-max} does not limit them.
+     */
+    io.cairn.blockstore.StorageGovernor storageGovernor(io.cairn.blockstore.StorageLimits limits) {
+        if (store instanceof FlatFsBlockstore fs) {
+            return io.cairn.blockstore.StorageGovernor.over(fs, limits);
+        }
+        return new io.cairn.blockstore.StorageGovernor(limits, () -> 0, () -> -1);
     }
 
     /** Whether the store is up but failing over to degraded service (S3's circuit breaker not closed). */

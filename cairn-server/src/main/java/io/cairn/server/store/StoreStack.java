@@ -6,6 +6,11 @@ import io.cairn.blockstore.CachingBlockstore;
 import io.cairn.blockstore.Blockstores;
 import io.cairn.blockstore.MemoryAwareBlockstore;
 import io.cairn.blockstore.MemoryAwareConfig;
+import io.cairn.blockstore.StorageGovernor;
+import io.cairn.blockstore.StorageLimitedBlockstore;
+import io.cairn.blockstore.StorageLimits;
+import io.cairn.blockstore.StorageMetrics;
+import io.cairn.blockstore.StorageStatus;
 import io.cairn.memory.GovernorConfig;
 import io.cairn.memory.JvmMemoryGovernor;
 import io.cairn.memory.MemoryGovernor;
@@ -26,10 +31,11 @@ import java.util.Optional;
 /**
  * The one place where the server's store is assembled from configuration, outermost first:
  * <pre>
- * MeteredBlockstore → PinLockingBlockstore → MemoryAwareBlockstore → CachingBlockstore → IdentityBlockstore → FlatFsBlockstore
+ * MeteredBlockstore → PinLockingBlockstore → MemoryAwareBlockstore → CachingBlockstore
+ *   → StorageLimitedBlockstore → IdentityBlockstore → IntegrityBlockstore → base (flatfs, S3 or memory)
  * </pre>
  * (with {@code redis} or {@code redis-cluster} set, a {@code RedisBlockTier} sits between the
- * identity layer and the base store, see {@link RedisTierSetup})
+ * integrity layer and the base store, see {@link RedisTierSetup})
  * (or, with {@code store = s3 | memory}, an {@code S3Blockstore} or {@code MemoryBlockstore} at the bottom; see {@link BaseStore})
  * together with the process's {@link MemoryGovernor} and the pins ({@code DATA/pins}) with their
  * {@link Pinner} and {@link GarbageCollector}. Closing the stack closes the store (flushing
@@ -46,6 +52,8 @@ public final class StoreStack implements AutoCloseable {
     private final GarbageCollector collector;
     private Blockstore redisLayer;
     private InvalidationBus bus;
+    private StorageGovernor storage;
+    private AutoGc autoGc;
     private volatile boolean closed;
 
     private StoreStack(ServerConfig config, MemoryGovernor governor, BaseStore base,
@@ -67,8 +75,14 @@ public final class StoreStack implements AutoCloseable {
             BaseStore base = BaseStore.open(config, governor, registry);
             Blockstore l2 = RedisTierSetup.over(base.store(), config.redis().endpoint(), config.redis().options(),
                     governor, registry);
-            MemoryAwareBlockstore memoryAware = memoryLayers(Blockstores.layered(l2, false), governor, config,
-                    registry, base.absencesStayTrue());
+            // Every read is checked against its multihash just above the base store (corrupt blocks
+            // are quarantined and answer as missing); disk use is governed below the caches.
+            Blockstore layered = Blockstores.layered(l2, false);
+            StorageGovernor storage = base.storageGovernor(
+                    StorageLimits.of(config.storageMaxBytes(), config.storageGcWatermarkPercent()));
+            new StorageMetrics(Blockstores.integrityLayer(layered), storage).bindTo(registry);
+            MemoryAwareBlockstore memoryAware = memoryLayers(new StorageLimitedBlockstore(layered, storage), governor,
+                    config, registry, base.absencesStayTrue());
             PinStore pins;
             try {
                 // Opened after the flatfs store, whose directory lock then guards the pin file too.
@@ -91,6 +105,12 @@ public final class StoreStack implements AutoCloseable {
             StoreStack stack = new StoreStack(config, governor, base, memoryAware, top, pins, guard);
             stack.redisLayer = l2;
             stack.bus = bus.orElse(null);
+            stack.storage = storage;
+            if (config.storageMaxBytes() > 0) {
+                // With storage-max set, GC runs by itself at the watermark.
+                stack.autoGc = new AutoGc(stack.collector, AutoGc.MIN_INTERVAL, System::nanoTime);
+                storage.addWatermarkListener(stack.autoGc);
+            }
             return stack;
         } catch (RuntimeException e) {
             governor.close();
@@ -170,6 +190,15 @@ public final class StoreStack implements AutoCloseable {
         return collector;
     }
 
+    /**
+     * The disk governor: {@code storage-max}, the GC watermark, ENOSPC. Register the garbage
+     * collector with {@link StorageGovernor#addWatermarkListener} to run it at the watermark.
+     */
+    public StorageGovernor storage() {
+        return storage;
+    }
+
+
     public boolean isOpen() {
         return !closed;
     }
@@ -184,6 +213,15 @@ public final class StoreStack implements AutoCloseable {
         m.put("cacheBudgetBytes", cacheBytes());
         m.put("cachedBytes", caching == null ? 0 : caching.cachedBytes());
         m.put("rejectedWrites", memoryAware.rejectedOps());
+        StorageStatus s = storage.status();
+        Map<String, Object> disk = new LinkedHashMap<>();
+        disk.put("state", s.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+        disk.put("reason", s.reason());
+        disk.put("usedBytes", s.usedBytes());
+        disk.put("maxBytes", s.maxBytes());
+        disk.put("watermarkBytes", s.watermarkBytes());
+        disk.put("freeBytes", s.usableBytes());
+        m.put("storage", disk);
         Map<String, Object> redis = RedisTierSetup.describe(redisLayer, config.redis().endpoint());
         if (!redis.isEmpty()) {
             m.put("redis", redis);
@@ -198,6 +236,9 @@ public final class StoreStack implements AutoCloseable {
         }
         closed = true;
         try {
+            if (autoGc != null) {
+                autoGc.close();
+            }
             if (bus != null) {
                 bus.close();
             }
