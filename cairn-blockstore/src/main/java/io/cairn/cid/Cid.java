@@ -41,10 +41,22 @@ public final class Cid implements Comparable<Cid> {
     }
 
     /**
-     * Parses a CID from text: a 46-character base58btc {@code Qm...} string is a CIDv0, anything else
-     * is multibase-encoded binary CID.
+     * Parses a CID a client gave: {@link #parseAny} followed by {@link CidPolicy#check} (a hash
+     * function Cairn can compute, digest at least 20 bytes, identity digests at most 128), as Kubo
+     * refuses such CIDs too.
+     *
+     * @throws InvalidCidException naming the text and what is wrong with it
      */
     public static Cid parse(String text) {
+        return CidPolicy.check(parseAny(text));
+    }
+
+    /**
+     * Parses a CID from text without {@link CidPolicy}: a 46-character base58btc {@code Qm...} string
+     * is a CIDv0, anything else is multibase-encoded binary CID. For CIDs inside data (links), which
+     * may name hash functions this server cannot compute.
+     */
+    public static Cid parseAny(String text) {
         if (text == null || text.isEmpty()) {
             throw new InvalidCidException("empty CID text");
         }

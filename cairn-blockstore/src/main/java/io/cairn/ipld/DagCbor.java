@@ -57,7 +57,13 @@ public final class DagCbor {
         return out;
     }
 
-    /** Walks the block without building values, handing each CID to {@code sink} in document order. */
+    /**
+     * Walks the block without building values, handing each CID to {@code sink} in document order.
+     * The walk checks the structure (lengths, nesting, tags, key types) but, to stay allocation-free,
+     * neither decodes text nor collects map keys: a block whose only fault is invalid UTF-8 or a
+     * duplicate map key yields its links here while {@link #decode} refuses it (found by
+     * {@code DagCborFuzzTest}). A block is identified by its hash, so its links are still its links.
+     */
     public static void forEachLink(byte[] data, Consumer<Cid> sink) {
         Reader r = new Reader(data, sink);
         r.item(0);

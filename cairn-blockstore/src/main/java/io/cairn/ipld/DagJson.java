@@ -72,7 +72,7 @@ final class DagJson {
                 if (peek() == '}') {
                     pos++;
                     try {
-                        links.add(Cid.parse(text));
+                        links.add(Cid.parseAny(text));
                     } catch (InvalidCidException e) {
                         pos = valueAt;
                         throw fail("bad link {\"/\": ...}: " + e.getMessage());

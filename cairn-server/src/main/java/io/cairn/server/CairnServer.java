@@ -2,12 +2,17 @@ package io.cairn.server;
 
 import io.cairn.memory.MemoryGovernor;
 import io.cairn.server.http.AdminHandler;
+import io.cairn.server.http.CairnErrorHandler;
 import io.cairn.server.http.ConcurrencyLimitHandler;
 import io.cairn.server.http.GatewayHandler;
+import io.cairn.server.http.HeaderDeadline;
 import io.cairn.server.http.NotFoundHandler;
+import io.cairn.server.http.RequestIdHandler;
 import io.cairn.server.http.RequestMetricsHandler;
 import io.cairn.server.http.RpcHandler;
 import io.cairn.server.http.TokenAuthHandler;
+import io.cairn.server.http.TransferCodingHandler;
+import io.cairn.server.http.UploadGuardHandler;
 import io.cairn.server.store.StoreStack;
 import io.cairn.blockstore.Blockstore;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -18,6 +23,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -64,18 +70,24 @@ public final class CairnServer implements AutoCloseable {
         Blockstore store = stack.blockstore();
         MemoryGovernor governor = stack.governor();
 
-        Handler gatewayChain = new ConcurrencyLimitHandler(new GatewayHandler(store), config.maxConcurrentRequests(), false, 0, 0);
-        this.gateway = jetty("gateway", config.gatewayPort(), new RequestMetricsHandler(gatewayChain, registry, "gateway"));
+        Handler gatewayChain = new TransferCodingHandler(
+                new ConcurrencyLimitHandler(new GatewayHandler(store, config.effectiveGateway()),
+                        config.maxConcurrentRequests(), false, 0, 0), false);
+        this.gateway = jetty("gateway", config.gatewayPort(), new RequestMetricsHandler(gatewayChain, registry, "gateway"), true);
 
+        // Uploads and everything else have a pool each, so neither can take the other's slots.
         Handler rpc = new ConcurrencyLimitHandler(new RpcHandler(store, governor, config, version(),
                 stack.pinner(), stack.garbageCollector()),
-                config.maxConcurrentRequests(), true, (long) config.maxBlockSize() + 64 * 1024,
-                config.readTimeout().toMillis());
+                config.maxConcurrentRequests(), true, 0, 0, r -> !isUpload(r), "requests");
+        rpc = new ConcurrencyLimitHandler(rpc, config.maxConcurrentUploads(), true,
+                (long) config.maxBlockSize() + 64 * 1024, config.readTimeout().toMillis(), CairnServer::isUpload, "uploads");
         Handler apiChain = new Handler.Sequence(new AdminHandler(governor, registry, stack::describe), rpc, new NotFoundHandler());
+        apiChain = new TransferCodingHandler(new UploadGuardHandler(apiChain, config.readTimeout(), config.minUploadRate(),
+                config.uploadGrace()), true);
         if (config.token().isPresent()) {
             apiChain = new TokenAuthHandler(apiChain, config.apiToken());
         }
-        this.api = jetty("api", config.apiPort(), new RequestMetricsHandler(apiChain, registry, "api"));
+        this.api = jetty("api", config.apiPort(), new RequestMetricsHandler(apiChain, registry, "api"), false);
     }
 
     /** Opens the configured store and governor and starts both listeners. */
@@ -112,7 +124,8 @@ public final class CairnServer implements AutoCloseable {
         MetricsBinding.bindGovernor(stack.governor(), registry, binders);
     }
 
-    private Server jetty(String name, int port, Handler handler) {
+    /** @param h2c also speak HTTP/2 over cleartext (prior knowledge or an Upgrade from HTTP/1.1) */
+    private Server jetty(String name, int port, Handler handler, boolean h2c) {
         QueuedThreadPool pool = new QueuedThreadPool(64, 2);
         pool.setName("cairn-" + name);
         // Jetty dispatches blocking handlers to this executor: one cheap virtual thread per request.
@@ -126,18 +139,28 @@ public final class CairnServer implements AutoCloseable {
         http.setRequestHeaderSize(config.maxHeaderSize());
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
-        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        ServerConnector connector = h2c
+                ? new ServerConnector(server, 1, 1, new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http))
+                : new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
         connector.setHost(config.bindAddress());
         connector.setPort(port);
         connector.setIdleTimeout(config.idleTimeout().toMillis());
         connector.setName(name);
+        // Jetty's idle timeout restarts with every byte; this bounds the headers as a whole.
+        connector.addBean(new HeaderDeadline(connector, config.headerTimeout()));
         server.addConnector(connector);
         // GracefulHandler counts requests in flight so that stop() waits for them (up to the stop timeout)
-        // while new ones are refused.
-        server.setHandler(new GracefulHandler(handler));
+        // while new ones are refused. Outside it, every request gets an id and every 5xx a log line.
+        server.setHandler(new RequestIdHandler(new GracefulHandler(handler)));
+        server.setErrorHandler(new CairnErrorHandler());
         server.setStopTimeout(config.shutdownTimeout().toMillis());
         server.setStopAtShutdown(false);
         return server;
+    }
+
+    private static boolean isUpload(org.eclipse.jetty.server.Request request) {
+        String path = request.getHttpURI().getPath();
+        return "/api/v0/block/put".equals(path) || "/api/v0/dag/import".equals(path);
     }
 
     public ServerConfig config() {

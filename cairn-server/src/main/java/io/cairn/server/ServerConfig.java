@@ -30,6 +30,12 @@ import java.util.Optional;
  * @param s3                    the s3-* settings, used when {@code store} is s3
  * @param storageMaxBytes       most bytes the blocks may occupy on disk (0 = no limit); writes beyond answer 507
  * @param storageGcWatermarkPercent percent of {@code storageMaxBytes} at which the store asks for a garbage collection
+ * @param headerTimeout         longest time a request's headers may take to arrive once they have started
+ * @param minUploadRate         bytes per second a request body must average once {@code uploadGrace} is over; 0 for no minimum
+ * @param uploadGrace           how long a body may arrive at any rate before {@code minUploadRate} applies
+ * @param maxConcurrentUploads  uploads ({@code block/put}, {@code dag/import}) in service at once, a pool of
+ *                              their own beside {@code maxConcurrentRequests}; beyond it 429
+ * @param gateway               the gateway's own settings (deserialized responses, CORS)
  * @param redis                 the redis* settings (the shared L2 tier), none by default
  */
 public record ServerConfig(
@@ -51,6 +57,11 @@ public record ServerConfig(
         S3StoreConfig s3,
         long storageMaxBytes,
         int storageGcWatermarkPercent,
+        Duration headerTimeout,
+        long minUploadRate,
+        Duration uploadGrace,
+        int maxConcurrentUploads,
+        io.cairn.server.gateway.GatewayConfig gateway,
         RedisConfig redis) {
 
     /** The block size Kubo refuses without {@code allow-big-block}: 2 MiB, so blocks stay exchangeable. */
@@ -102,6 +113,19 @@ public record ServerConfig(
         if (storageGcWatermarkPercent < 1 || storageGcWatermarkPercent > 100) {
             throw new ConfigException("storage-gc-watermark: " + storageGcWatermarkPercent + " must be a percentage between 1 and 100");
         }
+        checkPositive("header-timeout", headerTimeout);
+        if (minUploadRate < 0) {
+            throw new ConfigException("min-upload-rate: must not be negative (0 disables the minimum)");
+        }
+        if (uploadGrace == null || uploadGrace.isNegative()) {
+            throw new ConfigException("upload-grace: must not be negative");
+        }
+        if (maxConcurrentUploads < 1 || maxConcurrentUploads > 100_000) {
+            throw new ConfigException("max-concurrent-uploads: " + maxConcurrentUploads + " must be between 1 and 100000");
+        }
+        if (gateway == null) {
+            gateway = io.cairn.server.gateway.GatewayConfig.defaults();
+        }
         redis = redis == null ? RedisConfig.defaults() : redis;
         if (apiToken.isEmpty() && !isLoopback(bindAddress)) {
             throw new ConfigException("api-token: required when bind is " + bindAddress
@@ -113,7 +137,8 @@ public record ServerConfig(
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig(dataDir, "127.0.0.1", 8080, 5001, -1, 4 * 1024 * 1024, 256, "", true,
                 -1, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10), 8192,
-                StoreType.FLATFS, S3StoreConfig.defaults(), 0, 90, RedisConfig.defaults());
+                StoreType.FLATFS, S3StoreConfig.defaults(), 0, 90, Duration.ofSeconds(10), 1024, Duration.ofSeconds(10), 64,
+                io.cairn.server.gateway.GatewayConfig.defaults(), RedisConfig.defaults());
     }
 
     /** Where the flatfs store lives. */
@@ -133,49 +158,75 @@ public record ServerConfig(
     public ServerConfig withPorts(int gateway, int api) {
         return new ServerConfig(dataDir, bindAddress, gateway, api, maxMemoryBytes, maxBlockSize, maxConcurrentRequests,
                 apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3,
-                storageMaxBytes, storageGcWatermarkPercent, redis);
+                storageMaxBytes, storageGcWatermarkPercent,
+                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads, this.gateway, redis);
     }
 
     public ServerConfig withMaxConcurrentRequests(int n) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize, n,
                 apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3,
-                storageMaxBytes, storageGcWatermarkPercent, redis);
+                storageMaxBytes, storageGcWatermarkPercent,
+                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads, gateway, redis);
     }
 
     public ServerConfig withApiToken(String token) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
                 maxConcurrentRequests, token, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3,
-                storageMaxBytes, storageGcWatermarkPercent, redis);
+                storageMaxBytes, storageGcWatermarkPercent,
+                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads, gateway, redis);
     }
 
     public ServerConfig withMaxMemory(long bytes) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, bytes, maxBlockSize,
                 maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3,
-                storageMaxBytes, storageGcWatermarkPercent, redis);
+                storageMaxBytes, storageGcWatermarkPercent,
+                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads, gateway, redis);
     }
 
     public ServerConfig withTimeouts(Duration read, Duration idle) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
                 maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, read, idle, shutdownTimeout, maxHeaderSize, store, s3,
-                storageMaxBytes, storageGcWatermarkPercent, redis);
+                storageMaxBytes, storageGcWatermarkPercent,
+                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads, gateway, redis);
+    }
+
+    /** The hostile-client limits: header deadline, minimum upload rate after a grace period, the upload pool. */
+    public ServerConfig withClientLimits(Duration header, long minRate, Duration grace, int uploads) {
+        return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout,
+                maxHeaderSize, store, s3, storageMaxBytes, storageGcWatermarkPercent, header, minRate, grace, uploads, gateway, redis);
     }
 
     public ServerConfig withStore(StoreType type, S3StoreConfig s3Config) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
                 maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
-                type, s3Config, storageMaxBytes, storageGcWatermarkPercent, redis);
+                type, s3Config, storageMaxBytes, storageGcWatermarkPercent,
+                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads, gateway, redis);
     }
 
     public ServerConfig withStorageMax(long bytes, int gcWatermarkPercent) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
                 maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout,
-                maxHeaderSize, store, s3, bytes, gcWatermarkPercent, redis);
+                maxHeaderSize, store, s3, bytes, gcWatermarkPercent, headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads, gateway, redis);
+    }
+
+    public ServerConfig withGateway(io.cairn.server.gateway.GatewayConfig g) {
+        return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
+                store, s3, storageMaxBytes, storageGcWatermarkPercent, headerTimeout, minUploadRate, uploadGrace,
+                maxConcurrentUploads, g, redis);
     }
 
     public ServerConfig withRedis(RedisConfig redisConfig) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
                 maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
-                store, s3, storageMaxBytes, storageGcWatermarkPercent, redisConfig);
+                store, s3, storageMaxBytes, storageGcWatermarkPercent, headerTimeout, minUploadRate, uploadGrace,
+                maxConcurrentUploads, gateway, redisConfig);
+    }
+
+    /** The gateway settings with {@code auto} decided by the bind address (deserialized on loopback only). */
+    public io.cairn.server.gateway.GatewayConfig effectiveGateway() {
+        return gateway.resolvedFor(isLoopback(bindAddress));
     }
 
     private static void checkPort(String name, int port) {

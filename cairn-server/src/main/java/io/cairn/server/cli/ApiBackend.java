@@ -185,6 +185,92 @@ final class ApiBackend implements Backend {
     }
 
     @Override
+    public List<Added> add(List<Path> paths, AddOptions options, java.util.function.LongConsumer progress) throws Exception {
+        List<UnixFsFiles.Entry> entries = UnixFsFiles.of(paths);
+        StringBuilder q = new StringBuilder();
+        options.query().forEach((k, v) -> add(q, k, v));
+        String boundary = "cairn-" + UUID.randomUUID();
+        long[] sent = {0};
+        // The body is produced lazily, one file at a time, so a large tree never sits in memory.
+        java.util.Enumeration<InputStream> parts = new java.util.Enumeration<>() {
+            int i = 0;
+            boolean closed;
+
+            @Override
+            public boolean hasMoreElements() {
+                return !closed;
+            }
+
+            @Override
+            public InputStream nextElement() {
+                if (i == entries.size()) {
+                    closed = true;
+                    return new java.io.ByteArrayInputStream(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+                }
+                UnixFsFiles.Entry e = entries.get(i++);
+                byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
+                        + enc(e.path()) + "\"\r\nContent-Type: " + (e.directory() ? "application/x-directory" : "application/octet-stream")
+                        + "\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+                byte[] crlf = "\r\n".getBytes(StandardCharsets.UTF_8);
+                if (e.directory()) {
+                    return new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head), new java.io.ByteArrayInputStream(crlf));
+                }
+                InputStream file;
+                try {
+                    file = new java.io.FilterInputStream(Files.newInputStream(e.source())) {
+                        @Override
+                        public int read(byte[] b, int off, int len) throws IOException {
+                            int n = super.read(b, off, len);
+                            if (n > 0) {
+                                sent[0] += n;
+                                progress.accept(sent[0]);
+                            }
+                            return n;
+                        }
+                    };
+                } catch (IOException ex) {
+                    throw new java.io.UncheckedIOException(ex);
+                }
+                return new java.io.SequenceInputStream(java.util.Collections.enumeration(List.of(
+                        new java.io.ByteArrayInputStream(head), file, new java.io.ByteArrayInputStream(crlf))));
+            }
+        };
+        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.SequenceInputStream(parts));
+        HttpResponse<InputStream> r = post("add", q.toString(), new MultipartPublisher(boundary, body));
+        List<Added> out = new ArrayList<>();
+        for (String line : readOk(r).split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode n = JSON.readTree(line);
+            if (n.has("Hash")) {
+                out.add(new Added(n.path("Name").asText(), n.get("Hash").asText(), n.path("Size").asLong()));
+            }
+        }
+        String error = r.headers().firstValue("X-Stream-Error").orElse(null);
+        if (out.isEmpty()) {
+            throw new CliException("add stored nothing" + (error != null ? ": " + error : " (the server answered no CIDs)"));
+        }
+        return out;
+    }
+
+    @Override
+    public void cat(String path, long offset, long length, OutputStream out) throws Exception {
+        StringBuilder q = new StringBuilder();
+        add(q, "arg", path);
+        add(q, "offset", Long.toString(offset));
+        if (length >= 0) {
+            add(q, "length", Long.toString(length));
+        }
+        HttpResponse<InputStream> r = post("cat", q.toString(), HttpRequest.BodyPublishers.noBody());
+        ensureOk(r);
+        try (InputStream in = r.body()) {
+            in.transferTo(out);
+        }
+        out.flush();
+    }
+
+    @Override
     public void close() {
         http.close();
     }

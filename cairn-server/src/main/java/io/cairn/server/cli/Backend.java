@@ -38,6 +38,23 @@ interface Backend extends AutoCloseable {
 
     void export(String cid, OutputStream out) throws Exception;
 
+    /** One line of {@code add}'s answer: a file or directory path (empty for the wrapping directory) and its CID. */
+    record Added(String path, String cid, long size) {
+    }
+
+    /**
+     * Options of {@code add}: the query Kubo's {@code /api/v0/add} takes (cid-version, raw-leaves,
+     * chunker, profile, wrap-with-directory, only-hash), as {@code key=value} pairs.
+     */
+    record AddOptions(java.util.Map<String, String> query) {
+    }
+
+    /** Adds files and directories as UnixFS; {@code progress} gets the bytes read so far. */
+    List<Added> add(List<Path> paths, AddOptions options, java.util.function.LongConsumer progress) throws Exception;
+
+    /** The bytes of the UnixFS file at {@code path} ({@code CID[/a/b]}), from {@code offset}, at most {@code length} (-1: all). */
+    void cat(String path, long offset, long length, OutputStream out) throws Exception;
+
     /** One pin as listed: its CID and Kubo's type string. */
     record Pin(String cid, String type) {
     }

@@ -18,6 +18,7 @@ import java.util.Map;
         description = "Cairn: a content-addressed block store for the JVM that governs its own memory.",
         subcommands = {ServeCommand.class, BlockCommands.Put.class, BlockCommands.Get.class, BlockCommands.Stat.class,
                 BlockCommands.Rm.class, BlockCommands.Import.class, BlockCommands.Export.class, CidCommand.class,
+                UnixFsCommands.Add.class, UnixFsCommands.Cat.class,
                 PinCommands.class, RepoCommands.Gc.class, RepoCommands.Repo.class,
                 CommandLine.HelpCommand.class})
 public final class CairnCli implements Runnable {

@@ -148,6 +148,64 @@ final class OfflineBackend implements Backend {
     }
 
     @Override
+    public List<Added> add(List<Path> paths, AddOptions options, java.util.function.LongConsumer progress) throws Exception {
+        java.util.Map<String, String> q = options.query();
+        io.cairn.unixfs.ImportParams p;
+        try {
+            p = io.cairn.unixfs.ImportParams.kubo(q.get("profile"), q.get("cid-version"), q.get("raw-leaves"), q.get("chunker"));
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
+        boolean onlyHash = "true".equals(q.get("only-hash"));
+        java.util.function.Consumer<Block> sink = onlyHash ? b -> { } : store::put;
+        List<UnixFsFiles.Entry> entries = UnixFsFiles.of(paths);
+        java.util.Map<String, List<io.cairn.unixfs.UnixFsImporter.Entry>> dirs = new java.util.LinkedHashMap<>();
+        dirs.put("", new java.util.ArrayList<>());
+        List<Added> out = new java.util.ArrayList<>();
+        long[] done = {0};
+        for (UnixFsFiles.Entry e : entries) {
+            if (e.directory()) {
+                dirs.put(e.path(), new java.util.ArrayList<>());
+                continue;
+            }
+            long before = done[0];
+            io.cairn.unixfs.UnixFsImporter.Node node;
+            try (java.io.InputStream in = Files.newInputStream(e.source())) {
+                node = io.cairn.unixfs.UnixFsImporter.file(new java.io.BufferedInputStream(in, 1 << 20), p, sink, n -> {
+                    done[0] = before + n;
+                    progress.accept(done[0]);
+                });
+            }
+            dirs.get(parent(e.path())).add(new io.cairn.unixfs.UnixFsImporter.Entry(leaf(e.path()), node));
+            out.add(new Added(e.path(), node.cid().toString(), node.tsize()));
+        }
+        List<String> dirPaths = new java.util.ArrayList<>(dirs.keySet());
+        dirPaths.remove("");
+        dirPaths.sort(java.util.Comparator.comparingInt((String d) -> d.split("/").length).reversed());
+        for (String d : dirPaths) {
+            List<io.cairn.unixfs.UnixFsImporter.Entry> children = dirs.get(d);
+            io.cairn.unixfs.UnixFsImporter.Node node = io.cairn.unixfs.UnixFsImporter.directoryOrHamt(children, p, sink);
+            dirs.get(parent(d)).add(new io.cairn.unixfs.UnixFsImporter.Entry(leaf(d), node));
+            out.add(new Added(d, node.cid().toString(), node.tsize()));
+        }
+        List<Cid> roots = new java.util.ArrayList<>();
+        if ("true".equals(q.get("wrap-with-directory"))) {
+            io.cairn.unixfs.UnixFsImporter.Node root = io.cairn.unixfs.UnixFsImporter.directoryOrHamt(dirs.get(""), p, sink);
+            out.add(new Added("", root.cid().toString(), root.tsize()));
+            roots.add(root.cid());
+        } else {
+            dirs.get("").forEach(e -> roots.add(e.node().cid()));
+        }
+        // As Kubo: what is added is pinned recursively (offline nothing else runs on the store meanwhile).
+        if (!onlyHash && !"false".equals(q.get("pin"))) {
+            for (Cid root : roots) {
+                stack.pinner().pin(root, true);
+            }
+        }
+        return out;
+    }
+
+    @Override
     public List<String> pinAdd(List<String> cids, boolean recursive) {
         List<Cid> parsed = cids.stream().map(Cid::parse).toList();
         List<String> out = new ArrayList<>();
@@ -161,6 +219,33 @@ final class OfflineBackend implements Backend {
             }
         }
         return out;
+    }
+
+    private static String parent(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash < 0 ? "" : path.substring(0, slash);
+    }
+
+    private static String leaf(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    @Override
+    public void cat(String path, long offset, long length, OutputStream out) throws Exception {
+        io.cairn.server.gateway.ResolvedPath rp = new io.cairn.server.gateway.BlockstoreBackend(store)
+                .resolve(io.cairn.server.gateway.ContentPath.parse("/ipfs/" + path));
+        Block file = store.get(rp.terminal());
+        if (io.cairn.unixfs.UnixFs.kind(file) != io.cairn.unixfs.UnixFs.Kind.FILE) {
+            throw new CliException(path + " is not a file");
+        }
+        long size = io.cairn.unixfs.UnixFs.fileSize(file);
+        long to = length < 0 ? size - 1 : Math.min(size - 1, offset + length - 1);
+        io.cairn.unixfs.UnixFs.readRange(store::get, file, offset, to, new io.cairn.unixfs.FileVisitor() {
+            @Override
+            public void bytes(byte[] data, int off, int len) throws java.io.IOException {
+                out.write(data, off, len);
+            }
+        });
     }
 
     @Override

@@ -98,6 +98,24 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--storage-gc-watermark", paramLabel = "PERCENT", description = "Percent of storage-max at which GC is due (default 90).")
     String storageGcWatermark;
+    @Option(names = "--header-timeout", paramLabel = "DURATION", description = "Longest time request headers may take once started (default 10s).")
+    String headerTimeout;
+
+    @Option(names = "--min-upload-rate", paramLabel = "SIZE", description = "Bytes/s an upload must average after --upload-grace, 0 for none (default 1k).")
+    String minUploadRate;
+
+    @Option(names = "--upload-grace", paramLabel = "DURATION", description = "Time an upload may arrive at any rate (default 10s).")
+    String uploadGrace;
+
+    @Option(names = "--max-concurrent-uploads", paramLabel = "N", description = "Uploads in service at once, their own pool; more get 429 (default 64).")
+    String maxConcurrentUploads;
+    @Option(names = "--gateway-deserialized", paramLabel = "auto|true|false",
+            description = "Serve UnixFS files, listings and dag-json on the gateway (default auto: on loopback only).")
+    String gatewayDeserialized;
+
+    @Option(names = "--gateway-cors-origin", paramLabel = "ORIGIN",
+            description = "The gateway's Access-Control-Allow-Origin: * or one origin; none turns CORS off (default *).")
+    String gatewayCorsOrigin;
 
     @Option(names = "--redis", paramLabel = "URI", description = "One Redis server as the L2 tier, redis://host:port (password from CAIRN_REDIS_PASSWORD).")
     String redis;
@@ -137,6 +155,12 @@ final class ServeCommand implements Callable<Integer> {
         put(m, Setting.S3_CACHE_SIZE, s3CacheSize);
         put(m, Setting.STORAGE_MAX, storageMax);
         put(m, Setting.STORAGE_GC_WATERMARK, storageGcWatermark);
+        put(m, Setting.HEADER_TIMEOUT, headerTimeout);
+        put(m, Setting.MIN_UPLOAD_RATE, minUploadRate);
+        put(m, Setting.UPLOAD_GRACE, uploadGrace);
+        put(m, Setting.MAX_CONCURRENT_UPLOADS, maxConcurrentUploads);
+        put(m, Setting.GATEWAY_DESERIALIZED, gatewayDeserialized);
+        put(m, Setting.GATEWAY_CORS_ORIGIN, gatewayCorsOrigin);
         put(m, Setting.REDIS, redis);
         put(m, Setting.REDIS_CLUSTER, redisCluster);
         put(m, Setting.REDIS_MAX_VALUE, redisMaxValue);

@@ -89,6 +89,13 @@ public final class ConfigResolver {
                 d.storageMaxBytes());
         int watermark = get(merged, Setting.STORAGE_GC_WATERMARK, v -> Values.parseInt(v.endsWith("%")
                 ? v.substring(0, v.length() - 1) : v), d.storageGcWatermarkPercent());
+        Duration headerTimeout = get(merged, Setting.HEADER_TIMEOUT, Values::parseDuration, d.headerTimeout());
+        long minUploadRate = get(merged, Setting.MIN_UPLOAD_RATE, Values::parseSize, d.minUploadRate());
+        Duration uploadGrace = get(merged, Setting.UPLOAD_GRACE, Values::parseDuration, d.uploadGrace());
+        int uploads = get(merged, Setting.MAX_CONCURRENT_UPLOADS, Values::parseInt, d.maxConcurrentUploads());
+        io.cairn.server.gateway.GatewayConfig.Deserialized deserialized = get(merged, Setting.GATEWAY_DESERIALIZED,
+                io.cairn.server.gateway.GatewayConfig::parseDeserialized, d.gateway().deserialized());
+        String corsOrigin = get(merged, Setting.GATEWAY_CORS_ORIGIN, v -> v, d.gateway().corsOrigin());
         io.cairn.server.RedisConfig rd = d.redis();
         String redis = get(merged, Setting.REDIS, v -> v, rd.standalone());
         String redisCluster = get(merged, Setting.REDIS_CLUSTER, v -> v, rd.clusterSeeds());
@@ -102,7 +109,8 @@ public final class ConfigResolver {
             return new ServerConfig(data, bind, gatewayPort, apiPort, maxMemory, (int) maxBlock, concurrency, token,
                     fsync, cache, read, idle, shutdown, (int) header, store,
                     new io.cairn.server.S3StoreConfig(s3Endpoint, s3Bucket, s3Prefix, s3Region, s3PathStyle, s3CacheDir, s3CacheSize),
-                    storageMax, watermark,
+                    storageMax, watermark, headerTimeout, minUploadRate, uploadGrace, uploads,
+                    new io.cairn.server.gateway.GatewayConfig(deserialized, corsOrigin),
                     new io.cairn.server.RedisConfig(redis, redisCluster, redisMaxValue, redisTtl, redisPassword));
         } catch (ConfigException e) {
             // Say where the offending value came from when it was not a default.

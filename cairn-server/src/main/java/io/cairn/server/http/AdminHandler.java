@@ -59,7 +59,8 @@ public final class AdminHandler extends Handler.Abstract {
                 return true;
             }
             try {
-                Http.sendText(response, 500, "internal error: " + t, false);
+                HttpProblem p = Errors.toProblem(t, false);
+                Http.sendText(response, p.status(), p.getMessage(), false);
                 callback.succeeded();
             } catch (Throwable e) {
                 callback.failed(e);
@@ -70,7 +71,9 @@ public final class AdminHandler extends Handler.Abstract {
 
     private void health(Response response, boolean head) throws Exception {
         MemoryStats stats = governor.stats();
-        Map<String, Object> store = storeState.get();
+        // /health is open to unauthenticated probes: it names no filesystem path.
+        Map<String, Object> store = new LinkedHashMap<>(storeState.get());
+        store.remove("path");
         boolean open = "open".equals(store.get("state"));
         int level = governor.level().severity();
         Map<String, Object> body = new LinkedHashMap<>();

@@ -7,6 +7,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 import java.util.concurrent.Semaphore;
+import java.util.function.Predicate;
 
 /**
  * Sheds load instead of queueing it: beyond {@code max} requests in service at once the next one is
@@ -19,13 +20,29 @@ public final class ConcurrencyLimitHandler extends Handler.Wrapper {
     private final boolean kuboErrors;
     private final long drainLimit;
     private final long drainTimeoutMillis;
+    private final Predicate<Request> counted;
+    private final String what;
 
     /**
      * @param drainLimit uploads up to this size are read and discarded before the 429, so the client
      *                   sees the answer (see {@link Http#drain}); 0 for a read-only listener
      */
     public ConcurrencyLimitHandler(Handler next, int max, boolean kuboErrors, long drainLimit, long drainTimeoutMillis) {
+        this(next, max, kuboErrors, drainLimit, drainTimeoutMillis, r -> true, "requests");
+    }
+
+    /**
+     * A pool for only the requests {@code counted} accepts (the others pass by untouched), so that
+     * two pools side by side keep one kind of request from starving the other: uploads that trickle
+     * in cannot take the slots reads need, nor reads the slots of uploads.
+     *
+     * @param what the kind of request counted, for the 429 message ("uploads", "requests")
+     */
+    public ConcurrencyLimitHandler(Handler next, int max, boolean kuboErrors, long drainLimit, long drainTimeoutMillis,
+                                   Predicate<Request> counted, String what) {
         super(next);
+        this.counted = counted;
+        this.what = what;
         this.permits = new Semaphore(max);
         this.kuboErrors = kuboErrors;
         this.drainLimit = drainLimit;
@@ -34,8 +51,11 @@ public final class ConcurrencyLimitHandler extends Handler.Wrapper {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        if (!counted.test(request)) {
+            return super.handle(request, response, callback);
+        }
         if (!permits.tryAcquire()) {
-            HttpProblem p = new HttpProblem(429, 3, "too many concurrent requests; retry shortly",
+            HttpProblem p = new HttpProblem(429, 3, "too many concurrent " + what + "; retry shortly",
                     java.time.Duration.ofSeconds(1));
             try {
                 if (drainLimit > 0 && request.getLength() != 0) {

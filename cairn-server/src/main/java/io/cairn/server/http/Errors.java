@@ -11,14 +11,39 @@ import io.cairn.cid.InvalidCidException;
 import io.cairn.ipld.MalformedBlockException;
 import io.cairn.memory.MemoryPressureException;
 
-import java.time.Duration;
+import org.eclipse.jetty.http.BadMessageException;
 
-/** Maps every failure to one status code, so nothing surfaces as a bare 500 or a stack trace. */
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Maps every failure to one status code, so nothing surfaces as a bare 500 or a stack trace. The
+ * mapping is by type: a client error is a type that says so (a bad CID, CAR, block, body, option);
+ * anything else is a fault of the server, answered 500, logged once with the request id, which the
+ * message names. Server-error messages never show absolute filesystem paths.
+ */
 final class Errors {
     private Errors() {
     }
 
     static HttpProblem toProblem(Throwable t, boolean write) {
+        HttpProblem p = map(t, write);
+        if (p.status() < 500) {
+            return p;
+        }
+        RequestContext c = RequestContext.current();
+        String message = ClientMessages.withoutPaths(p.getMessage());
+        if (c != null) {
+            message = message + " (request id " + c.id() + ")";
+        }
+        HttpProblem answered = new HttpProblem(p.status(), p.kuboCode(), message, p.retryAfter());
+        if (c == null || c.claimLog()) {
+            ServerErrorLog.mapped(c, answered, t);
+        }
+        return answered;
+    }
+
+    private static HttpProblem map(Throwable t, boolean write) {
         return switch (t) {
             case HttpProblem p -> p;
             case InvalidCidException e -> HttpProblem.badRequest(e.getMessage());
@@ -39,9 +64,14 @@ final class Errors {
             case MultipartException e -> HttpProblem.badRequest(e.getMessage());
             case BodyLimitInputStream.TooLargeException e -> new HttpProblem(413, 1, e.getMessage());
             case BodyLimitInputStream.TooSlowException e -> new HttpProblem(408, 1, e.getMessage());
+            case BodyTimeoutException e -> new HttpProblem(408, 1, e.getMessage());
+            case BadMessageException e when e.getCode() >= 400 && e.getCode() < 500 ->
+                    new HttpProblem(e.getCode(), 1, "bad request: " + e.getReason());
             case java.io.EOFException e -> HttpProblem.badRequest("request body ended early: " + e.getMessage());
-            case IllegalArgumentException e -> HttpProblem.badRequest(e.getMessage());
-            default -> new HttpProblem(500, 0, "internal error: " + t);
+            case java.io.IOException e when e.getCause() instanceof TimeoutException ->
+                    new HttpProblem(408, 1, "the request body stalled for longer than the idle timeout");
+            default -> new HttpProblem(500, 2, "internal error: " + t.getClass().getSimpleName()
+                    + (t.getMessage() == null ? "" : ": " + t.getMessage()));
         };
     }
 }

@@ -64,8 +64,29 @@ final class Http {
         sendJson(response, p.status(), body);
     }
 
+    /**
+     * The query parameters, decoded as UTF-8. A malformed query (a {@code %} not followed by two hex
+     * digits, bytes that are not UTF-8) is the client's mistake: 400 naming it.
+     */
     static Fields query(Request request) {
-        return Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+        try {
+            return Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+        } catch (RuntimeException e) {
+            String raw = request.getHttpURI().getQuery();
+            if (raw != null && raw.length() > 200) {
+                raw = raw.substring(0, 200) + "...";
+            }
+            throw HttpProblem.badRequest("invalid query string '" + raw + "': " + describe(e)
+                    + " (percent-encoding must be % and two hex digits, and decode to UTF-8)");
+        }
+    }
+
+    private static String describe(RuntimeException e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getMessage() == null) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     static String param(Fields q, String name) {

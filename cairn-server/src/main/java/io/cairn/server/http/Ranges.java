@@ -1,8 +1,8 @@
 package io.cairn.server.http;
 
 /** A single HTTP byte range (RFC 9110 §14) over a body of known length. */
-final class Ranges {
-    static final long[] UNSATISFIABLE = new long[0];
+public final class Ranges {
+    public static final long[] UNSATISFIABLE = new long[0];
 
     private Ranges() {
     }
@@ -11,7 +11,7 @@ final class Ranges {
      * @return null to send the whole body (no header, several ranges, or a malformed header, which
      *         RFC 9110 says to ignore), {@link #UNSATISFIABLE}, or {first, last} inclusive
      */
-    static long[] parse(String header, long length) {
+    public static long[] parse(String header, long length) {
         if (header == null) {
             return null;
         }

@@ -35,7 +35,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Kubo RPC subset Cairn speaks ({@code /api/v0/...}), per docs/PROTOCOLS.md: every command is a
+ * The Kubo RPC subset Cairn speaks ({@code /api/v0/...}), per docs/PROTOCOLS.md §2: every command is a
  * POST, errors are Kubo's JSON, and an upload is acknowledged only after every block in it is stored.
  */
 public final class RpcHandler extends Handler.Abstract {
@@ -71,7 +71,8 @@ public final class RpcHandler extends Handler.Abstract {
             return false;
         }
         String command = path.substring(PREFIX.length());
-        boolean write = command.equals("block/put") || command.equals("dag/import") || command.equals("block/rm");
+        boolean write = command.equals("block/put") || command.equals("dag/import") || command.equals("block/rm")
+                || command.equals("add") || command.equals("dag/put");
         try {
             if (!"POST".equals(request.getMethod())) {
                 response.getHeaders().put(HttpHeader.ALLOW, "POST");
@@ -86,6 +87,13 @@ public final class RpcHandler extends Handler.Abstract {
                 case "version" -> version(response);
                 case "dag/import" -> dagImport(request, response, q);
                 case "dag/export" -> dagExport(response, q);
+                case "cat" -> new CatCommand(store).run(response, q);
+                case "ls" -> new LsCommand(store).run(response, q);
+                case "refs" -> new RefsCommand(store).run(response, q);
+                case "add" -> new AddCommand(store, governor, config, pinner).run(request, response, q);
+                case "dag/get" -> new DagCommands(store, governor, config).get(response, q);
+                case "dag/put" -> new DagCommands(store, governor, config).put(request, response, q);
+                case "dag/stat" -> new DagCommands(store, governor, config).stat(response, q);
                 case "pin/add" -> pins.add(response, q);
                 case "pin/rm" -> pins.rm(response, q);
                 case "pin/ls" -> pins.ls(response, q);
@@ -300,7 +308,7 @@ public final class RpcHandler extends Handler.Abstract {
                 DagExport.write(store, root, out);
             } catch (RuntimeException e) {
                 // Headers are gone; Kubo's convention reports a mid-stream failure in this trailer.
-                trailers.put("X-Stream-Error", String.valueOf(e.getMessage()));
+                trailers.put("X-Stream-Error", String.valueOf(ClientMessages.withoutPaths(e.getMessage())));
             }
         }
     }
@@ -314,7 +322,12 @@ public final class RpcHandler extends Handler.Abstract {
         }
         InputStream body = new BodyLimitInputStream(Content.Source.asInputStream(request), limit,
                 config.readTimeout().toMillis(), "request body");
-        return new MultipartReader(body, boundary);
+        try {
+            return new MultipartReader(body, boundary);
+        } catch (IllegalArgumentException e) {
+            // The reader refuses a boundary it cannot use (too long); that is the client's header.
+            throw HttpProblem.badRequest("unusable multipart boundary in Content-Type: " + e.getMessage());
+        }
     }
 
     private void refuseWritesAtCritical() {

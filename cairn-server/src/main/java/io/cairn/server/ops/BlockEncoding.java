@@ -1,6 +1,7 @@
 package io.cairn.server.ops;
 
 import io.cairn.cid.Cid;
+import io.cairn.cid.CidPolicy;
 import io.cairn.cid.HashFunction;
 import io.cairn.cid.InvalidCidException;
 import io.cairn.cid.Multicodec;
@@ -64,7 +65,8 @@ public record BlockEncoding(int cidVersion, long codec, HashFunction hash, int m
     /** The CID of {@code data} under this encoding. */
     public Cid cidFor(byte[] data) {
         Multihash mh = Multihash.digest(hash, data, mhLength);
-        return cidVersion == 0 ? Cid.v0(mh) : Cid.v1(codec, mh);
+        // Kubo's CID policy: a digest of at least 20 bytes, identity data of at most 128.
+        return CidPolicy.check(cidVersion == 0 ? Cid.v0(mh) : Cid.v1(codec, mh));
     }
 
     private static boolean blank(String s) {

@@ -5,7 +5,10 @@ import io.cairn.blockstore.Blockstore;
 import io.cairn.blockstore.MemoryAwareBlockstore;
 import io.cairn.car.CarBlock;
 import io.cairn.car.CarReader;
+import io.cairn.car.InvalidCarException;
 import io.cairn.cid.Cid;
+import io.cairn.cid.CidPolicy;
+import io.cairn.cid.InvalidCidException;
 import io.cairn.memory.HeapFootprint;
 import io.cairn.memory.MemoryGovernor;
 import io.cairn.memory.MemoryGovernor.Reservation;
@@ -71,7 +74,7 @@ public final class CarImport {
                 if (cb == null) {
                     break;
                 }
-                Block block = Block.verified(cb.cid(), cb.data());
+                Block block = Block.verified(acceptable(cb.cid(), blocks), cb.data());
                 Reservation reservation = held[0];
                 if (reservation == null) {
                     store.put(block);
@@ -89,5 +92,14 @@ public final class CarImport {
             }
         }
         return new Result(roots, blocks, bytes);
+    }
+
+    /** A section's CID must pass the policy a client's CID does (Kubo refuses such blocks too). */
+    private static Cid acceptable(Cid cid, long index) {
+        try {
+            return CidPolicy.check(cid);
+        } catch (InvalidCidException e) {
+            throw new InvalidCarException("block " + (index + 1) + " of the CAR: " + e.getMessage(), e);
+        }
     }
 }

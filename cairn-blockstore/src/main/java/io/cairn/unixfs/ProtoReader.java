@@ -1,0 +1,57 @@
+package io.cairn.unixfs;
+
+import io.cairn.ipld.MalformedBlockException;
+
+/** Protobuf wire-format reading within one message's bounds (varints up to 10 bytes, length-delimited fields). */
+final class ProtoReader {
+    static final int VARINT = 0;
+    static final int LEN = 2;
+
+    private final byte[] data;
+    private final String what;
+    final int end;
+    int pos;
+
+    ProtoReader(byte[] data, int pos, int end, String what) {
+        this.data = data;
+        this.pos = pos;
+        this.end = end;
+        this.what = what;
+    }
+
+    boolean more() {
+        return pos < end;
+    }
+
+    long varint() {
+        int at = pos;
+        long v = 0;
+        for (int shift = 0; shift < 70; shift += 7) {
+            if (pos >= end) {
+                throw fail(at, "truncated varint");
+            }
+            int b = data[pos++] & 0xFF;
+            v |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return v;
+            }
+        }
+        throw fail(at, "varint longer than 10 bytes");
+    }
+
+    /** Reads a length prefix and returns the start of the field's bytes, leaving {@link #pos} after them. */
+    int lengthDelimited() {
+        int at = pos;
+        long len = varint();
+        if (len < 0 || len > end - pos) {
+            throw fail(at, "field declares " + Long.toUnsignedString(len) + " bytes but only " + (end - pos) + " remain");
+        }
+        int start = pos;
+        pos += (int) len;
+        return start;
+    }
+
+    MalformedBlockException fail(int at, String problem) {
+        return new MalformedBlockException("invalid " + what + " at offset " + at + " of " + data.length + ": " + problem);
+    }
+}

@@ -1,0 +1,198 @@
+package io.cairn.server.gateway;
+
+import io.cairn.cid.Cid;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.StringJoiner;
+
+/**
+ * The IPFS path and trustless gateway ({@code GET|HEAD|OPTIONS /ipfs/{cid}[/path]}), shaped after
+ * boxo's: a {@link GatewayBackend} answers for blocks and paths, one responder per format writes the
+ * response (raw, CAR, deserialized), and {@link GatewayErrors} turns failures into status codes.
+ * Nothing here writes to the store.
+ */
+public final class Gateway {
+    public static final String RAW = "application/vnd.ipld.raw";
+    public static final String CAR = "application/vnd.ipld.car";
+    static final String IMMUTABLE = "public, max-age=29030400, immutable";
+
+    private final GatewayBackend backend;
+    private final GatewayConfig config;
+    private final RawResponder raw;
+    private final CarResponder car;
+    private final DeserializedResponder deserialized;
+
+    public Gateway(GatewayBackend backend, GatewayConfig config) {
+        this.backend = backend;
+        this.config = config;
+        this.raw = new RawResponder(backend);
+        this.car = new CarResponder(backend, raw);
+        this.deserialized = new DeserializedResponder(backend);
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    /** Serves one request and completes the callback; never throws. */
+    public void handle(Request request, Response response, Callback callback) {
+        boolean head = "HEAD".equals(request.getMethod());
+        Cors.apply(config, response.getHeaders());
+        try {
+            serve(request, response, head);
+            callback.succeeded();
+        } catch (Throwable t) {
+            fail(response, callback, t, head);
+        }
+    }
+
+    /** An OPTIONS request: the CORS preflight answer (204), or just Allow when CORS is off. */
+    public void preflight(Request request, Response response, Callback callback) {
+        try {
+            Cors.apply(config, response.getHeaders());
+            if (config.cors()) {
+                response.getHeaders().put("Access-Control-Max-Age", 86400);
+            }
+            response.getHeaders().put(HttpHeader.ALLOW, Cors.ALLOW_METHODS);
+            response.setStatus(204);
+            Responses.end(response);
+            callback.succeeded();
+        } catch (Throwable t) {
+            callback.failed(t);
+        }
+    }
+
+    private void serve(Request request, Response response, boolean head) throws IOException {
+        String method = request.getMethod();
+        if (!"GET".equals(method) && !head) {
+            response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+            throw new GatewayException(GatewayException.Kind.METHOD_NOT_ALLOWED,
+                    "the gateway is read-only: " + method + " is not allowed, use GET or HEAD");
+        }
+        String decoded = request.getHttpURI().getDecodedPath();
+        if (decoded == null || !decoded.startsWith("/ipfs/")) {
+            throw GatewayException.notFound("not found: this gateway serves /ipfs/{cid}[/path]");
+        }
+        if ("script".equalsIgnoreCase(request.getHeaders().get("Service-Worker"))) {
+            // path-gateway: a service worker must not be registered over content
+            throw GatewayException.badRequest("registering a service worker is not allowed on this gateway");
+        }
+        ContentPath path = ContentPath.parse(decoded);
+        Fields q = query(request);
+        Wanted wanted = Negotiation.negotiate(param(q, "format"), request.getHeaders().get(HttpHeader.ACCEPT),
+                new Negotiation.CarQuery(param(q, "car-version"), param(q, "car-order"), param(q, "car-dups")),
+                config.serveDeserialized());
+        EntityBytes range = wanted.format() == Wanted.Format.CAR ? EntityBytes.parse(param(q, "entity-bytes")) : null;
+        DagScope scope = DagScope.parse(param(q, "dag-scope"));
+        if (range != null) {
+            if (param(q, "dag-scope") != null && scope != DagScope.ENTITY) {
+                throw GatewayException.badRequest("entity-bytes implies dag-scope=entity, but dag-scope=" + scope.label() + " was given");
+            }
+            scope = DagScope.ENTITY;
+        }
+        String download = param(q, "download");
+        GatewayRequest g = new GatewayRequest(request, response, head, path, wanted, scope, range,
+                blankToNull(param(q, "filename")), download != null && download.trim().equalsIgnoreCase("true"));
+
+        var h = response.getHeaders();
+        h.put(HttpHeader.CACHE_CONTROL, IMMUTABLE);
+        h.put("X-Ipfs-Path", decoded);
+        h.put(HttpHeader.VARY, "Accept");
+        h.put("X-Content-Type-Options", "nosniff");
+        if (wanted.fromAccept()) {
+            h.put(HttpHeader.CONTENT_LOCATION, contentLocation(request, wanted));
+        }
+        String cacheControl = request.getHeaders().get(HttpHeader.CACHE_CONTROL);
+        if (cacheControl != null && cacheControl.toLowerCase(Locale.ROOT).contains("only-if-cached")
+                && !backend.has(path.root())) {
+            throw new GatewayException(GatewayException.Kind.PRECONDITION_FAILED,
+                    "block " + path.root() + " is not in the local store (only-if-cached)");
+        }
+        switch (wanted.format()) {
+            case RAW -> raw.serve(g);
+            case CAR -> car.serve(g);
+            default -> deserialized.serve(g);
+        }
+    }
+
+    /** The request's own URL with the format Accept chose spelled out as query parameters. */
+    private static String contentLocation(Request request, Wanted wanted) {
+        StringBuilder b = new StringBuilder(request.getHttpURI().getPath());
+        String query = request.getHttpURI().getQuery();
+        b.append('?');
+        if (query != null && !query.isEmpty()) {
+            b.append(query).append('&');
+        }
+        b.append("format=").append(wanted.format().param);
+        if (wanted.car() != null) {
+            b.append("&car-version=1&car-order=").append(wanted.car().order())
+                    .append("&car-dups=").append(wanted.car().dups() ? "y" : "n");
+        }
+        return b.toString();
+    }
+
+    static String roots(ResolvedPath rp) {
+        StringJoiner j = new StringJoiner(",");
+        for (Cid c : rp.roots()) {
+            j.add(c.toString());
+        }
+        return j.toString();
+    }
+
+    private static String param(Fields q, String name) {
+        Fields.Field f = q.get(name);
+        return f == null ? null : f.getValue();
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static void fail(Response response, Callback callback, Throwable t, boolean head) {
+        if (response.isCommitted()) {
+            // The status is sent: all that is left is to end the stream unfinished, so the client
+            // sees a truncated body (no final chunk), never a complete-looking one.
+            callback.failed(t);
+            return;
+        }
+        GatewayErrors.Problem p = GatewayErrors.of(t);
+        try {
+            var h = response.getHeaders();
+            if (p.retryAfter() != null) {
+                h.put(HttpHeader.RETRY_AFTER, Math.max(1, (p.retryAfter().toMillis() + 999) / 1000));
+            }
+            // Error responses must not carry the success headers set before the failure.
+            for (HttpHeader hh : List.of(HttpHeader.CACHE_CONTROL, HttpHeader.ETAG, HttpHeader.CONTENT_DISPOSITION,
+                    HttpHeader.CONTENT_LOCATION, HttpHeader.ACCEPT_RANGES, HttpHeader.CONTENT_TYPE)) {
+                h.remove(hh);
+            }
+            h.remove("X-Ipfs-Roots");
+            Responses.sendText(response, p.status(), p.message(), head);
+            callback.succeeded();
+        } catch (Throwable e) {
+            callback.failed(e);
+        }
+    }
+
+    /** The query parameters; a malformed query (bad percent-encoding, not UTF-8) is the client's error. */
+    private static Fields query(Request request) {
+        try {
+            return Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+        } catch (RuntimeException e) {
+            String raw = request.getHttpURI().getQuery();
+            if (raw != null && raw.length() > 200) {
+                raw = raw.substring(0, 200) + "...";
+            }
+            throw GatewayException.badRequest("invalid query string '" + raw
+                    + "': percent-encoding must be % and two hex digits, and decode to UTF-8");
+        }
+    }
+}

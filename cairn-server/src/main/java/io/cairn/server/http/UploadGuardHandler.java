@@ -1,0 +1,190 @@
+package io.cairn.server.http;
+
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+
+/**
+ * Bounds how a request body may arrive, whatever reads it: within {@code read-timeout} of the
+ * request's start, and — once the client has had {@code upload-grace} of waiting — at no less than
+ * {@code min-upload-rate} bytes per second on average. Either failure is a {@link BodyTimeoutException}
+ * (408) out of the next read, and a read already blocked waiting for bytes is woken at the deadline,
+ * so a trickling client is cut off within the limit rather than at its next byte.
+ *
+ * <p>The rate counts only time spent waiting for the client (a demand pending), not time the server
+ * spends storing what it already has, so a slow disk never makes a fast client look slow.
+ * The clock is injectable; timers run on the connector's scheduler.
+ */
+public final class UploadGuardHandler extends Handler.Wrapper {
+    private final long timeoutNanos;
+    private final long minRate;
+    private final long graceNanos;
+    private final LongSupplier nanoClock;
+
+    public UploadGuardHandler(Handler next, Duration readTimeout, long minBytesPerSecond, Duration grace) {
+        this(next, readTimeout, minBytesPerSecond, grace, System::nanoTime);
+    }
+
+    UploadGuardHandler(Handler next, Duration readTimeout, long minBytesPerSecond, Duration grace, LongSupplier nanoClock) {
+        super(next);
+        this.timeoutNanos = readTimeout.toNanos();
+        this.minRate = minBytesPerSecond;
+        this.graceNanos = grace.toNanos();
+        this.nanoClock = nanoClock;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        if (request.getLength() == 0 || (request.getLength() < 0 && !request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING))) {
+            return super.handle(request, response, callback);
+        }
+        Guarded guarded = new Guarded(request, response);
+        guarded.start();
+        Callback done = Callback.from(callback, guarded::stop);
+        boolean handled;
+        try {
+            handled = super.handle(guarded, response, done);
+        } catch (Throwable t) {
+            guarded.stop();
+            throw t;
+        }
+        if (!handled) {
+            guarded.stop();
+        }
+        return handled;
+    }
+
+    /** The request as the handlers see it: reads fail once the body is too late or too slow. */
+    private final class Guarded extends Request.Wrapper {
+        private final Response response;
+        private final AtomicReference<Runnable> pending = new AtomicReference<>();
+        private volatile BodyTimeoutException failure;
+        private volatile long bytes;
+        /** Time spent waiting for the client so far, and when the current wait began (0: not waiting). */
+        private volatile long waitedNanos;
+        private volatile long waitingSince;
+        private volatile Scheduler.Task deadline;
+        private volatile Scheduler.Task rateCheck;
+        private volatile boolean stopped;
+
+        Guarded(Request request, Response response) {
+            super(request);
+            this.response = response;
+        }
+
+        void start() {
+            Scheduler scheduler = getComponents().getScheduler();
+            deadline = scheduler.schedule(() -> fail(new BodyTimeoutException("request body took longer than the "
+                    + millis(timeoutNanos) + " read timeout to arrive (" + bytes + " bytes received)")),
+                    timeoutNanos, TimeUnit.NANOSECONDS);
+            if (minRate > 0) {
+                scheduleRateCheck();
+            }
+        }
+
+        private void scheduleRateCheck() {
+            if (!stopped && failure == null) {
+                rateCheck = getComponents().getScheduler().schedule(() -> {
+                    checkRate();
+                    scheduleRateCheck();
+                }, Math.clamp(graceNanos / 4, 50_000_000L, 1_000_000_000L), TimeUnit.NANOSECONDS);
+            }
+        }
+
+        void stop() {
+            stopped = true;
+            Scheduler.Task t = deadline;
+            if (t != null) {
+                t.cancel();
+            }
+            Scheduler.Task r = rateCheck;
+            if (r != null) {
+                r.cancel();
+            }
+        }
+
+        private long waited(long now) {
+            long since = waitingSince;
+            return waitedNanos + (since == 0 ? 0 : now - since);
+        }
+
+        private void checkRate() {
+            long waited = waited(nanoClock.getAsLong());
+            if (waited <= graceNanos) {
+                return;
+            }
+            long rate = bytes * 1_000_000_000L / Math.max(1, waited);
+            if (rate < minRate) {
+                fail(new BodyTimeoutException("request body arrived at " + rate + " bytes/s, below the "
+                        + minRate + " bytes/s minimum upload rate (" + bytes + " bytes in "
+                        + millis(waited) + " of waiting)"));
+            }
+        }
+
+        private void fail(BodyTimeoutException e) {
+            if (stopped || failure != null) {
+                return;
+            }
+            failure = e;
+            Runnable r = pending.getAndSet(null);
+            if (r != null) {
+                r.run();
+            }
+        }
+
+        @Override
+        public Content.Chunk read() {
+            BodyTimeoutException f = failure;
+            if (f != null) {
+                return failed(f);
+            }
+            Content.Chunk chunk = super.read();
+            if (chunk != null && !Content.Chunk.isFailure(chunk)) {
+                bytes += chunk.remaining();
+            }
+            return chunk;
+        }
+
+        private Content.Chunk failed(BodyTimeoutException f) {
+            if (!response.isCommitted()) {
+                // The rest of the body is never read, so the connection cannot carry another request.
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            }
+            return Content.Chunk.from(f, true);
+        }
+
+        @Override
+        public void demand(Runnable demandCallback) {
+            if (failure != null) {
+                demandCallback.run();
+                return;
+            }
+            pending.set(demandCallback);
+            waitingSince = Math.max(1, nanoClock.getAsLong());
+            super.demand(() -> {
+                if (pending.compareAndSet(demandCallback, null)) {
+                    long since = waitingSince;
+                    if (since != 0) {
+                        waitedNanos += nanoClock.getAsLong() - since;
+                        waitingSince = 0;
+                    }
+                    demandCallback.run();
+                }
+            });
+        }
+
+        private static String millis(long nanos) {
+            long ms = nanos / 1_000_000;
+            return ms % 1000 == 0 ? (ms / 1000) + " s" : ms + " ms";
+        }
+    }
+}
