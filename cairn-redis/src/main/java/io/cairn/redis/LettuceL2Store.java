@@ -36,7 +36,8 @@ import java.util.function.Supplier;
  * found again.
  */
 public final class LettuceL2Store implements L2Store {
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** Longest wait for a connection and its handshake. */
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** Commands a cluster connection holds while a node connection is (re)opening. */
     static final int QUEUE_LIMIT = 10_000;
     private final ClientResources resources;

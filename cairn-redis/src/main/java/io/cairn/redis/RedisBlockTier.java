@@ -106,6 +106,36 @@ public final class RedisBlockTier extends ForwardingBlockstore {
         return new RedisBlockTier(store, l2, options, governor, registry, nanoTime);
     }
 
+    /**
+     * The store answers; only when the store fails (S3 down) is a block found in Redis (and verified)
+     * reported as present, so that it can still be served. Absence is never taken from Redis.
+     */
+    @Override
+    public boolean has(Cid cid) {
+        try {
+            return super.has(cid);
+        } catch (RuntimeException e) {
+            if (cid.multihash().code() != IDENTITY && fromRedis(cid) != null) {
+                return true;
+            }
+            throw e;
+        }
+    }
+
+    /** As {@link #has}: the store's answer, or the size of the verified Redis copy when the store fails. */
+    @Override
+    public int getSize(Cid cid) {
+        try {
+            return super.getSize(cid);
+        } catch (RuntimeException e) {
+            byte[] cached = cid.multihash().code() != IDENTITY ? fromRedis(cid) : null;
+            if (cached != null) {
+                return cached.length;
+            }
+            throw e;
+        }
+    }
+
     @Override
     public Block get(Cid cid) {
         if (cid.multihash().code() == IDENTITY) {

@@ -19,27 +19,28 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Real Redis servers for the tests: Debian's redis-server on 127.0.0.1, started and stopped by the
  * test (by process), in a temporary directory, with persistence off. A cluster is three masters
  * joined with {@code redis-cli --cluster create}. Where redis-server is not installed the test is
- * skipped with the reason (.ci/run installs it).
+ * skipped with the reason (.ci/run installs it). Published in this module's test-jar for
+ * cairn-server's multi-node tests.
  */
-final class RedisProcesses implements AutoCloseable {
+public final class RedisProcesses implements AutoCloseable {
     private final Path dir;
     private final List<Node> nodes = new ArrayList<>();
 
-    record Node(int port, Process process) {
+    public record Node(int port, Process process) {
     }
 
     private RedisProcesses(Path dir) {
         this.dir = dir;
     }
 
-    static Path redisServer() {
+    public static Path redisServer() {
         Optional<Path> p = tool("redis-server");
         assumeTrue(p.isPresent(), "redis-server not installed (apt-get install redis-server); .ci/run installs it");
         return p.get();
     }
 
     /** One standalone server; {@code extra} are more redis-server arguments (e.g. "--maxmemory", "2mb"). */
-    static RedisProcesses standalone(String... extra) throws Exception {
+    public static RedisProcesses standalone(String... extra) throws Exception {
         RedisProcesses r = new RedisProcesses(Files.createTempDirectory("cairn-redis"));
         try {
             r.startNode(freePort(), false, extra);
@@ -51,7 +52,7 @@ final class RedisProcesses implements AutoCloseable {
     }
 
     /** A three-master Redis Cluster with no replicas, state ok. */
-    static RedisProcesses cluster() throws Exception {
+    public static RedisProcesses cluster() throws Exception {
         RedisProcesses r = new RedisProcesses(Files.createTempDirectory("cairn-redis-cluster"));
         try {
             List<String> addrs = new ArrayList<>();
@@ -115,15 +116,15 @@ final class RedisProcesses implements AutoCloseable {
         }
     }
 
-    List<Node> nodes() {
+    public List<Node> nodes() {
         return nodes;
     }
 
-    int port() {
+    public int port() {
         return nodes.getFirst().port();
     }
 
-    RedisEndpoint endpoint() {
+    public RedisEndpoint endpoint() {
         if (nodes.size() == 1) {
             return RedisEndpoint.standalone("redis://127.0.0.1:" + port(), Optional.empty());
         }
@@ -135,12 +136,12 @@ final class RedisProcesses implements AutoCloseable {
     }
 
     /** Kills one node with SIGKILL. */
-    void kill(Node n) throws InterruptedException {
+    public void kill(Node n) throws InterruptedException {
         n.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
 
     /** A command in RESP over a plain socket; returns the raw reply text. */
-    String command(int port, String... args) throws IOException {
+    public String command(int port, String... args) throws IOException {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
             s.setSoTimeout(5_000);
             StringBuilder req = new StringBuilder("*" + args.length + "\r\n");
@@ -181,14 +182,14 @@ final class RedisProcesses implements AutoCloseable {
         return Optional.empty();
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
     /** A free port whose cluster bus port (port + 10000) is free too, so at most 55535. */
-    static int freeClusterPort() throws IOException {
+    public static int freeClusterPort() throws IOException {
         for (int tries = 0; tries < 200; tries++) {
             int port = ThreadLocalRandom.current().nextInt(20_000, 55_000);
             try (ServerSocket a = new ServerSocket(port, 1, InetAddress.getLoopbackAddress());

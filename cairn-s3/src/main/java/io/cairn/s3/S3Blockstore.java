@@ -462,6 +462,18 @@ public final class S3Blockstore implements Blockstore, Viewer, GcLocker {
         }
     }
 
+    /**
+     * Forgets what this node remembers of {@code cid} (the has/size answer and the disk-cached copy)
+     * without touching the bucket: for when another node sharing the bucket deleted it.
+     */
+    public void forget(Cid cid) {
+        Multihash mh = cid.multihash();
+        known.deleted(mh);
+        if (disk != null) {
+            disk.remove(mh);
+        }
+    }
+
     @Override
     public boolean delete(Cid cid) {
         checkOpen();

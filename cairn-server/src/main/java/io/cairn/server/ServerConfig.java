@@ -36,6 +36,7 @@ import java.util.Optional;
  * @param maxConcurrentUploads  uploads ({@code block/put}, {@code dag/import}) in service at once, a pool of
  *                              their own beside {@code maxConcurrentRequests}; beyond it 429
  * @param gateway               the gateway's own settings (deserialized responses, CORS)
+ * @param redis                 the redis* settings (the shared L2 tier), none by default
  */
 public record ServerConfig(
         Path dataDir,
@@ -60,7 +61,8 @@ public record ServerConfig(
         long minUploadRate,
         Duration uploadGrace,
         int maxConcurrentUploads,
-        io.cairn.server.gateway.GatewayConfig gateway) {
+        io.cairn.server.gateway.GatewayConfig gateway,
+        RedisConfig redis) {
 
     /** The block size Kubo refuses without {@code allow-big-block}: 2 MiB, so blocks stay exchangeable. */
     public static final int SOFT_BLOCK_LIMIT = 2 * 1024 * 1024;
@@ -124,6 +126,7 @@ public record ServerConfig(
         if (gateway == null) {
             gateway = io.cairn.server.gateway.GatewayConfig.defaults();
         }
+        redis = redis == null ? RedisConfig.defaults() : redis;
         if (apiToken.isEmpty() && !isLoopback(bindAddress)) {
             throw new ConfigException("api-token: required when bind is " + bindAddress
                     + " (beyond loopback); set --api-token or CAIRN_API_TOKEN, or bind to 127.0.0.1");
@@ -135,7 +138,7 @@ public record ServerConfig(
         return new ServerConfig(dataDir, "127.0.0.1", 8080, 5001, -1, 4 * 1024 * 1024, 256, "", true,
                 -1, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10), 8192,
                 StoreType.FLATFS, S3StoreConfig.defaults(), 0, 90, Duration.ofSeconds(10), 1024, Duration.ofSeconds(10), 64,
-                io.cairn.server.gateway.GatewayConfig.defaults());
+                io.cairn.server.gateway.GatewayConfig.defaults(), RedisConfig.defaults());
     }
 
     /** Where the flatfs store lives. */
@@ -156,62 +159,69 @@ public record ServerConfig(
         return new ServerConfig(dataDir, bindAddress, gateway, api, maxMemoryBytes, maxBlockSize, maxConcurrentRequests,
                 apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3,
                 storageMaxBytes, storageGcWatermarkPercent,
-                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads, this.gateway);
+                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads, this.gateway, redis);
     }
 
     public ServerConfig withMaxConcurrentRequests(int n) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize, n,
                 apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3,
                 storageMaxBytes, storageGcWatermarkPercent,
-                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads, gateway);
+                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads, gateway, redis);
     }
 
     public ServerConfig withApiToken(String token) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
                 maxConcurrentRequests, token, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3,
                 storageMaxBytes, storageGcWatermarkPercent,
-                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads, gateway);
+                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads, gateway, redis);
     }
 
     public ServerConfig withMaxMemory(long bytes) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, bytes, maxBlockSize,
                 maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize, store, s3,
                 storageMaxBytes, storageGcWatermarkPercent,
-                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads, gateway);
+                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads, gateway, redis);
     }
 
     public ServerConfig withTimeouts(Duration read, Duration idle) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
                 maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, read, idle, shutdownTimeout, maxHeaderSize, store, s3,
                 storageMaxBytes, storageGcWatermarkPercent,
-                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads, gateway);
+                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads, gateway, redis);
     }
 
     /** The hostile-client limits: header deadline, minimum upload rate after a grace period, the upload pool. */
     public ServerConfig withClientLimits(Duration header, long minRate, Duration grace, int uploads) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
                 maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout,
-                maxHeaderSize, store, s3, storageMaxBytes, storageGcWatermarkPercent, header, minRate, grace, uploads, gateway);
+                maxHeaderSize, store, s3, storageMaxBytes, storageGcWatermarkPercent, header, minRate, grace, uploads, gateway, redis);
     }
 
     public ServerConfig withStore(StoreType type, S3StoreConfig s3Config) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
                 maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
                 type, s3Config, storageMaxBytes, storageGcWatermarkPercent,
-                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads, gateway);
+                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads, gateway, redis);
     }
 
     public ServerConfig withStorageMax(long bytes, int gcWatermarkPercent) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
                 maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout,
-                maxHeaderSize, store, s3, bytes, gcWatermarkPercent, headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads, gateway);
+                maxHeaderSize, store, s3, bytes, gcWatermarkPercent, headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads, gateway, redis);
     }
 
     public ServerConfig withGateway(io.cairn.server.gateway.GatewayConfig g) {
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
                 maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
                 store, s3, storageMaxBytes, storageGcWatermarkPercent, headerTimeout, minUploadRate, uploadGrace,
-                maxConcurrentUploads, g);
+                maxConcurrentUploads, g, redis);
+    }
+
+    public ServerConfig withRedis(RedisConfig redisConfig) {
+        return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
+                maxConcurrentRequests, apiToken, fsync, cacheSizeBytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
+                store, s3, storageMaxBytes, storageGcWatermarkPercent, headerTimeout, minUploadRate, uploadGrace,
+                maxConcurrentUploads, gateway, redisConfig);
     }
 
     /** The gateway settings with {@code auto} decided by the bind address (deserialized on loopback only). */

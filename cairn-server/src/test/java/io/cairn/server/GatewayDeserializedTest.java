@@ -162,7 +162,7 @@ class GatewayDeserializedTest {
         ServerConfig open = new ServerConfig(Path.of("/tmp/x"), "0.0.0.0", 8080, 5001, -1, 4 << 20, 256, "token", true,
                 0, java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(10),
                 8192, StoreType.FLATFS, null, 0, 90, java.time.Duration.ofSeconds(10), 1024, java.time.Duration.ofSeconds(10), 64,
-                GatewayConfig.defaults());
+                GatewayConfig.defaults(), null);
         assertThat(open.effectiveGateway().serveDeserialized()).isFalse();
         assertThat(open.withGateway(GatewayConfig.withDeserialized()).effectiveGateway().serveDeserialized()).isTrue();
         assertThat(List.of(loopback.gateway().corsOrigin())).containsExactly("*");

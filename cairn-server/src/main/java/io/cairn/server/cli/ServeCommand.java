@@ -117,6 +117,18 @@ final class ServeCommand implements Callable<Integer> {
             description = "The gateway's Access-Control-Allow-Origin: * or one origin; none turns CORS off (default *).")
     String gatewayCorsOrigin;
 
+    @Option(names = "--redis", paramLabel = "URI", description = "One Redis server as the L2 tier, redis://host:port (password from CAIRN_REDIS_PASSWORD).")
+    String redis;
+
+    @Option(names = "--redis-cluster", paramLabel = "SEEDS", description = "Redis Cluster seeds as the L2 tier, host:port,host:port,...")
+    String redisCluster;
+
+    @Option(names = "--redis-max-value", paramLabel = "SIZE", description = "Largest block kept in Redis (default 1m).")
+    String redisMaxValue;
+
+    @Option(names = "--redis-ttl", paramLabel = "DURATION", description = "How long a block lives in Redis (default 1h).")
+    String redisTtl;
+
     Map<Setting, String> flags() {
         Map<Setting, String> m = new EnumMap<>(Setting.class);
         put(m, Setting.DATA, data);
@@ -149,6 +161,10 @@ final class ServeCommand implements Callable<Integer> {
         put(m, Setting.MAX_CONCURRENT_UPLOADS, maxConcurrentUploads);
         put(m, Setting.GATEWAY_DESERIALIZED, gatewayDeserialized);
         put(m, Setting.GATEWAY_CORS_ORIGIN, gatewayCorsOrigin);
+        put(m, Setting.REDIS, redis);
+        put(m, Setting.REDIS_CLUSTER, redisCluster);
+        put(m, Setting.REDIS_MAX_VALUE, redisMaxValue);
+        put(m, Setting.REDIS_TTL, redisTtl);
         return m;
     }
 

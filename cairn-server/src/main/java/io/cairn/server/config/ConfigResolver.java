@@ -96,6 +96,12 @@ public final class ConfigResolver {
         io.cairn.server.gateway.GatewayConfig.Deserialized deserialized = get(merged, Setting.GATEWAY_DESERIALIZED,
                 io.cairn.server.gateway.GatewayConfig::parseDeserialized, d.gateway().deserialized());
         String corsOrigin = get(merged, Setting.GATEWAY_CORS_ORIGIN, v -> v, d.gateway().corsOrigin());
+        io.cairn.server.RedisConfig rd = d.redis();
+        String redis = get(merged, Setting.REDIS, v -> v, rd.standalone());
+        String redisCluster = get(merged, Setting.REDIS_CLUSTER, v -> v, rd.clusterSeeds());
+        long redisMaxValue = get(merged, Setting.REDIS_MAX_VALUE, Values::parseSize, rd.maxValueBytes());
+        Duration redisTtl = get(merged, Setting.REDIS_TTL, Values::parseDuration, rd.ttl());
+        java.util.Optional<String> redisPassword = java.util.Optional.ofNullable(env.get(io.cairn.server.RedisConfig.PASSWORD_ENV));
         if (maxBlock > Integer.MAX_VALUE || header > Integer.MAX_VALUE) {
             throw new ConfigException((maxBlock > Integer.MAX_VALUE ? "max-block-size" : "max-header-size") + ": too large");
         }
@@ -104,7 +110,8 @@ public final class ConfigResolver {
                     fsync, cache, read, idle, shutdown, (int) header, store,
                     new io.cairn.server.S3StoreConfig(s3Endpoint, s3Bucket, s3Prefix, s3Region, s3PathStyle, s3CacheDir, s3CacheSize),
                     storageMax, watermark, headerTimeout, minUploadRate, uploadGrace, uploads,
-                    new io.cairn.server.gateway.GatewayConfig(deserialized, corsOrigin));
+                    new io.cairn.server.gateway.GatewayConfig(deserialized, corsOrigin),
+                    new io.cairn.server.RedisConfig(redis, redisCluster, redisMaxValue, redisTtl, redisPassword));
         } catch (ConfigException e) {
             // Say where the offending value came from when it was not a default.
             String key = e.getMessage().split(":", 2)[0];

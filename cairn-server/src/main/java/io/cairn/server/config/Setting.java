@@ -37,7 +37,11 @@ public enum Setting {
     UPLOAD_GRACE("upload-grace", "time an upload may arrive at any rate before min-upload-rate applies", "10s"),
     MAX_CONCURRENT_UPLOADS("max-concurrent-uploads", "uploads in service at once (their own pool); more get 429", "64"),
     GATEWAY_DESERIALIZED("gateway-deserialized", "serve UnixFS files, directory listings and dag-json renderings (auto: on loopback only)", "auto"),
-    GATEWAY_CORS_ORIGIN("gateway-cors-origin", "Access-Control-Allow-Origin of the gateway: * or one origin; none turns CORS off", "*");
+    GATEWAY_CORS_ORIGIN("gateway-cors-origin", "Access-Control-Allow-Origin of the gateway: * or one origin; none turns CORS off", "*"),
+    REDIS("redis", "one Redis server as the shared L2 tier, redis://host:port (password from CAIRN_REDIS_PASSWORD)", "none"),
+    REDIS_CLUSTER("redis-cluster", "Redis Cluster seeds as the L2 tier, comma-separated host:port", "none"),
+    REDIS_MAX_VALUE("redis-max-value", "largest block kept in Redis; larger ones skip the tier", "1m"),
+    REDIS_TTL("redis-ttl", "how long a block lives in Redis", "1h");
 
     private final String key;
     private final String description;

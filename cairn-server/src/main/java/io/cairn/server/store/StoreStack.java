@@ -19,11 +19,14 @@ import io.cairn.pin.PinLockingBlockstore;
 import io.cairn.pin.PinStore;
 import io.cairn.pin.Pinner;
 import io.cairn.pin.SweepGuard;
+import io.cairn.redis.InvalidationBus;
+import io.cairn.redis.RedisBlockTier;
 import io.cairn.server.ServerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The one place where the server's store is assembled from configuration, outermost first:
@@ -31,6 +34,8 @@ import java.util.Map;
  * MeteredBlockstore → PinLockingBlockstore → MemoryAwareBlockstore → CachingBlockstore
  *   → StorageLimitedBlockstore → IdentityBlockstore → IntegrityBlockstore → base (flatfs, S3 or memory)
  * </pre>
+ * (with {@code redis} or {@code redis-cluster} set, a {@code RedisBlockTier} sits between the
+ * integrity layer and the base store, see {@link RedisTierSetup})
  * (or, with {@code store = s3 | memory}, an {@code S3Blockstore} or {@code MemoryBlockstore} at the bottom; see {@link BaseStore})
  * together with the process's {@link MemoryGovernor} and the pins ({@code DATA/pins}) with their
  * {@link Pinner} and {@link GarbageCollector}. Closing the stack closes the store (flushing
@@ -45,6 +50,8 @@ public final class StoreStack implements AutoCloseable {
     private final PinStore pins;
     private final Pinner pinner;
     private final GarbageCollector collector;
+    private Blockstore redisLayer;
+    private InvalidationBus bus;
     private StorageGovernor storage;
     private AutoGc autoGc;
     private volatile boolean closed;
@@ -66,9 +73,11 @@ public final class StoreStack implements AutoCloseable {
         MemoryGovernor governor = createGovernor(config);
         try {
             BaseStore base = BaseStore.open(config, governor, registry);
+            Blockstore l2 = RedisTierSetup.over(base.store(), config.redis().endpoint(), config.redis().options(),
+                    governor, registry);
             // Every read is checked against its multihash just above the base store (corrupt blocks
             // are quarantined and answer as missing); disk use is governed below the caches.
-            Blockstore layered = Blockstores.layered(base.store(), false);
+            Blockstore layered = Blockstores.layered(l2, false);
             StorageGovernor storage = base.storageGovernor(
                     StorageLimits.of(config.storageMaxBytes(), config.storageGcWatermarkPercent()));
             new StorageMetrics(Blockstores.integrityLayer(layered), storage).bindTo(registry);
@@ -85,8 +94,17 @@ public final class StoreStack implements AutoCloseable {
             // Every write takes the shared pin lock and is recorded in the guard, so a garbage
             // collection never deletes a block put while it runs (see PinLockingBlockstore).
             SweepGuard guard = new SweepGuard();
-            Blockstore top = new MeteredBlockstore(new PinLockingBlockstore(memoryAware, guard), registry);
+            // With the Redis tier, deletes are announced to the other nodes sharing the store and
+            // their announcements drop this node's cached copies (SharedInvalidation).
+            Optional<InvalidationBus> bus = l2 instanceof RedisBlockTier
+                    ? SharedInvalidation.connect(config.redis().endpoint().orElseThrow(), config.redis().options())
+                    : Optional.empty();
+            bus.ifPresent(b -> SharedInvalidation.listen(b, memoryAware::cachingLayer, base.store()));
+            Blockstore deletes = bus.<Blockstore>map(b -> new PublishingDeletes(memoryAware, b)).orElse(memoryAware);
+            Blockstore top = new MeteredBlockstore(new PinLockingBlockstore(deletes, guard), registry);
             StoreStack stack = new StoreStack(config, governor, base, memoryAware, top, pins, guard);
+            stack.redisLayer = l2;
+            stack.bus = bus.orElse(null);
             stack.storage = storage;
             if (config.storageMaxBytes() > 0) {
                 // With storage-max set, GC runs by itself at the watermark.
@@ -204,6 +222,10 @@ public final class StoreStack implements AutoCloseable {
         disk.put("watermarkBytes", s.watermarkBytes());
         disk.put("freeBytes", s.usableBytes());
         m.put("storage", disk);
+        Map<String, Object> redis = RedisTierSetup.describe(redisLayer, config.redis().endpoint());
+        if (!redis.isEmpty()) {
+            m.put("redis", redis);
+        }
         return m;
     }
 
@@ -216,6 +238,9 @@ public final class StoreStack implements AutoCloseable {
         try {
             if (autoGc != null) {
                 autoGc.close();
+            }
+            if (bus != null) {
+                bus.close();
             }
             top.close();
         } finally {

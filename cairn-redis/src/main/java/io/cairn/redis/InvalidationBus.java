@@ -1,0 +1,24 @@
+package io.cairn.redis;
+
+import io.cairn.cid.Cid;
+
+import java.util.function.Consumer;
+
+/**
+ * Tells the other nodes sharing a store that a block was deleted, so they drop what their
+ * in-process caches remember of it. Best effort: a lost message is covered by the stores' short
+ * negative TTL, never by serving stale bytes for long. A node also hears its own messages.
+ */
+public interface InvalidationBus extends AutoCloseable {
+    /** Announces that {@code cid} was deleted. Never throws; failures are counted. */
+    void publish(Cid cid);
+
+    /** Calls {@code listener} for every CID announced by any node, on a Redis I/O thread. */
+    void subscribe(Consumer<Cid> listener);
+
+    /** Messages that could not be published. */
+    long publishFailures();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,184 @@
+package io.cairn.redis;
+
+import io.cairn.cid.Cid;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * {@link InvalidationBus} over Redis pub/sub: plain {@code PUBLISH}/{@code SUBSCRIBE} on a
+ * standalone server; sharded {@code SPUBLISH}/{@code SSUBSCRIBE} in a cluster, where the channel
+ * lives on the one master owning its slot (plain PUBLISH would be broadcast over the cluster bus to
+ * every node). The message is the CID's binary form; anything else on the channel is ignored.
+ *
+ * <p>Limit: in cluster mode the subscription is made on the master that owned the channel's slot at
+ * start. If that master fails over, messages stop until the node restarts; the stores' short
+ * negative TTL (and the Redis key deleted by the deleting node) still bound what is served.
+ */
+public final class LettuceInvalidationBus implements InvalidationBus {
+    private static final Logger LOG = LoggerFactory.getLogger(LettuceInvalidationBus.class);
+
+    private final ClientResources resources;
+    private final AutoCloseable client;
+    private final AutoCloseable publisherConnection;
+    private final AutoCloseable subscriberConnection;
+    private final Function<byte[], CompletionStage<Long>> publisher;
+    private final byte[] channel;
+    private final List<Consumer<Cid>> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicLong publishFailures = new AtomicLong();
+
+    private LettuceInvalidationBus(ClientResources resources, AutoCloseable client, AutoCloseable publisherConnection,
+                                   AutoCloseable subscriberConnection, Function<byte[], CompletionStage<Long>> publisher,
+                                   byte[] channel) {
+        this.resources = resources;
+        this.client = client;
+        this.publisherConnection = publisherConnection;
+        this.subscriberConnection = subscriberConnection;
+        this.publisher = publisher;
+        this.channel = channel;
+    }
+
+    /** Connects and subscribes to {@code channelName}; throws naming the endpoint when it cannot. */
+    public static LettuceInvalidationBus connect(RedisEndpoint endpoint, String channelName, Duration timeout) {
+        ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(1).computationThreadPoolSize(1).build();
+        byte[] channel = channelName.getBytes(StandardCharsets.UTF_8);
+        List<RedisURI> uris = new ArrayList<>();
+        for (RedisEndpoint.HostPort hp : endpoint.nodes()) {
+            RedisURI.Builder b = RedisURI.builder().withHost(hp.host()).withPort(hp.port()).withTimeout(timeout);
+            endpoint.password().ifPresent(pw -> b.withPassword(pw.toCharArray()));
+            uris.add(b.build());
+        }
+        AutoCloseable clientCloser = null;
+        try {
+            if (endpoint.cluster()) {
+                RedisClusterClient c = RedisClusterClient.create(resources, uris);
+                clientCloser = c::shutdown;
+                StatefulRedisClusterConnection<byte[], byte[]> pub = c.connect(ByteArrayCodec.INSTANCE);
+                StatefulRedisClusterPubSubConnection<byte[], byte[]> sub = c.connectPubSub(ByteArrayCodec.INSTANCE);
+                int slot = SlotHash.getSlot(channel);
+                RedisClusterNode owner = sub.getPartitions().getPartitionBySlot(slot);
+                if (owner == null) {
+                    throw new IllegalStateException("no master owns slot " + slot + " of channel " + channelName);
+                }
+                StatefulRedisPubSubConnection<byte[], byte[]> node = sub.getConnection(owner.getNodeId());
+                LettuceInvalidationBus bus = new LettuceInvalidationBus(resources, clientCloser, pub::close, sub::close,
+                        m -> pub.async().spublish(channel, m), channel);
+                node.addListener(bus.listener());
+                node.sync().ssubscribe(channel);
+                return bus;
+            }
+            RedisClient c = RedisClient.create(resources, uris.getFirst());
+            clientCloser = c::shutdown;
+            StatefulRedisConnection<byte[], byte[]> pub = c.connect(ByteArrayCodec.INSTANCE);
+            StatefulRedisPubSubConnection<byte[], byte[]> sub = c.connectPubSub(ByteArrayCodec.INSTANCE);
+            LettuceInvalidationBus bus = new LettuceInvalidationBus(resources, clientCloser, pub::close, sub::close,
+                    m -> pub.async().publish(channel, m), channel);
+            sub.addListener(bus.listener());
+            sub.sync().subscribe(channel);
+            return bus;
+        } catch (RuntimeException e) {
+            if (clientCloser != null) {
+                try {
+                    clientCloser.close();
+                } catch (Exception ignored) {
+                    // the connect failure is what matters
+                }
+            }
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+            throw new IllegalStateException("cannot subscribe to " + endpoint + ": " + e.getMessage(), e);
+        }
+    }
+
+    private RedisPubSubAdapter<byte[], byte[]> listener() {
+        return new RedisPubSubAdapter<>() {
+            @Override
+            public void message(byte[] ch, byte[] message) {
+                deliver(ch, message);
+            }
+
+            @Override
+            public void smessage(byte[] ch, byte[] message) {
+                deliver(ch, message);
+            }
+        };
+    }
+
+    private void deliver(byte[] ch, byte[] message) {
+        if (!Arrays.equals(ch, channel)) {
+            return;
+        }
+        Cid cid;
+        try {
+            cid = Cid.decode(message);
+        } catch (RuntimeException e) {
+            LOG.debug("ignoring a message on the invalidation channel that is not a CID");
+            return;
+        }
+        for (Consumer<Cid> l : listeners) {
+            try {
+                l.accept(cid);
+            } catch (RuntimeException e) {
+                LOG.warn("invalidation listener failed for {}: {}", cid, e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void publish(Cid cid) {
+        try {
+            publisher.apply(cid.toBytes()).whenComplete((n, e) -> {
+                if (e != null) {
+                    publishFailures.incrementAndGet();
+                }
+            });
+        } catch (RuntimeException e) {
+            publishFailures.incrementAndGet();
+        }
+    }
+
+    @Override
+    public void subscribe(Consumer<Cid> listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public long publishFailures() {
+        return publishFailures.get();
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable c : new AutoCloseable[] {subscriberConnection, publisherConnection, client}) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.debug("closing: {}", e.toString());
+            }
+        }
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+}

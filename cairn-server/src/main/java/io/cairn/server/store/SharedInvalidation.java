@@ -1,0 +1,54 @@
+package io.cairn.server.store;
+
+import io.cairn.blockstore.Blockstore;
+import io.cairn.blockstore.CachingBlockstore;
+import io.cairn.cid.Cid;
+import io.cairn.redis.InvalidationBus;
+import io.cairn.redis.LettuceInvalidationBus;
+import io.cairn.redis.RedisEndpoint;
+import io.cairn.redis.RedisTierOptions;
+import io.cairn.s3.S3Blockstore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Cross-node invalidation for nodes sharing one store and one Redis: a delete on any node is
+ * published on {@code <key prefix>invalidate} and every node then drops its in-process cached copy,
+ * its has/size answer, and (over S3) the S3 store's remembered answer and disk-cached copy. Redis
+ * itself never holds negative answers; the deleting node removed the Redis key. A lost message is
+ * bounded by the S3 store's negative TTL for absences and by this bus for presences.
+ */
+final class SharedInvalidation {
+    private static final Logger LOG = LoggerFactory.getLogger(SharedInvalidation.class);
+    static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    private SharedInvalidation() {
+    }
+
+    /** The bus, or empty (with a warning) when it cannot subscribe. */
+    static Optional<InvalidationBus> connect(RedisEndpoint endpoint, RedisTierOptions options) {
+        try {
+            return Optional.of(LettuceInvalidationBus.connect(endpoint, options.keyPrefix() + "invalidate", TIMEOUT));
+        } catch (RuntimeException e) {
+            LOG.warn("{}; deletes on other nodes reach this node only through the stores' TTLs", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Subscribes this node's caches: the caching layer (when there is one) and an S3 base store. */
+    static void listen(InvalidationBus bus, Supplier<CachingBlockstore> caching, Blockstore base) {
+        bus.subscribe((Cid cid) -> {
+            CachingBlockstore c = caching.get();
+            if (c != null) {
+                c.invalidate(cid);
+            }
+            if (base instanceof S3Blockstore s3) {
+                s3.forget(cid);
+            }
+        });
+    }
+}
