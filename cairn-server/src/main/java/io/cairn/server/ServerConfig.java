@@ -234,7 +234,7 @@ public record ServerConfig(
         return new ServerConfig(dataDir, bindAddress, gatewayPort, apiPort, maxMemoryBytes, maxBlockSize,
                 maxConcurrentRequests, apiToken, fsync, bytes, readTimeout, idleTimeout, shutdownTimeout, maxHeaderSize,
                 store, s3, storageMaxBytes, storageGcWatermarkPercent,
-                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads, gateway);
+                headerTimeout, minUploadRate, uploadGrace, maxConcurrentUploads, gateway, redis);
     }
 
     private static void checkPort(String name, int port) {
