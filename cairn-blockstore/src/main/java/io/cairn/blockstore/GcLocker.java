@@ -30,6 +30,14 @@ public interface GcLocker {
      */
     boolean gcRequested();
 
+    /**
+     * A fair, reentrant read-write lock as a {@code GcLocker}: the lock every store of this module
+     * uses, for stores elsewhere (S3) that have no coordination of their own.
+     */
+    static GcLocker readWrite() {
+        return new ReadWriteGcLock();
+    }
+
     /** Releases a lock. Closing twice is harmless. */
     interface Unlock extends AutoCloseable {
         @Override

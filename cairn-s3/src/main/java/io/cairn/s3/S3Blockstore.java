@@ -75,7 +75,7 @@ public final class S3Blockstore implements Blockstore, Viewer, GcLocker {
     private final S3DiskCache disk;
     private final MemoryGovernor governor;
     private final BlockSizeLimit limit;
-    private final S3GcLock gcLock = new S3GcLock();
+    private final GcLocker gcLock = GcLocker.readWrite();
     private final ScheduledExecutorService prober;
     private final AtomicLong corrupt = new AtomicLong();
     private final AtomicLong refetched = new AtomicLong();
