@@ -10,16 +10,17 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * A tmpfs of a few hundred KiB mounted for one test, so that the file system really runs out of
  * space ({@code ENOSPC}). Needs root and permission to mount (a privileged container or a VM);
- * elsewhere the test is reported skipped with the reason.
+ * elsewhere the test is reported skipped with the reason. Shared with cairn-server's disk-limit tests
+ * through this module's test-jar.
  */
-final class SmallFileSystem implements AutoCloseable {
+public final class SmallFileSystem implements AutoCloseable {
     private final Path mountPoint;
 
     private SmallFileSystem(Path mountPoint) {
         this.mountPoint = mountPoint;
     }
 
-    static SmallFileSystem mount(String size) throws IOException, InterruptedException {
+    public static SmallFileSystem mount(String size) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("cairn-enospc");
         String why = run("mount", "-t", "tmpfs", "-o", "size=" + size + ",mode=0700", "tmpfs", dir.toString());
         if (why != null) {
@@ -29,7 +30,7 @@ final class SmallFileSystem implements AutoCloseable {
         return new SmallFileSystem(dir);
     }
 
-    Path root() {
+    public Path root() {
         return mountPoint;
     }
 

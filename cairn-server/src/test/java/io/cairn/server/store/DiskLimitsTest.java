@@ -9,6 +9,7 @@ import static io.cairn.server.TestHttp.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cairn.blockstore.SmallFileSystem;
 import io.cairn.server.CairnServer;
 import io.cairn.server.ServerConfig;
 import io.cairn.server.ServerExtension;
@@ -101,8 +102,8 @@ class DiskLimitsTest {
 
     @Test
     void aRealEnospcAnswers507AndWritesResumeWhenSpaceComesBack() throws Exception {
-        try (SmallTmpfs fs = SmallTmpfs.mount("2m")) {
-            Path data = fs.root.resolve("data");
+        try (SmallFileSystem fs = SmallFileSystem.mount("2m")) {
+            Path data = fs.root().resolve("data");
             try (CairnServer server = CairnServer.start(ServerConfig.defaults(data).withPorts(0, 0))) {
                 URI api = server.apiUri();
                 List<String> stored = fillUntilRefused(api, 64 * 1024, 64);
