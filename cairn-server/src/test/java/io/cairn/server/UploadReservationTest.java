@@ -55,6 +55,18 @@ class UploadReservationTest {
         flags.put(Setting.API_PORT, "0");
         server = CairnServer.start(new ConfigResolver(Map.of()).resolve(flags, null));
         api = server.apiUri();
+        // The governor measures this whole test JVM, which earlier test classes leave full of
+        // garbage; against a 256 MiB budget that alone can read CRITICAL until a collection runs.
+        // These tests are about what uploads reserve, so they start from level NONE.
+        org.awaitility.Awaitility.await("governor at NONE before the uploads")
+                .atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(500))
+                .until(() -> {
+                    if (server.governor().level() != io.cairn.memory.PressureLevel.NONE) {
+                        System.gc();
+                        return false;
+                    }
+                    return true;
+                });
     }
 
     @AfterAll
