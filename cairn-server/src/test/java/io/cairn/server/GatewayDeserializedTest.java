@@ -159,10 +159,7 @@ class GatewayDeserializedTest {
     void deserializedIsOnByDefaultOnLoopbackOnly() {
         ServerConfig loopback = ServerConfig.defaults(Path.of("/tmp/x"));
         assertThat(loopback.effectiveGateway().serveDeserialized()).isTrue();
-        ServerConfig open = new ServerConfig(Path.of("/tmp/x"), "0.0.0.0", 8080, 5001, -1, 4 << 20, 256, "token", true,
-                0, java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(10),
-                8192, StoreType.FLATFS, null, 0, 90, java.time.Duration.ofSeconds(10), 1024, java.time.Duration.ofSeconds(10), 64,
-                GatewayConfig.defaults(), null);
+        ServerConfig open = ServerConfig.builder(Path.of("/tmp/x")).bindAddress("0.0.0.0").apiToken("token").build();
         assertThat(open.effectiveGateway().serveDeserialized()).isFalse();
         assertThat(open.withGateway(GatewayConfig.withDeserialized()).effectiveGateway().serveDeserialized()).isTrue();
         assertThat(List.of(loopback.gateway().corsOrigin())).containsExactly("*");

@@ -106,12 +106,19 @@ public final class ConfigResolver {
             throw new ConfigException((maxBlock > Integer.MAX_VALUE ? "max-block-size" : "max-header-size") + ": too large");
         }
         try {
-            return new ServerConfig(data, bind, gatewayPort, apiPort, maxMemory, (int) maxBlock, concurrency, token,
-                    fsync, cache, read, idle, shutdown, (int) header, store,
-                    new io.cairn.server.S3StoreConfig(s3Endpoint, s3Bucket, s3Prefix, s3Region, s3PathStyle, s3CacheDir, s3CacheSize),
-                    storageMax, watermark, headerTimeout, minUploadRate, uploadGrace, uploads,
-                    new io.cairn.server.gateway.GatewayConfig(deserialized, corsOrigin),
-                    new io.cairn.server.RedisConfig(redis, redisCluster, redisMaxValue, redisTtl, redisPassword));
+            return ServerConfig.builder(data)
+                    .bindAddress(bind).gatewayPort(gatewayPort).apiPort(apiPort)
+                    .maxMemoryBytes(maxMemory).maxBlockSize((int) maxBlock).maxConcurrentRequests(concurrency)
+                    .apiToken(token).fsync(fsync).cacheSizeBytes(cache)
+                    .readTimeout(read).idleTimeout(idle).shutdownTimeout(shutdown).maxHeaderSize((int) header)
+                    .store(store)
+                    .s3(new io.cairn.server.S3StoreConfig(s3Endpoint, s3Bucket, s3Prefix, s3Region, s3PathStyle, s3CacheDir, s3CacheSize))
+                    .storageMaxBytes(storageMax).storageGcWatermarkPercent(watermark)
+                    .headerTimeout(headerTimeout).minUploadRate(minUploadRate).uploadGrace(uploadGrace)
+                    .maxConcurrentUploads(uploads)
+                    .gateway(new io.cairn.server.gateway.GatewayConfig(deserialized, corsOrigin))
+                    .redis(new io.cairn.server.RedisConfig(redis, redisCluster, redisMaxValue, redisTtl, redisPassword))
+                    .build();
         } catch (ConfigException e) {
             // Say where the offending value came from when it was not a default.
             String key = e.getMessage().split(":", 2)[0];
