@@ -48,6 +48,7 @@ public final class ServerConfig {
     private final int maxConcurrentUploads;
     private final GatewayConfig gateway;
     private final RedisConfig redis;
+    private final Duration gcLeaseTtl;
 
     private ServerConfig(Builder b) {
         Path dataDir = b.dataDir;
@@ -74,6 +75,7 @@ public final class ServerConfig {
         int maxConcurrentUploads = b.maxConcurrentUploads;
         GatewayConfig gateway = b.gateway;
         RedisConfig redis = b.redis;
+        Duration gcLeaseTtl = b.gcLeaseTtl;
         if (dataDir == null) {
             throw new ConfigException("data: a data directory is required");
         }
@@ -133,6 +135,9 @@ public final class ServerConfig {
             gateway = io.cairn.server.gateway.GatewayConfig.defaults();
         }
         redis = redis == null ? RedisConfig.defaults() : redis;
+        if (gcLeaseTtl == null || gcLeaseTtl.toMillis() < 100 || gcLeaseTtl.compareTo(Duration.ofHours(1)) > 0) {
+            throw new ConfigException("gc-lease-ttl: must be between 100ms and 1h");
+        }
         if (apiToken.isEmpty() && !isLoopback(bindAddress)) {
             throw new ConfigException("api-token: required when bind is " + bindAddress
                     + " (beyond loopback); set --api-token or CAIRN_API_TOKEN, or bind to 127.0.0.1");
@@ -161,6 +166,7 @@ public final class ServerConfig {
         this.maxConcurrentUploads = maxConcurrentUploads;
         this.gateway = gateway;
         this.redis = redis;
+        this.gcLeaseTtl = gcLeaseTtl;
     }
 
     /** A builder holding the defaults, for everything but the data directory. */
@@ -199,6 +205,7 @@ public final class ServerConfig {
         b.maxConcurrentUploads = maxConcurrentUploads;
         b.gateway = gateway;
         b.redis = redis;
+        b.gcLeaseTtl = gcLeaseTtl;
         return b;
     }
 
@@ -322,6 +329,15 @@ public final class ServerConfig {
         return redis;
     }
 
+    /**
+     * How long the cross-node garbage-collection lease in Redis outlives its holder's last renewal
+     * (it is renewed every third of this while a collection runs): after a node dies mid-collection,
+     * the next collection can start this much later.
+     */
+    public Duration gcLeaseTtl() {
+        return gcLeaseTtl;
+    }
+
     public ServerConfig withPorts(int gateway, int api) {
         return toBuilder().gatewayPort(gateway).apiPort(api).build();
     }
@@ -373,7 +389,7 @@ public final class ServerConfig {
         return dataDir.resolve("blocks");
     }
 
-    /** Where the pins live (see io.cairn.pin.PinStore). */
+    /** Where the pins live with a store of the node's own (see io.cairn.pin.PinStore); with {@code store = s3} they live in the bucket. */
     public Path pinsFile() {
         return dataDir.resolve("pins");
     }
@@ -459,6 +475,7 @@ public final class ServerConfig {
         private int maxConcurrentUploads = 64;
         private GatewayConfig gateway = GatewayConfig.defaults();
         private RedisConfig redis = RedisConfig.defaults();
+        private Duration gcLeaseTtl = Duration.ofSeconds(30);
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -581,6 +598,11 @@ public final class ServerConfig {
 
         public Builder redis(RedisConfig value) {
             this.redis = value;
+            return this;
+        }
+
+        public Builder gcLeaseTtl(Duration value) {
+            this.gcLeaseTtl = value;
             return this;
         }
 

@@ -129,6 +129,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--redis-ttl", paramLabel = "DURATION", description = "How long a block lives in Redis (default 1h).")
     String redisTtl;
 
+    @Option(names = "--gc-lease-ttl", paramLabel = "DURATION",
+            description = "How long the cross-node GC lease in Redis outlives a holder that died (default 30s).")
+    String gcLeaseTtl;
+
     Map<Setting, String> flags() {
         Map<Setting, String> m = new EnumMap<>(Setting.class);
         put(m, Setting.DATA, data);
@@ -165,6 +169,7 @@ final class ServeCommand implements Callable<Integer> {
         put(m, Setting.REDIS_CLUSTER, redisCluster);
         put(m, Setting.REDIS_MAX_VALUE, redisMaxValue);
         put(m, Setting.REDIS_TTL, redisTtl);
+        put(m, Setting.GC_LEASE_TTL, gcLeaseTtl);
         return m;
     }
 
