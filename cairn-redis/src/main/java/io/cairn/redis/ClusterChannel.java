@@ -42,6 +42,8 @@ final class ClusterChannel implements AutoCloseable {
     static final long CHECK_MILLIS = 100;
     static final long REFRESH_SECONDS = 10;
     static final long RETRY_MILLIS = 100;
+    /** Topology reloads at most this often (each asks every known node, the dead one included). */
+    static final long RELOAD_MILLIS = 250;
     static final long RETRY_SECONDS = 5;
     /** Publishes waiting for a retry at most; beyond, a failed publish is counted as lost at once. */
     static final int MAX_RETRYING = 10_000;
@@ -192,10 +194,10 @@ final class ClusterChannel implements AutoCloseable {
         }
     }
 
-    /** Reloads the cluster topology, at most once per check interval; false if it failed. */
+    /** Reloads the cluster topology, at most once per {@link #RELOAD_MILLIS}; false if it failed. */
     private synchronized boolean reloadTopology() {
         long now = nanoTime.getAsLong();
-        if (lastReloadNanos != Long.MIN_VALUE && now - lastReloadNanos < TimeUnit.MILLISECONDS.toNanos(CHECK_MILLIS)) {
+        if (lastReloadNanos != Long.MIN_VALUE && now - lastReloadNanos < TimeUnit.MILLISECONDS.toNanos(RELOAD_MILLIS)) {
             return true;
         }
         try {

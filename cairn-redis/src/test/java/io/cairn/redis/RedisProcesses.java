@@ -87,6 +87,17 @@ public final class RedisProcesses implements AutoCloseable {
                     Thread.sleep(100);
                 }
             }
+            // A replica that has not finished its first sync from its master cannot take over from it.
+            for (Node n : r.nodes) {
+                String role;
+                while ((role = r.command(n.port(), "INFO", "replication")).contains("role:slave")
+                        && !role.contains("master_link_status:up")) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("a replica did not sync with its master in 30 s");
+                    }
+                    Thread.sleep(100);
+                }
+            }
             return r;
         } catch (Exception | Error e) {
             r.close();
@@ -100,7 +111,9 @@ public final class RedisProcesses implements AutoCloseable {
                 "--protected-mode", "no", "--logfile", dir.resolve("redis-" + port + ".log").toString()));
         if (cluster) {
             cmd.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf",
-                    "--cluster-node-timeout", "2000"));
+                    "--cluster-node-timeout", "2000",
+                    // a replica may always take over, however long it was out of touch with its master
+                    "--cluster-replica-validity-factor", "0"));
         }
         cmd.addAll(List.of(extra));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)

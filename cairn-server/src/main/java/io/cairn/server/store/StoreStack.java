@@ -103,7 +103,7 @@ public final class StoreStack implements AutoCloseable {
             Optional<InvalidationBus> bus = l2 instanceof RedisBlockTier
                     ? SharedInvalidation.connect(config.redis().endpoint().orElseThrow(), config.redis().options())
                     : Optional.empty();
-            bus.ifPresent(b -> SharedInvalidation.listen(b, memoryAware::cachingLayer, base.store()));
+            bus.ifPresent(b -> SharedInvalidation.listen(b, memoryAware::cachingLayer, l2, base.store()));
             Blockstore deletes = bus.<Blockstore>map(b -> new PublishingDeletes(memoryAware, b)).orElse(memoryAware);
             Blockstore top = new MeteredBlockstore(new PinLockingBlockstore(deletes, guard), registry);
             StoreStack stack = new StoreStack(config, governor, base, memoryAware, top, pins, guard, lease);
@@ -226,7 +226,12 @@ public final class StoreStack implements AutoCloseable {
         disk.put("watermarkBytes", s.watermarkBytes());
         disk.put("freeBytes", s.usableBytes());
         m.put("storage", disk);
+        m.put("pins", pins.describe());
         Map<String, Object> redis = RedisTierSetup.describe(redisLayer, config.redis().endpoint());
+        if (bus instanceof io.cairn.redis.LettuceInvalidationBus b) {
+            // the Redis node whose invalidation subscription is open, or "none" while it is moving
+            redis.put("invalidations", b.subscribedTo().orElse("none"));
+        }
         if (!redis.isEmpty()) {
             m.put("redis", redis);
         }
