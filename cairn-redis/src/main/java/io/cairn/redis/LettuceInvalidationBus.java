@@ -21,7 +21,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -72,12 +71,7 @@ public final class LettuceInvalidationBus implements InvalidationBus {
     public static LettuceInvalidationBus connect(RedisEndpoint endpoint, String channelName, Duration timeout) {
         ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(1).computationThreadPoolSize(1).build();
         byte[] channel = channelName.getBytes(StandardCharsets.UTF_8);
-        List<RedisURI> uris = new ArrayList<>();
-        for (RedisEndpoint.HostPort hp : endpoint.nodes()) {
-            RedisURI.Builder b = RedisURI.builder().withHost(hp.host()).withPort(hp.port()).withTimeout(timeout);
-            endpoint.password().ifPresent(pw -> b.withPassword(pw.toCharArray()));
-            uris.add(b.build());
-        }
+        List<RedisURI> uris = List.of(endpoint.uris(timeout));
         AutoCloseable clientCloser = null;
         try {
             if (endpoint.cluster()) {

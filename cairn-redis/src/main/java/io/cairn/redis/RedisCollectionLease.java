@@ -22,7 +22,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -230,13 +229,7 @@ public final class RedisCollectionLease implements CollectionLease, AutoCloseabl
             ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(1).computationThreadPoolSize(1).build();
             SocketOptions socket = SocketOptions.builder().connectTimeout(LettuceL2Store.CONNECT_TIMEOUT).build();
             TimeoutOptions timeouts = TimeoutOptions.enabled(commandTimeout);
-            List<RedisURI> uris = new ArrayList<>();
-            for (RedisEndpoint.HostPort hp : endpoint.nodes()) {
-                RedisURI.Builder b = RedisURI.builder().withHost(hp.host()).withPort(hp.port())
-                        .withTimeout(LettuceL2Store.CONNECT_TIMEOUT);
-                endpoint.password().ifPresent(pw -> b.withPassword(pw.toCharArray()));
-                uris.add(b.build());
-            }
+            List<RedisURI> uris = List.of(endpoint.uris(LettuceL2Store.CONNECT_TIMEOUT));
             AutoCloseable clientCloser = null;
             try {
                 if (endpoint.cluster()) {

@@ -1,14 +1,11 @@
 package io.cairn.server;
 
 import io.cairn.redis.RedisProcesses;
-import io.cairn.s3.S3ProxyFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,50 +27,23 @@ class SharedGcTest {
     private static final String PREFIX = "shared-gc";
     private static final String LEASE_KEY = "cairn:blk:gc-lease";
     private static final Duration LEASE_TTL = Duration.ofSeconds(2);
-    private static S3ProxyFixture s3;
+    private static SharedNodes nodes;
     private static RedisProcesses redis;
-    private static Path dir;
     private static CairnServer a;
     private static CairnServer b;
 
     @BeforeAll
     static void start() throws Exception {
-        RedisProcesses.redisServer(); // skipped with the reason when redis-server is not installed
-        dir = Files.createTempDirectory("cairn-shared-gc");
-        System.setProperty("aws.accessKeyId", S3ProxyFixture.IDENTITY);
-        System.setProperty("aws.secretAccessKey", S3ProxyFixture.CREDENTIAL);
-        s3 = S3ProxyFixture.startNew();
-        redis = RedisProcesses.cluster();
-        a = CairnServer.start(node("a"));
-        b = CairnServer.start(node("b"));
-    }
-
-    private static ServerConfig node(String name) {
-        Path data = dir.resolve(name);
-        return ServerConfig.builder(data).gatewayPort(0).apiPort(0)
-                .store(StoreType.S3).s3(new S3StoreConfig(s3.endpoint(), S3ProxyFixture.BUCKET, PREFIX, "us-east-1", true,
-                        data.resolve("s3-cache"), 64L << 20))
-                .redis(RedisConfig.defaults().withCluster(redis.endpoint().nodes().stream()
-                        .map(Object::toString).reduce((x, y) -> x + "," + y).orElseThrow()))
-                .gcLeaseTtl(LEASE_TTL)
-                .build();
+        nodes = SharedNodes.start(PREFIX, 0, cfg -> cfg.gcLeaseTtl(LEASE_TTL));
+        redis = nodes.redis;
+        a = nodes.a;
+        b = nodes.b;
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {a, b, redis, s3}) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    System.err.println("closing " + c + ": " + e);
-                }
-            }
-        }
-        System.clearProperty("aws.accessKeyId");
-        System.clearProperty("aws.secretAccessKey");
-        if (dir != null) {
-            ServerExtension.deleteTree(dir);
+    static void stop() {
+        if (nodes != null) {
+            nodes.close();
         }
     }
 

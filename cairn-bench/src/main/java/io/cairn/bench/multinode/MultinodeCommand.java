@@ -1,6 +1,8 @@
 package io.cairn.bench.multinode;
 
 import io.cairn.bench.load.Percentiles;
+import io.cairn.bench.load.Rounds;
+import io.cairn.bench.load.Rounds.Round;
 import io.cairn.bench.s3.S3ProxyProcess;
 import io.cairn.blockstore.Block;
 import io.cairn.blockstore.Blockstore;
@@ -41,12 +43,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntUnaryOperator;
 
 /**
  * {@code cairn bench multinode}: the shared topology on 127.0.0.1 (s3proxy and one redis-server,
@@ -103,8 +101,8 @@ public final class MultinodeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String redisVersion(RedisServerProcess redis) throws Exception {
-        for (String line : redis.command("INFO", "server").split("\r\n")) {
+    private static String redisVersion(RedisServerProcess redis) {
+        for (String line : redis.call(r -> r.info("server")).split("\r?\n")) {
             if (line.startsWith("redis_version:")) {
                 return line.substring("redis_version:".length());
             }
@@ -165,12 +163,9 @@ public final class MultinodeCommand implements Callable<Integer> {
                         long gets0 = counter.count("get");
                         double hits0 = hits(registry);
                         Blockstore tier = tiers[k];
-                        Round round = run(order.size(), i -> {
-                            Block got = tier.get(order.get(i).cid());
-                            return got.size();
-                        });
-                        seconds[k] += round.seconds;
-                        for (double v : round.latenciesMs) {
+                        Round round = run(order.size(), i -> tier.get(order.get(i).cid()));
+                        seconds[k] += round.seconds();
+                        for (double v : round.latenciesMs()) {
                             lat.get(k).add(v);
                         }
                         s3Gets[k] += counter.count("get") - gets0;
@@ -231,10 +226,9 @@ public final class MultinodeCommand implements Callable<Integer> {
                     Round round = run(puts, i -> {
                         HttpResponse<byte[]> resp = put(http, apis[i % spread], bodies.get(i));
                         (resp.statusCode() == 200 ? ok : bad).incrementAndGet();
-                        return resp.statusCode();
                     });
-                    seconds[k] += round.seconds;
-                    for (double v : round.latenciesMs) {
+                    seconds[k] += round.seconds();
+                    for (double v : round.latenciesMs()) {
                         lat.get(k).add(v);
                     }
                     acknowledged[k] += ok.get();
@@ -280,35 +274,9 @@ public final class MultinodeCommand implements Callable<Integer> {
 
     // ---- harness --------------------------------------------------------------------------------
 
-    private record Round(double seconds, double[] latenciesMs) {
-    }
-
     /** {@code ops} calls of {@code op(i)} on {@link #threads} threads. */
-    private Round run(int ops, IntUnaryOperator op) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        double[] lat = new double[ops];
-        AtomicInteger next = new AtomicInteger();
-        long start = System.nanoTime();
-        try {
-            List<Future<?>> fs = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                fs.add(pool.submit(() -> {
-                    int i;
-                    while ((i = next.getAndIncrement()) < ops) {
-                        long t0 = System.nanoTime();
-                        op.applyAsInt(i);
-                        lat[i] = (System.nanoTime() - t0) / 1e6;
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : fs) {
-                f.get();
-            }
-        } finally {
-            pool.shutdown();
-        }
-        return new Round((System.nanoTime() - start) / 1e9, lat);
+    private Round run(int ops, java.util.function.IntConsumer op) throws Exception {
+        return Rounds.run(threads, ops, op);
     }
 
     private static void deleteTree(Path dir) {

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,10 +40,8 @@ final class RedisServerProcess implements AutoCloseable {
         RedisServerProcess r = new RedisServerProcess(p, port);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (System.nanoTime() < deadline) {
-            try {
-                if (r.command("PING").contains("PONG")) {
-                    return r;
-                }
+            try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                return r;
             } catch (IOException e) {
                 Thread.sleep(50);
             }
@@ -61,23 +58,18 @@ final class RedisServerProcess implements AutoCloseable {
         return "redis://127.0.0.1:" + port;
     }
 
-    /** One command in RESP over a plain socket; the raw reply. */
-    String command(String... args) throws IOException {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            s.setSoTimeout(5_000);
-            StringBuilder req = new StringBuilder("*" + args.length + "\r\n");
-            for (String a : args) {
-                req.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
-            }
-            s.getOutputStream().write(req.toString().getBytes(StandardCharsets.UTF_8));
-            byte[] buf = new byte[8192];
-            int n = s.getInputStream().read(buf);
-            return n <= 0 ? "" : new String(buf, 0, n, StandardCharsets.UTF_8);
+    /** One call on a short-lived Lettuce connection. */
+    <T> T call(java.util.function.Function<io.lettuce.core.api.sync.RedisCommands<String, String>, T> command) {
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(uri());
+        try (var c = client.connect()) {
+            return command.apply(c.sync());
+        } finally {
+            client.shutdown();
         }
     }
 
-    long dbSize() throws IOException {
-        return Long.parseLong(command("DBSIZE").trim().substring(1));
+    long dbSize() {
+        return call(r -> r.dbsize());
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.cairn.bench.s3;
 
 import io.cairn.bench.load.Percentiles;
+import io.cairn.bench.load.Rounds;
+import io.cairn.bench.load.Rounds.Round;
 import io.cairn.blockstore.Block;
 import io.cairn.blockstore.BlockSizeLimit;
 import io.cairn.cid.Cid;
@@ -29,9 +31,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
@@ -98,35 +97,8 @@ public final class S3Command implements Callable<Integer> {
         return Block.raw(b);
     }
 
-    /** One measured round: {@code ops} calls of {@code op(i)} on {@code threads} threads. */
-    private record Round(double seconds, double[] latenciesMs) {
-    }
-
     private Round run(int ops, IntConsumer op) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        double[] lat = new double[ops];
-        AtomicInteger next = new AtomicInteger();
-        long start = System.nanoTime();
-        try {
-            List<Future<?>> fs = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                fs.add(pool.submit(() -> {
-                    int i;
-                    while ((i = next.getAndIncrement()) < ops) {
-                        long t0 = System.nanoTime();
-                        op.accept(i);
-                        lat[i] = (System.nanoTime() - t0) / 1e6;
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : fs) {
-                f.get();
-            }
-        } finally {
-            pool.shutdown();
-        }
-        return new Round((System.nanoTime() - start) / 1e9, lat);
+        return Rounds.run(threads, ops, op);
     }
 
     /** One way of doing an operation, for block {@code i} of a round's blocks. */
@@ -168,9 +140,9 @@ public final class S3Command implements Callable<Integer> {
                 Variant var = variants[k];
                 Round x = run(ops, i -> var.apply(bs, i));
                 if (r >= 0) {
-                    perRound[k][r] = x.seconds;
-                    seconds[k] += x.seconds;
-                    lat.get(k).add(x.latenciesMs);
+                    perRound[k][r] = x.seconds();
+                    seconds[k] += x.seconds();
+                    lat.get(k).add(x.latenciesMs());
                 }
             }
         }
@@ -336,8 +308,8 @@ public final class S3Command implements Callable<Integer> {
     private static void diskRow(String what, S3RequestCounter counter, int n, Measured m) throws Exception {
         long gets = counter.count("get");
         Round r = m.run();
-        Percentiles p = Percentiles.of(r.latenciesMs);
-        System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f / %.2f | %.2f |%n", what, n / r.seconds, p.p50(), p.p99(),
+        Percentiles p = Percentiles.of(r.latenciesMs());
+        System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f / %.2f | %.2f |%n", what, n / r.seconds(), p.p50(), p.p99(),
                 (counter.count("get") - gets) / (double) n);
     }
 

@@ -56,8 +56,12 @@ final class SharedPins {
         RedisTierOptions options = config.redis().options();
         String key = options.keyPrefix() + "gc-lease";
         try {
+            // The lease is taken and renewed rarely: its calls may wait longer than a block read, up
+            // to a third of the TTL (the renewal period).
+            java.time.Duration third = config.gcLeaseTtl().dividedBy(3);
+            java.time.Duration timeout = third.compareTo(java.time.Duration.ofSeconds(2)) < 0 ? third : java.time.Duration.ofSeconds(2);
             RedisCollectionLease lease = RedisCollectionLease.connect(endpoint.get(), key, config.gcLeaseTtl(),
-                    RedisCollectionLease.processName(), options.commandTimeout());
+                    RedisCollectionLease.processName(), timeout);
             LOG.info("garbage collection is kept to one node at a time by the lease {} in {} (ttl {})", key,
                     endpoint.get(), config.gcLeaseTtl());
             return lease;

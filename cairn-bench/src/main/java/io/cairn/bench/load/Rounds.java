@@ -1,0 +1,47 @@
+package io.cairn.bench.load;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+
+/** One measured round of a closed-loop benchmark: {@code ops} calls spread over a fixed number of threads. */
+public final class Rounds {
+    private Rounds() {
+    }
+
+    /** How long the round took, and each call's latency in milliseconds (by call index). */
+    public record Round(double seconds, double[] latenciesMs) {
+    }
+
+    /** Calls {@code op(i)} for i in {@code [0, ops)} on {@code threads} threads, each taking the next index. */
+    public static Round run(int threads, int ops, IntConsumer op) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        double[] lat = new double[ops];
+        AtomicInteger next = new AtomicInteger();
+        long start = System.nanoTime();
+        try {
+            List<Future<?>> fs = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                fs.add(pool.submit(() -> {
+                    int i;
+                    while ((i = next.getAndIncrement()) < ops) {
+                        long t0 = System.nanoTime();
+                        op.accept(i);
+                        lat[i] = (System.nanoTime() - t0) / 1e6;
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : fs) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        return new Round((System.nanoTime() - start) / 1e9, lat);
+    }
+}
