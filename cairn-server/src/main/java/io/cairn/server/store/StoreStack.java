@@ -55,7 +55,7 @@ public final class StoreStack implements AutoCloseable {
     private InvalidationBus bus;
     private StorageGovernor storage;
     private AutoGc autoGc;
-    private CollectionLease lease;
+    private final CollectionLease lease;
     private volatile boolean closed;
 
     private StoreStack(ServerConfig config, MemoryGovernor governor, BaseStore base,
