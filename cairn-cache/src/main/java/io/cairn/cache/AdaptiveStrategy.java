@@ -4,12 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The default policy: whichever of W-TinyLFU, LRU, ARC and LFU-DA is doing best on the workload
+ * The default policy: whichever of W-TinyLFU, LRU, LFU-DA and S3-FIFO is doing best on the workload
  * now, chosen by miniature simulations.
  *
  * <p>Every request the cache's policy sees (an insert after a miss, an access on a hit) is also
  * replayed, for a sampled share of the keys, against one {@link ShadowCache} per candidate, each
- * scaled down by the sampling rate. All shadows see the same requests, so they are compared
+ * scaled down by the sampling rate. Shadows know a key only by its mixed 32-bit hash, and sampled
+ * requests are buffered and replayed in batches of {@link #BATCH}, one shadow after the other. All
+ * shadows see the same requests, so they are compared
  * pairwise: {@code beats[i][j]} counts the requests candidate i hit and candidate j missed. Every
  * {@link #CHECK_EVERY} sampled requests, the candidate with the largest advantage over the active
  * policy ({@code beats[c][a] - beats[a][c]}) takes over only if that advantage is significant (a

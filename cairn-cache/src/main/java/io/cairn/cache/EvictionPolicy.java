@@ -19,7 +19,7 @@ public enum EvictionPolicy {
     /** S3-FIFO (Yang et al., SOSP 2023): small, main and ghost FIFO queues. */
     S3_FIFO("s3fifo"),
     /**
-     * The default: W-TinyLFU, LRU, ARC or LFU-DA, whichever miniature simulations of the workload
+     * The default: W-TinyLFU, LRU, LFU-DA or S3-FIFO, whichever miniature simulations of the workload
      * (sampled shadow caches) show to be clearly ahead; it starts as W-TinyLFU.
      */
     ADAPTIVE("adaptive");
