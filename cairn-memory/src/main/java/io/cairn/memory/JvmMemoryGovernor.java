@@ -142,6 +142,10 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
         if (sizing != null) {
             LOG.warn("{}: {}", governor.name, sizing);
         }
+        String uncommit = JvmOptionDefaults.zgcUncommitWarning(governor.containerLimit);
+        if (uncommit != null) {
+            LOG.warn("{}: {}", governor.name, uncommit);
+        }
         governor.lastUsage = governor.measure();
         governor.monitor.execute(governor::tick);
         return governor;
