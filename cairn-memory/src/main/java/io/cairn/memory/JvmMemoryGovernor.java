@@ -108,7 +108,7 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
         // larger than the heap governs the heap alone.
         this.processRssBinds = !kernel.inLimitedGroup() && config.maxMemoryBytes() > heapMax;
         this.autoGc = new AutoGcPolicy(config.autoGcLevel(), config.gcMinInterval().toNanos());
-        this.shrinker = HeapShrinker.forThisJvm(heapMax);
+        this.shrinker = HeapShrinker.forThisJvm(heapMax, containerLimit);
         this.confirmation = new RiseConfirmation(config.hysteresis() / 2, config.gcMinInterval().toNanos());
         this.gcGate = new GcRequestGate(config.gcMinInterval().toNanos(), !explicitGcDisabled(hotspot));
         this.machine = new LevelStateMachine(config, clock.nanoTime());
@@ -419,7 +419,7 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
         signals.close();
         monitor.shutdownNow();
         if (shrinker != null) {
-            shrinker.restore();
+            shrinker.close();
         }
         dispatcher.close();
         consumers.clear();
@@ -612,9 +612,15 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
             if (verdict != RiseConfirmation.Verdict.ACCEPT) {
                 // Hold: feed the state machine a ratio just inside the current level's band.
                 ratio = Math.min(ratio, Math.nextDown(config.threshold(PressureLevel.ofSeverity(previous.ordinal() + 1))));
-                if (verdict == RiseConfirmation.Verdict.HOLD_AND_COLLECT
-                        && requestConfirmingGc() != GcRequestResult.STARTED) {
-                    confirmation.notStarted();
+                if (verdict == RiseConfirmation.Verdict.HOLD_AND_COLLECT) {
+                    GcRequestResult started = requestConfirmingGc();
+                    if (started != GcRequestResult.STARTED) {
+                        confirmation.notStarted();
+                    }
+                    if (started == GcRequestResult.RATE_LIMITED) {
+                        // Ask again once the spacing has passed, not at the next sample (up to 1 s away).
+                        retryConfirmationLater();
+                    }
                 }
             }
         }
@@ -649,6 +655,14 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
             }
             case NOTHING -> {
             }
+        }
+    }
+
+    private void retryConfirmationLater() {
+        try {
+            monitor.schedule(this::requestEvaluation, config.minSamplerInterval().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // Closed meanwhile.
         }
     }
 
