@@ -103,6 +103,10 @@ public final class GovernorProbe {
         Churn churn = churnMbPerSecond > 0 ? Churn.start(churnMbPerSecond) : null;
         try (MemoryGovernor.Registration reg = governor.addListener((prev, cur, stats) -> {
             if (cur.atLeast(target) && notifiedAt.compareAndSet(0, System.nanoTime())) {
+                // What raised it: the binding limit and its figures, for the report of an early rise.
+                System.out.printf(Locale.ROOT, "rise %s->%s binding=%s used=%d limit=%d live=%d heap_used=%d%n", prev, cur,
+                        stats.bindingLimit(), stats.bindingUsedBytes(), stats.bindingLimitBytes(), stats.liveSetAfterGc(),
+                        stats.heapUsed());
                 notified.countDown();
             }
         })) {
