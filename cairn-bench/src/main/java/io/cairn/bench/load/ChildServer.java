@@ -65,6 +65,8 @@ public final class ChildServer implements AutoCloseable {
         cmd.add("-Xlog:gc:file=" + gcLog + ":uptime,level,tags");
         cmd.add("-XX:OnOutOfMemoryError=echo " + OOM_MARKER);
         cmd.add("--sun-misc-unsafe-memory-access=allow");
+        // What ./cairn would add for the user's options (a short ZUncommitDelay under ZGC).
+        cmd.addAll(io.cairn.memory.JvmOptionDefaults.forOptions(extraJvm));
         cmd.addAll(extraJvm);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

@@ -7,7 +7,6 @@ import io.cairn.blockstore.GcLocker;
 import io.cairn.blockstore.MemoryAwareBlockstore;
 import io.cairn.cid.Cid;
 import io.cairn.memory.MemoryGovernor;
-import io.cairn.memory.MemoryPressureException;
 import io.cairn.memory.PressureLevel;
 import io.cairn.pin.GarbageCollector;
 import io.cairn.pin.Pinner;
@@ -28,7 +27,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -331,11 +329,9 @@ public final class RpcHandler extends Handler.Abstract {
     }
 
     private void refuseWritesAtCritical() {
-        PressureLevel level = governor.level();
-        if (level == PressureLevel.CRITICAL) {
-            var s = governor.stats();
-            throw new MemoryPressureException("write refused", level, 0, s.usedBytes(), s.budgetBytes(),
-                    Duration.ofSeconds(1));
+        if (governor.level() == PressureLevel.CRITICAL) {
+            // The governor's own refusal: it names the binding limit and its figures, and reads no file.
+            throw governor.refusal("write refused", 0);
         }
     }
 

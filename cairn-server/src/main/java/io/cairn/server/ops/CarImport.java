@@ -68,12 +68,19 @@ public final class CarImport {
         long blocks = 0;
         long bytes = 0;
         Reservation[] held = new Reservation[1];
+        long[] sectionLength = new long[1];
         while (true) {
+            // What reading the section really allocated, once known; until then all of the reservation counts.
+            long allocated = -1;
             try {
-                CarBlock cb = reader.next(length -> held[0] = listener.beforeSection(length));
+                CarBlock cb = reader.next(length -> {
+                    sectionLength[0] = length;
+                    held[0] = listener.beforeSection(length);
+                });
                 if (cb == null) {
                     break;
                 }
+                allocated = HeapFootprint.ofByteArray(sectionLength[0]) + HeapFootprint.ofByteArray(cb.data().length);
                 Block block = Block.verified(acceptable(cb.cid(), blocks), cb.data());
                 Reservation reservation = held[0];
                 if (reservation == null) {
@@ -86,7 +93,11 @@ public final class CarImport {
                 listener.stored(block.cid(), block.size());
             } finally {
                 if (held[0] != null) {
-                    held[0].release();
+                    if (allocated >= 0) {
+                        held[0].release(allocated);
+                    } else {
+                        held[0].release();
+                    }
                     held[0] = null;
                 }
             }

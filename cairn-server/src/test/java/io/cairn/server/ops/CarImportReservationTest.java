@@ -27,6 +27,8 @@ class CarImportReservationTest {
     static final class Recording implements MemoryGovernor {
         final ManualMemoryGovernor inner = new ManualMemoryGovernor(1L << 30);
         final List<Long> reservations = new ArrayList<>();
+        /** What each released reservation said it really allocated. */
+        final List<Long> allocated = new ArrayList<>();
         long peak;
 
         @Override
@@ -34,7 +36,16 @@ class CarImportReservationTest {
             Reservation r = inner.tryReserve(bytes);
             reservations.add(bytes);
             peak = Math.max(peak, inner.reservedBytes());
-            return r;
+            return new Reservation() {
+                @Override public long bytes() { return r.bytes(); }
+                @Override public void release() { release(r.bytes()); }
+                @Override public void release(long allocatedBytes) {
+                    synchronized (Recording.this) {
+                        allocated.add(allocatedBytes);
+                    }
+                    r.release(allocatedBytes);
+                }
+            };
         }
 
         @Override public PressureLevel level() { return inner.level(); }
@@ -77,5 +88,38 @@ class CarImportReservationTest {
         assertThat(g.reservations).containsExactlyElementsOf(expected);
         assertThat(g.peak).as("one section at a time").isEqualTo(maxExpected);
         assertThat(g.reservedBytes()).isZero();
+    }
+
+    /**
+     * A section's reservation covers the section and its data at their largest (twice the section); what
+     * lands is what was allocated: the section's array and the data's, which is shorter by the CID.
+     * Failed before the fix: every section released its whole reservation as allocated.
+     */
+    @Test
+    void eachSectionLandsWhatItAllocatedNotItsReservation() throws Exception {
+        Random rnd = new Random(6);
+        List<Block> blocks = new ArrayList<>();
+        for (int size : new int[] {1, 20, 1000, 70_000}) {
+            byte[] b = new byte[size];
+            rnd.nextBytes(b);
+            blocks.add(Block.raw(b));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CarWriter w = new CarWriter(out, List.of(blocks.getFirst().cid()));
+        for (Block b : blocks) {
+            w.write(b.cid(), b.bytes());
+        }
+        w.flush();
+        Recording g = new Recording();
+        CarImport.run(new MemoryBlockstore(), new ByteArrayInputStream(out.toByteArray()), 4 << 20, CarImport.reserving(g));
+        List<Long> expected = new ArrayList<>();
+        for (Block b : blocks) {
+            long section = b.cid().encodedLength() + b.size();
+            expected.add(HeapFootprint.ofByteArray(section) + HeapFootprint.ofByteArray(b.size()));
+        }
+        assertThat(g.allocated).containsExactlyElementsOf(expected);
+        for (int i = 0; i < blocks.size(); i++) {
+            assertThat(g.allocated.get(i)).isLessThan(g.reservations.get(i));
+        }
     }
 }
