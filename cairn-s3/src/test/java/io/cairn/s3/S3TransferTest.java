@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -74,9 +73,7 @@ class S3TransferTest {
     }
 
     private static Block block(int seed, int size) {
-        byte[] data = new byte[size];
-        new Random(seed).nextBytes(data);
-        return Block.raw(data);
+        return TestBlocks.random(seed, size);
     }
 
     // ---- what is hashed and what is sent ----
