@@ -335,6 +335,8 @@ public final class S3Blockstore implements Blockstore, Viewer, GcLocker {
                 return new Fetched(body.finish(), null, null, null);
             } catch (HashMismatchException e) {
                 return Fetched.bad("bytes do not match the CID");
+            } catch (BlockstoreException e) {
+                return new Fetched(null, null, e, null); // a hash function Cairn cannot compute: not S3's fault
             }
         } catch (IOException e) {
             in.abort();

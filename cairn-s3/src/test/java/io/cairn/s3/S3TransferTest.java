@@ -136,6 +136,23 @@ class S3TransferTest {
         assertThat(governor.reservations()).containsExactly((long) b.size(), (long) b.size());
     }
 
+    @Test
+    void aCidWhoseHashCairnCannotComputeIsRefusedWithoutBlamingS3() {
+        S3Blockstore store = store(settings);
+        io.cairn.cid.Cid odd = io.cairn.cid.Cid.v1(io.cairn.cid.Multicodec.RAW,
+                io.cairn.cid.Multihash.of(0x300001L, new byte[32]));
+        try (S3Client other = S3Clients.build(settings, null, S3ProxyFixture.credentials())) {
+            // an object under that name, written by some other tool: the GET itself succeeds
+            other.putObject(b -> b.bucket(settings.bucket()).key(new S3Layout(settings.prefix()).objectKey(odd.multihash())),
+                    software.amazon.awssdk.core.sync.RequestBody.fromBytes(new byte[10]));
+        }
+        for (int i = 0; i < 8; i++) {
+            assertThatThrownBy(() -> store.get(odd)).isInstanceOf(io.cairn.blockstore.BlockstoreException.class)
+                    .isNotInstanceOf(S3UnavailableException.class).hasMessageContaining("not supported");
+        }
+        assertThat(store.degraded()).as("the breaker did not count it as S3 failing").isFalse();
+    }
+
     // ---- what the governor is asked for, and for how long ----
 
     @Test
