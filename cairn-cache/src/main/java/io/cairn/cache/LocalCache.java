@@ -8,7 +8,6 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,7 +18,7 @@ import java.util.function.LongSupplier;
 
 /**
  * The cache engine's core: the map, the eviction policy's upkeep, the weight and the maintenance.
- * Data lives in a {@link ConcurrentHashMap}; the policy, the expiry queues and the weight are
+ * Data lives in a {@link NodeTable} (the nodes are the map's entries); the policy, the expiry queues and the weight are
  * guarded by one lock. Reads are lock-free and recorded through a {@link ReadBuffer}; every write
  * takes the lock, applies buffered reads first (so the policy sees events in order), changes the map
  * and the policy, and evicts before returning. Removal listeners run after the lock is released.
@@ -39,8 +38,8 @@ final class LocalCache<K, V> implements Cache<K, V> {
     private static final int REMOVAL_BATCH = 1024;
 
     private final String name;
-    private final ConcurrentHashMap<K, Node<K, V>> data = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
+    private final NodeTable<K, V> data = new NodeTable<>(lock);
     private final EvictionPolicy evictionPolicy;
     private final EvictionStrategy<K, V> strategy;
     private final Weigher<? super K, ? super V> weigher;
@@ -326,7 +325,7 @@ final class LocalCache<K, V> implements Cache<K, V> {
             return;
         }
         Node<K, V> n = timedNodes ? new Node.Timed<>(key, value, weight, now) : new Node<>(key, value, weight);
-        data.put(key, n);
+        data.add(n);
         weightedSize += weight;
         strategy.onInsert(n);
         expiry.onInsert(n);
@@ -381,20 +380,26 @@ final class LocalCache<K, V> implements Cache<K, V> {
 
     @Override
     public void invalidateAll() {
-        boolean more = true;
-        while (more) {
+        @SuppressWarnings("unchecked")
+        Node<K, V>[] batch = (Node<K, V>[]) new Node[REMOVAL_BATCH];
+        int bucket = 0;
+        int resizes = 0;
+        while (bucket >= 0) {
             lock.lock();
             try {
                 drainReads();
                 loading.discardAll();
-                int removed = 0;
-                for (Node<K, V> n : data.values()) {
-                    if (removed++ == REMOVAL_BATCH) {
+                if (data.resizeCount() != resizes) { // the buckets moved while the lock was released
+                    resizes = data.resizeCount();
+                    bucket = 0;
+                }
+                bucket = data.take(bucket, batch);
+                for (Node<K, V> n : batch) {
+                    if (n == null) {
                         break;
                     }
                     removeNode(n, RemovalCause.EXPLICIT);
                 }
-                more = removed > REMOVAL_BATCH;
             } finally {
                 unlockAndNotify();
             }
@@ -474,7 +479,7 @@ final class LocalCache<K, V> implements Cache<K, V> {
     }
 
     private void removeNode(Node<K, V> n, RemovalCause cause) {
-        data.remove(n.key, n);
+        data.remove(n);
         n.alive = false;
         weightedSize -= n.weight;
         strategy.onRemove(n, cause == RemovalCause.SIZE || cause == RemovalCause.PRESSURE);
@@ -558,7 +563,7 @@ final class LocalCache<K, V> implements Cache<K, V> {
 
     @Override
     public long estimatedSize() {
-        return data.mappingCount();
+        return data.size();
     }
 
     @Override
@@ -634,14 +639,16 @@ final class LocalCache<K, V> implements Cache<K, V> {
         lock.lock();
         try {
             drainReads();
-            long entries = 0;
-            long weight = 0;
-            for (var e : data.entrySet()) {
-                Node<K, V> n = e.getValue();
-                Invariants.require(n.alive && n.key == e.getKey(), "map holds a dead or misfiled node %s", n);
-                entries++;
-                weight += n.weight;
-            }
+            long[] count = new long[2];
+            data.forEach(n -> {
+                Invariants.require(n.alive && data.get(n.key) == n, "map holds a dead or misfiled node %s", n);
+                count[0]++;
+                count[1] += n.weight;
+            });
+            long entries = count[0];
+            long weight = count[1];
+            Invariants.require(entries == data.size(), "the table counts %d entries, its chains hold %d",
+                    data.size(), entries);
             Invariants.require(weight == weightedSize, "nodes weigh %d, weightedSize says %d", weight, weightedSize);
             Invariants.require(weightedSize <= effectiveMaximum, "weight %d over the bound %d", weightedSize,
                     effectiveMaximum);

@@ -108,6 +108,18 @@ public class CacheBench {
         }
     }
 
+    /** One get-or-put for {@link CacheCpuCost}: 1 if it hit, 0 if it put. */
+    int getOrPut(Cursor c) {
+        int k = samples[c.i];
+        c.i = (c.i + 1) & (SAMPLES - 1);
+        Cid key = keys[k];
+        if (getIfPresent.apply(key) != null) {
+            return 1;
+        }
+        put.accept(key, values[k & 15]);
+        return 0;
+    }
+
     private Object access(Cursor c) {
         int k = samples[c.i];
         c.i = (c.i + 1) & (SAMPLES - 1);
