@@ -508,7 +508,10 @@ final class LocalCache<K, V> implements Cache<K, V> {
     }
 
     void notifyRemovals(List<Removal<K, V>> toSend) {
-        for (Removal<K, V> r : toSend) {
+        // Indexed, not for-each: the hit path calls this after every drain, and an iterator of the
+        // empty list was the one allocation left on it (~2 bytes per hit, ReadPathTest).
+        for (int i = 0, n = toSend.size(); i < n; i++) {
+            Removal<K, V> r = toSend.get(i);
             try {
                 removalListener.onRemoval(r.key(), r.value(), r.cause());
             } catch (RuntimeException e) {
