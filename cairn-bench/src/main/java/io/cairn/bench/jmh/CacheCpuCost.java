@@ -27,7 +27,7 @@ public final class CacheCpuCost {
         }
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
-        String[] impls = (args.length > 2 ? args[2] : "caffeine,adaptive,wtinylfu").split(",");
+        String[] impls = (args.length > 2 ? args[2] : "caffeine,caffeine-caller,adaptive,wtinylfu").split(",");
         int ops = 4_000_000;
         List<List<double[]>> results = new ArrayList<>();
         for (String ignored : impls) {
@@ -39,10 +39,10 @@ public final class CacheCpuCost {
                 results.get(i).add(runChild(impls[i], threads, ops));
             }
         }
-        System.out.printf(Locale.ROOT, "impl       threads  process_cpu_ns_per_op  caller_cpu_ns_per_op  hit_ratio"
+        System.out.printf(Locale.ROOT, "impl             threads  process_cpu_ns_per_op  caller_cpu_ns_per_op  hit_ratio"
                 + "   (median of %d rounds, %d ops per thread)%n", rounds, ops);
         for (int i = 0; i < impls.length; i++) {
-            System.out.printf(Locale.ROOT, "%-10s %7d  %21.1f  %20.1f  %9.4f%n", impls[i], threads,
+            System.out.printf(Locale.ROOT, "%-16s %7d  %21.1f  %20.1f  %9.4f%n", impls[i], threads,
                     median(results.get(i), 0), median(results.get(i), 1), median(results.get(i), 2));
         }
     }
