@@ -6,6 +6,7 @@ import io.cairn.ipld.MalformedBlockException;
 final class ProtoReader {
     static final int VARINT = 0;
     static final int LEN = 2;
+    static final int FIXED32 = 5;
 
     private final byte[] data;
     private final String what;
@@ -49,6 +50,14 @@ final class ProtoReader {
         int start = pos;
         pos += (int) len;
         return start;
+    }
+
+    /** Skips {@code n} bytes of a fixed-width field whose key started at {@code at}. */
+    void skip(int at, int n) {
+        if (end - pos < n) {
+            throw fail(at, "truncated fixed-width field");
+        }
+        pos += n;
     }
 
     MalformedBlockException fail(int at, String problem) {

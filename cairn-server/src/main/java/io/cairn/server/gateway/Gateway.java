@@ -29,6 +29,7 @@ public final class Gateway {
     private final RawResponder raw;
     private final CarResponder car;
     private final DeserializedResponder deserialized;
+    private final TarResponder tar;
 
     public Gateway(GatewayBackend backend, GatewayConfig config) {
         this.backend = backend;
@@ -36,6 +37,7 @@ public final class Gateway {
         this.raw = new RawResponder(backend);
         this.car = new CarResponder(backend, raw);
         this.deserialized = new DeserializedResponder(backend);
+        this.tar = new TarResponder(backend);
     }
 
     public GatewayConfig config() {
@@ -119,6 +121,7 @@ public final class Gateway {
         switch (wanted.format()) {
             case RAW -> raw.serve(g);
             case CAR -> car.serve(g);
+            case TAR -> tar.serve(g);
             default -> deserialized.serve(g);
         }
     }

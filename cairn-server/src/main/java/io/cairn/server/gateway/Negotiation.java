@@ -13,6 +13,7 @@ import java.util.Locale;
 final class Negotiation {
     static final String DAG_JSON = "application/vnd.ipld.dag-json";
     static final String DAG_CBOR = "application/vnd.ipld.dag-cbor";
+    static final String TAR = "application/x-tar";
 
     private Negotiation() {
     }
@@ -26,12 +27,13 @@ final class Negotiation {
             Wanted.Format f = switch (format.trim().toLowerCase(Locale.ROOT)) {
                 case "raw" -> Wanted.Format.RAW;
                 case "car" -> Wanted.Format.CAR;
+                case "tar" -> Wanted.Format.TAR;
                 case "dag-json" -> Wanted.Format.DAG_JSON;
                 case "dag-cbor" -> Wanted.Format.DAG_CBOR;
                 case "json" -> Wanted.Format.JSON;
                 case "cbor" -> Wanted.Format.CBOR;
                 default -> throw GatewayException.notAcceptable("format '" + format + "' is not served; use format=raw, "
-                        + "format=car" + (deserialized ? ", dag-json, dag-cbor, json or cbor" : ""));
+                        + "format=car" + (deserialized ? ", tar, dag-json, dag-cbor, json or cbor" : ""));
             };
             if (f == Wanted.Format.CAR) {
                 CarParams fromAccept = accept == null ? null : acceptedCar(accept);
@@ -54,6 +56,11 @@ final class Negotiation {
                         CarParams p = carRange(parts);
                         if (p != null) {
                             return new Wanted(Wanted.Format.CAR, carParams(p, carQuery), true);
+                        }
+                    }
+                    case TAR -> {
+                        if (deserialized) {
+                            return new Wanted(Wanted.Format.TAR, null, true);
                         }
                     }
                     case DAG_JSON, DAG_CBOR, "application/json", "application/cbor" -> {
