@@ -15,9 +15,8 @@ import java.io.OutputStream;
  * {@code application/x-tar} (IPIP-0288, {@code ?format=tar}): the UnixFS file, directory or symlink at
  * the end of the path as a tar stream whose top entry is named by the last path segment (the CID for
  * a bare one), written by {@link UnixFsTar} as the blocks are read. Content that is not UnixFS is a
- * {@code 406}. As with a CAR, the status is decided once the path resolves; a block missing later,
- * or an entry whose name would unpack outside the top directory, ends the stream unfinished, so
- * {@code tar} reports an error instead of unpacking a partial or unsafe tree.
+ * {@code 406}. A block missing later, or an entry whose name would unpack outside the top directory,
+ * is an error status while nothing has been sent yet, and ends the stream unfinished after that.
  */
 final class TarResponder {
     private final GatewayBackend backend;
@@ -39,15 +38,16 @@ final class TarResponder {
         String name = path.isBare() ? path.root().toString() : path.segments().getLast();
         Response response = g.response();
         var h = response.getHeaders();
-        // The archive's bytes depend on the tree and on the top entry's name, nothing else.
-        String etag = "\"" + rp.terminal() + ".x-tar"
+        // The archive's bytes depend on the tree and the top entry's name. They are deterministic here,
+        // but the Etag is weak as the spec and gateway-conformance expect of a TAR (W/"{cid}.x-tar").
+        String tag = "\"" + rp.terminal() + ".x-tar"
                 + (name.equals(rp.terminal().toString()) ? "" : "." + CarResponder.shortHash(name)) + "\"";
-        h.put(HttpHeader.ETAG, etag);
+        h.put(HttpHeader.ETAG, "W/" + tag);
         h.put("X-Ipfs-Roots", Gateway.roots(rp));
         h.put(HttpHeader.CONTENT_TYPE, Negotiation.TAR);
         h.put(HttpHeader.CONTENT_DISPOSITION, GatewayRequest.disposition("attachment",
                 g.filename() != null ? g.filename() : name + ".tar"));
-        if (g.notModified(etag, true)) {
+        if (g.notModified(tag, true)) {
             response.setStatus(304);
             Responses.end(response);
             return;
@@ -57,18 +57,11 @@ final class TarResponder {
             Responses.end(response);
             return;
         }
+        // Nothing reaches the client before 64 KiB are buffered: a failure before that (an unsafe name
+        // or a missing block in a small tree) is still a clean error status; after it, the stream is
+        // aborted unfinished, so tar reports an error instead of unpacking a partial or unsafe tree.
         OutputStream out = new BufferedOutputStream(Content.Sink.asOutputStream(response), 64 * 1024);
-        try {
-            UnixFsTar.write(backend::get, terminal, name, out);
-        } catch (IOException | RuntimeException e) {
-            // As for a CAR: send what was written, then let the failure abort the stream unfinished.
-            try {
-                out.flush();
-            } catch (IOException ignored) {
-                // the client is gone; the failure below says why the stream stopped
-            }
-            throw e;
-        }
+        UnixFsTar.write(backend::get, terminal, name, out);
         out.close();
     }
 }
