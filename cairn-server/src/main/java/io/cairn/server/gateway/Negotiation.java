@@ -14,6 +14,7 @@ final class Negotiation {
     static final String DAG_JSON = "application/vnd.ipld.dag-json";
     static final String DAG_CBOR = "application/vnd.ipld.dag-cbor";
     static final String TAR = "application/x-tar";
+    static final String IPNS_RECORD = "application/vnd.ipfs.ipns-record";
 
     private Negotiation() {
     }
@@ -28,6 +29,7 @@ final class Negotiation {
                 case "raw" -> Wanted.Format.RAW;
                 case "car" -> Wanted.Format.CAR;
                 case "tar" -> Wanted.Format.TAR;
+                case "ipns-record" -> Wanted.Format.IPNS_RECORD;
                 case "dag-json" -> Wanted.Format.DAG_JSON;
                 case "dag-cbor" -> Wanted.Format.DAG_CBOR;
                 case "json" -> Wanted.Format.JSON;
@@ -39,7 +41,7 @@ final class Negotiation {
                 CarParams fromAccept = accept == null ? null : acceptedCar(accept);
                 return new Wanted(f, carParams(fromAccept, carQuery), false);
             }
-            if (f != Wanted.Format.RAW) {
+            if (f != Wanted.Format.RAW && f != Wanted.Format.IPNS_RECORD) {
                 requireDeserialized(f, deserialized);
             }
             return new Wanted(f, null, false);
@@ -57,6 +59,9 @@ final class Negotiation {
                         if (p != null) {
                             return new Wanted(Wanted.Format.CAR, carParams(p, carQuery), true);
                         }
+                    }
+                    case IPNS_RECORD -> {
+                        return new Wanted(Wanted.Format.IPNS_RECORD, null, true);
                     }
                     case TAR -> {
                         if (deserialized) {
