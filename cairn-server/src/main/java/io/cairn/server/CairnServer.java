@@ -10,6 +10,7 @@ import io.cairn.server.http.NotFoundHandler;
 import io.cairn.server.http.RequestIdHandler;
 import io.cairn.server.http.RequestMetricsHandler;
 import io.cairn.server.http.RpcHandler;
+import io.cairn.server.ipns.DnsLink;
 import io.cairn.server.ipns.Ipns;
 import io.cairn.server.http.TokenAuthHandler;
 import io.cairn.server.http.TransferCodingHandler;
@@ -72,7 +73,7 @@ public final class CairnServer implements AutoCloseable {
         Blockstore store = stack.blockstore();
         MemoryGovernor governor = stack.governor();
 
-        Ipns ipns = new Ipns(config.dataDir(), Clock.systemUTC());
+        Ipns ipns = new Ipns(config.dataDir(), Clock.systemUTC(), new DnsLink(config.dnsResolver()));
         Handler gatewayChain = new TransferCodingHandler(
                 new ConcurrencyLimitHandler(new GatewayHandler(store, config.effectiveGateway(), ipns),
                         config.maxConcurrentRequests(), false, 0, 0), false);

@@ -48,6 +48,7 @@ public final class ServerConfig {
     private final int maxConcurrentUploads;
     private final GatewayConfig gateway;
     private final RedisConfig redis;
+    private final String dnsResolver;
 
     private ServerConfig(Builder b) {
         Path dataDir = b.dataDir;
@@ -74,6 +75,14 @@ public final class ServerConfig {
         int maxConcurrentUploads = b.maxConcurrentUploads;
         GatewayConfig gateway = b.gateway;
         RedisConfig redis = b.redis;
+        String dnsResolver = b.dnsResolver == null || b.dnsResolver.isBlank()
+                || b.dnsResolver.trim().equalsIgnoreCase("system") ? null : b.dnsResolver.trim();
+        if (dnsResolver != null && !dnsResolver.matches("(\\[[0-9a-fA-F:]+]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?")) {
+            throw new ConfigException("dns-resolver: '" + dnsResolver + "' is not host[:port] (or system)");
+        }
+        if (dnsResolver != null && dnsResolver.matches(".*:[0-9]{1,5}")) {
+            checkPort("dns-resolver", Integer.parseInt(dnsResolver.substring(dnsResolver.lastIndexOf(':') + 1)));
+        }
         if (dataDir == null) {
             throw new ConfigException("data: a data directory is required");
         }
@@ -161,6 +170,7 @@ public final class ServerConfig {
         this.maxConcurrentUploads = maxConcurrentUploads;
         this.gateway = gateway;
         this.redis = redis;
+        this.dnsResolver = dnsResolver;
     }
 
     /** A builder holding the defaults, for everything but the data directory. */
@@ -199,6 +209,7 @@ public final class ServerConfig {
         b.maxConcurrentUploads = maxConcurrentUploads;
         b.gateway = gateway;
         b.redis = redis;
+        b.dnsResolver = dnsResolver;
         return b;
     }
 
@@ -392,6 +403,11 @@ public final class ServerConfig {
 
 
 
+    /** The DNS server DNSLink names are looked up at ({@code host[:port]}), or null for the system's resolvers. */
+    public String dnsResolver() {
+        return dnsResolver;
+    }
+
     /** The gateway settings with {@code auto} decided by the bind address (deserialized on loopback only). */
     public GatewayConfig effectiveGateway() {
         return gateway.resolvedFor(isLoopback(bindAddress));
@@ -459,6 +475,7 @@ public final class ServerConfig {
         private int maxConcurrentUploads = 64;
         private GatewayConfig gateway = GatewayConfig.defaults();
         private RedisConfig redis = RedisConfig.defaults();
+        private String dnsResolver;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -581,6 +598,12 @@ public final class ServerConfig {
 
         public Builder redis(RedisConfig value) {
             this.redis = value;
+            return this;
+        }
+
+        /** {@code host[:port]} of the DNS server for DNSLink, or null / {@code system} for the system's. */
+        public Builder dnsResolver(String value) {
+            this.dnsResolver = value;
             return this;
         }
 

@@ -89,6 +89,12 @@ public final class Gateway {
                     "the gateway is read-only: " + method + " is not allowed, use GET or HEAD");
         }
         String decoded = request.getHttpURI().getDecodedPath();
+        String host = Request.getServerName(request);
+        if (decoded != null && !decoded.startsWith("/ipfs/") && !decoded.startsWith("/ipns/") && host != null
+                && names.servesHost(host)) {
+            // dnslink-gateway: the Host names the content root, the path is inside it
+            decoded = "/ipns/" + host + decoded;
+        }
         boolean ipns = decoded != null && decoded.startsWith("/ipns/");
         if (decoded == null || !decoded.startsWith("/ipfs/") && !ipns) {
             throw GatewayException.notFound("not found: this gateway serves /ipfs/{cid}[/path] and /ipns/{name}[/path]");

@@ -27,6 +27,14 @@ public interface NameResolver {
     /** How long {@link #record}'s answer may be cached, or null. */
     Duration recordTtl(String name);
 
+    /**
+     * Whether requests whose {@code Host} is {@code host} are for that DNSLink name (the DNSLink
+     * gateway: {@code Host: example.org} with path {@code /a} serves {@code /ipns/example.org/a}).
+     */
+    default boolean servesHost(String host) {
+        return false;
+    }
+
     NameResolver NONE = new NameResolver() {
         @Override
         public Resolution resolve(String name) {

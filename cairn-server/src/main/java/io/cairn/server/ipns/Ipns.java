@@ -28,11 +28,18 @@ public final class Ipns implements NameResolver {
     private final KeyStore keys;
     private final RecordStore records;
     private final Clock clock;
+    private final DnsLink dnsLink;
 
     public Ipns(Path dataDir, Clock clock) {
+        this(dataDir, clock, new DnsLink(null));
+    }
+
+    /** With DNSLink names looked up through {@code dnsLink}. */
+    public Ipns(Path dataDir, Clock clock, DnsLink dnsLink) {
         this.keys = new KeyStore(dataDir.resolve("keystore"));
         this.records = new RecordStore(dataDir.resolve("ipns"), clock);
         this.clock = clock;
+        this.dnsLink = dnsLink;
     }
 
     public KeyStore keys() {
@@ -64,23 +71,40 @@ public final class Ipns implements NameResolver {
     private Resolution follow(String name, boolean recursive) throws IOException {
         String at = name.startsWith("/ipns/") ? name : "/ipns/" + name;
         Duration ttl = null;
+        boolean unknownTtl = false;
         Set<String> seen = new HashSet<>();
         for (int depth = 0; depth < MAX_DEPTH; depth++) {
             String rest = at.substring("/ipns/".length());
             int slash = rest.indexOf('/');
             String key = slash < 0 ? rest : rest.substring(0, slash);
             String tail = slash < 0 ? "" : rest.substring(slash);
-            IpnsName n = IpnsName.parse(key);
-            if (!seen.add(n.toString())) {
-                throw new InvalidIpnsRecordException("IPNS records of " + name + " loop back to " + n);
+            if (DnsLink.isDomain(key)) {
+                if (!seen.add(key)) {
+                    throw new InvalidIpnsRecordException("DNSLink of " + name + " loops back to " + key);
+                }
+                String target;
+                try {
+                    target = dnsLink.lookup(key).orElseThrow(() -> new InvalidIpnsRecordException(
+                            "no IPNS record for " + key + ": it has no dnslink= TXT record at _dnslink." + key));
+                } catch (IllegalStateException e) {
+                    throw new InvalidIpnsRecordException(e.getMessage(), e);
+                }
+                // DNS answers carry a TTL that JNDI does not expose: the resolution's TTL is unknown
+                unknownTtl = true;
+                at = target + tail;
+            } else {
+                IpnsName n = IpnsName.parse(key);
+                if (!seen.add(n.toString())) {
+                    throw new InvalidIpnsRecordException("IPNS records of " + name + " loop back to " + n);
+                }
+                IpnsRecord r = records.get(n).orElseThrow(() -> new InvalidIpnsRecordException(
+                        "no IPNS record for " + n + " on this node (publish one or put it with routing/put)"));
+                Duration d = r.cacheFor(clock.instant());
+                ttl = ttl == null || d.compareTo(ttl) < 0 ? d : ttl;
+                at = r.value() + tail;
             }
-            IpnsRecord r = records.get(n).orElseThrow(() -> new InvalidIpnsRecordException(
-                    "no IPNS record for " + n + " on this node (publish one or put it with routing/put)"));
-            Duration d = r.cacheFor(clock.instant());
-            ttl = ttl == null || d.compareTo(ttl) < 0 ? d : ttl;
-            at = r.value() + tail;
             if (!recursive || !at.startsWith("/ipns/")) {
-                return new Resolution(at, ttl);
+                return new Resolution(at, unknownTtl ? null : ttl);
             }
         }
         throw new InvalidIpnsRecordException("more than " + MAX_DEPTH + " IPNS indirections from " + name);
@@ -89,7 +113,9 @@ public final class Ipns implements NameResolver {
     @Override
     public Resolution resolve(String name) {
         try {
-            IpnsName.parse(name);
+            if (!DnsLink.isDomain(name)) {
+                IpnsName.parse(name);
+            }
         } catch (InvalidIpnsRecordException e) {
             throw GatewayException.badRequest(e.getMessage());
         }
@@ -104,6 +130,19 @@ public final class Ipns implements NameResolver {
             throw gatewayError(e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A host is served as a DNSLink name when it looks like a domain and has a dnslink TXT record. */
+    @Override
+    public boolean servesHost(String host) {
+        if (!DnsLink.isDomain(host)) {
+            return false;
+        }
+        try {
+            return dnsLink.lookup(host).isPresent();
+        } catch (IllegalStateException e) {
+            return false;
         }
     }
 
