@@ -1,7 +1,10 @@
 package io.cairn.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cairn.cid.Cid;
 import io.cairn.server.ipns.DnsLink;
+import io.cairn.unixfs.BlockSource;
+import io.cairn.unixfs.UnixFs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,16 +39,14 @@ class DnsLinkGatewayTest {
     static URI api;
     static String tree;
     static String keyName;
+    static String examples;
 
     @BeforeAll
     static void start() throws Exception {
         Path binary = List.of(Path.of("/usr/sbin/dnsmasq"), Path.of("/usr/bin/dnsmasq")).stream()
                 .filter(Files::isExecutable).findFirst().orElse(null);
         assumeTrue(binary != null, "dnsmasq is not installed (apt-get install dnsmasq-base; .ci/run installs it)");
-        int port;
-        try (DatagramSocket s = new DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = freeTcpAndUdpPort();
         Path dir = Files.createTempDirectory("cairn-dnslink");
         ext = new ServerExtension(c -> c.toBuilder().dnsResolver("127.0.0.1:" + port).build());
         gw = ext.server.gatewayUri();
@@ -54,13 +55,20 @@ class DnsLinkGatewayTest {
         keyName = json(post(api, "/api/v0/key/gen?arg=dnslinked")).get("Id").asText();
         assertThat(post(api, "/api/v0/name/publish?arg=/ipfs/" + UnixFsFixtures.cid("tree.path.sub") + "&key=dnslinked")
                 .statusCode()).isEqualTo(200);
+        Cid redirectsRoot = UnixFsFixtures.loadCar("conformance-redirects", ext.server.blockstore());
+        examples = site(redirectsRoot, "examples");
+        String invalid = site(redirectsRoot, "invalid");
+        String tooLarge = site(redirectsRoot, "too-large");
         List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--keep-in-foreground", "--port=" + port,
                 "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts", "--no-poll", "--pid-file",
                 "--conf-file=/dev/null", "--local=/test/",
                 "--txt-record=_dnslink.site.test,dnslink=/ipfs/" + tree,
                 "--txt-record=_dnslink.alias.test,dnslink=/ipns/site.test",
                 "--txt-record=_dnslink.key.test,dnslink=/ipns/" + keyName,
-                "--txt-record=_dnslink.other.test,not-a-dnslink"));
+                "--txt-record=_dnslink.other.test,not-a-dnslink",
+                "--txt-record=_dnslink.redirects.test,dnslink=/ipfs/" + examples,
+                "--txt-record=_dnslink.invalid.test,dnslink=/ipfs/" + invalid,
+                "--txt-record=_dnslink.large.test,dnslink=/ipfs/" + tooLarge));
         dnsmasq = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("dnsmasq.log").toFile()).start();
         DnsLink probe = new DnsLink("127.0.0.1:" + port);
         for (int i = 0; i < 100 && dnsmasq.isAlive(); i++) {
@@ -74,6 +82,24 @@ class DnsLinkGatewayTest {
             Thread.sleep(100);
         }
         throw new IllegalStateException("dnsmasq did not answer: " + Files.readString(dir.resolve("dnsmasq.log")));
+    }
+
+    static String site(Cid root, String name) {
+        return UnixFs.lookup(BlockSource.of(ext.server.blockstore()), ext.server.blockstore().get(root), name, b -> { })
+                .orElseThrow().cid().toString();
+    }
+
+    /** dnsmasq listens on UDP and TCP: a port free for both. */
+    static int freeTcpAndUdpPort() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            try (java.net.ServerSocket tcp = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+                 DatagramSocket udp = new DatagramSocket(tcp.getLocalPort(), java.net.InetAddress.getLoopbackAddress())) {
+                return tcp.getLocalPort();
+            } catch (java.net.BindException taken) {
+                // the UDP side is in use: try another
+            }
+        }
+        throw new IllegalStateException("no port free for both TCP and UDP on 127.0.0.1");
     }
 
     @AfterAll
@@ -119,5 +145,48 @@ class DnsLinkGatewayTest {
         // a Host without a DNSLink record is an ordinary gateway request
         RawHttp.Answer plain = RawHttp.exchange(gw.getPort(), "GET /hello.txt HTTP/1.1\r\nHost: nolink.test\r\nConnection: close\r\n\r\n", 10_000);
         assertThat(plain.status()).isEqualTo(404);
+    }
+
+    static RawHttp.Answer onHost(String host, String path) throws Exception {
+        return RawHttp.exchange(gw.getPort(), "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n", 10_000);
+    }
+
+    /** gateway-conformance's redirects_file "examples" site (see cairn-blockstore's unixfs/README.md), behind a DNSLink Host. */
+    @Test
+    void redirectsFileRulesApplyToPathsTheSiteDoesNotHave() throws Exception {
+        RawHttp.Answer one = onHost("redirects.test", "/redirect-one");
+        assertThat(one.status()).isEqualTo(301);
+        assertThat(one.header("Location")).isEqualTo("/one.html");
+        assertThat(onHost("redirects.test", "/302-redirect-two").status()).isEqualTo(302);
+        assertThat(onHost("redirects.test", "/302-redirect-two").header("Location")).isEqualTo("/two.html");
+        RawHttp.Answer index = onHost("redirects.test", "/200-index");
+        assertThat(index.status()).isEqualTo(200);
+        assertThat(index.body()).contains("my index");
+        assertThat(onHost("redirects.test", "/posts/2022/01/01/hello-world").header("Location"))
+                .isEqualTo("/articles/2022/01/01/hello-world");
+        assertThat(onHost("redirects.test", "/splat/one.html").header("Location")).isEqualTo("/redirected-splat/one.html");
+        // the request's query parameters are kept in the Location
+        assertThat(onHost("redirects.test", "/splat/one.html?a=1").header("Location")).isEqualTo("/redirected-splat/one.html?a=1");
+        for (int code : new int[] {404, 410, 451}) {
+            String prefix = code == 404 ? "/not-found" : code == 410 ? "/gone" : "/unavail";
+            RawHttp.Answer page = onHost("redirects.test", prefix + "/has-no-redirects-entry");
+            assertThat(page.status()).as(prefix).isEqualTo(code);
+            assertThat(page.body()).as(prefix).isNotEmpty();
+            assertThat(page.header("Etag")).startsWith("\"");
+        }
+        assertThat(onHost("redirects.test", "/catch-all").status()).isEqualTo(200);
+        // a path the site has is served as it is, not by the catch-all
+        RawHttp.Answer real = onHost("redirects.test", "/one.html");
+        assertThat(real.status()).isEqualTo(200);
+        assertThat(real.body()).isNotEqualTo(index.body());
+        // a _redirects that does not parse ("301!") or is over 64 KiB is a 500 saying so
+        RawHttp.Answer bad = onHost("invalid.test", "/not-there");
+        assertThat(bad.status()).isEqualTo(500);
+        assertThat(bad.body()).contains("_redirects line");
+        RawHttp.Answer large = onHost("large.test", "/not-there");
+        assertThat(large.status()).isEqualTo(500);
+        assertThat(large.body()).contains("limit");
+        // not origin-isolated: the same paths under /ipfs/ are plain 404s
+        assertThat(get(gw, "/ipfs/" + examples + "/redirect-one").statusCode()).isEqualTo(404);
     }
 }

@@ -33,6 +33,7 @@ public final class Gateway {
     private final DeserializedResponder deserialized;
     private final TarResponder tar;
     private final NameResolver names;
+    private final Redirects redirects;
 
     public Gateway(GatewayBackend backend, GatewayConfig config) {
         this(backend, config, NameResolver.NONE);
@@ -47,6 +48,7 @@ public final class Gateway {
         this.car = new CarResponder(backend, raw);
         this.deserialized = new DeserializedResponder(backend);
         this.tar = new TarResponder(backend);
+        this.redirects = new Redirects(backend, this);
     }
 
     public GatewayConfig config() {
@@ -90,9 +92,12 @@ public final class Gateway {
         }
         String decoded = request.getHttpURI().getDecodedPath();
         String host = Request.getServerName(request);
+        // The path inside an origin-isolated root (a DNSLink Host), where _redirects applies; else null.
+        String isolated = null;
         if (decoded != null && !decoded.startsWith("/ipfs/") && !decoded.startsWith("/ipns/") && host != null
                 && names.servesHost(host)) {
             // dnslink-gateway: the Host names the content root, the path is inside it
+            isolated = decoded;
             decoded = "/ipns/" + host + decoded;
         }
         boolean ipns = decoded != null && decoded.startsWith("/ipns/");
@@ -112,11 +117,13 @@ public final class Gateway {
             return;
         }
         String contentPath = decoded;
+        String siteRoot = null;
         String cache = IMMUTABLE;
         if (ipns) {
             String rest = decoded.substring("/ipns/".length());
             int slash = rest.indexOf('/');
             NameResolver.Resolution r = names.resolve(slash < 0 ? rest : rest.substring(0, slash));
+            siteRoot = r.path();
             contentPath = r.path() + (slash < 0 ? "" : rest.substring(slash));
             // path-gateway: mutable paths are cached for the record's remaining TTL, and not at all when it is unknown
             cache = r.ttl() == null ? null : "public, max-age=" + r.ttl().toSeconds();
@@ -150,7 +157,20 @@ public final class Gateway {
             throw new GatewayException(GatewayException.Kind.PRECONDITION_FAILED,
                     "block " + path.root() + " is not in the local store (only-if-cached)");
         }
-        switch (wanted.format()) {
+        try {
+            dispatch(g);
+        } catch (GatewayException e) {
+            // web-redirects-file: only for origin-isolated roots, only for paths the DAG does not have
+            if (isolated == null || e.kind() != GatewayException.Kind.NOT_FOUND || response.isCommitted()
+                    || !redirects.apply(g, siteRoot, isolated, request.getHttpURI().getQuery())) {
+                throw e;
+            }
+        }
+    }
+
+    /** Serves {@code g} with the responder of its format. */
+    void dispatch(GatewayRequest g) throws IOException {
+        switch (g.wanted().format()) {
             case RAW -> raw.serve(g);
             case CAR -> car.serve(g);
             case TAR -> tar.serve(g);
