@@ -49,6 +49,7 @@ public final class ServerConfig {
     private final GatewayConfig gateway;
     private final RedisConfig redis;
     private final Duration gcLeaseTtl;
+    private final String dnsResolver;
 
     private ServerConfig(Builder b) {
         Path dataDir = b.dataDir;
@@ -76,6 +77,14 @@ public final class ServerConfig {
         GatewayConfig gateway = b.gateway;
         RedisConfig redis = b.redis;
         Duration gcLeaseTtl = b.gcLeaseTtl;
+        String dnsResolver = b.dnsResolver == null || b.dnsResolver.isBlank()
+                || b.dnsResolver.trim().equalsIgnoreCase("system") ? null : b.dnsResolver.trim();
+        if (dnsResolver != null && !dnsResolver.matches("(\\[[0-9a-fA-F:]+]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?")) {
+            throw new ConfigException("dns-resolver: '" + dnsResolver + "' is not host[:port] (or system)");
+        }
+        if (dnsResolver != null && dnsResolver.matches(".*:[0-9]{1,5}")) {
+            checkPort("dns-resolver", Integer.parseInt(dnsResolver.substring(dnsResolver.lastIndexOf(':') + 1)));
+        }
         if (dataDir == null) {
             throw new ConfigException("data: a data directory is required");
         }
@@ -167,6 +176,7 @@ public final class ServerConfig {
         this.gateway = gateway;
         this.redis = redis;
         this.gcLeaseTtl = gcLeaseTtl;
+        this.dnsResolver = dnsResolver;
     }
 
     /** A builder holding the defaults, for everything but the data directory. */
@@ -206,6 +216,7 @@ public final class ServerConfig {
         b.gateway = gateway;
         b.redis = redis;
         b.gcLeaseTtl = gcLeaseTtl;
+        b.dnsResolver = dnsResolver;
         return b;
     }
 
@@ -408,6 +419,11 @@ public final class ServerConfig {
 
 
 
+    /** The DNS server DNSLink names are looked up at ({@code host[:port]}), or null for the system's resolvers. */
+    public String dnsResolver() {
+        return dnsResolver;
+    }
+
     /** The gateway settings with {@code auto} decided by the bind address (deserialized on loopback only). */
     public GatewayConfig effectiveGateway() {
         return gateway.resolvedFor(isLoopback(bindAddress));
@@ -440,6 +456,42 @@ public final class ServerConfig {
         } catch (UnknownHostException e) {
             return false;
         }
+    }
+
+    /**
+     * Two configurations are equal when every setting is (MemorySizing's "left alone" is tested so).
+     * Compared field by field through reflection, so a new setting cannot be forgotten here.
+     */
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof ServerConfig other)) {
+            return false;
+        }
+        return java.util.Arrays.equals(values(), other.values());
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.hashCode(values());
+    }
+
+    private Object[] values() {
+        java.lang.reflect.Field[] fields = ServerConfig.class.getDeclaredFields();
+        java.util.List<Object> out = new java.util.ArrayList<>(fields.length);
+        for (java.lang.reflect.Field f : fields) {
+            if (java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+                continue;
+            }
+            try {
+                out.add(f.get(this));
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return out.toArray();
     }
 
     @Override
@@ -476,6 +528,7 @@ public final class ServerConfig {
         private GatewayConfig gateway = GatewayConfig.defaults();
         private RedisConfig redis = RedisConfig.defaults();
         private Duration gcLeaseTtl = Duration.ofSeconds(30);
+        private String dnsResolver;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -603,6 +656,12 @@ public final class ServerConfig {
 
         public Builder gcLeaseTtl(Duration value) {
             this.gcLeaseTtl = value;
+            return this;
+        }
+
+        /** {@code host[:port]} of the DNS server for DNSLink, or null / {@code system} for the system's. */
+        public Builder dnsResolver(String value) {
+            this.dnsResolver = value;
             return this;
         }
 

@@ -51,6 +51,12 @@ public final class ChildServer implements AutoCloseable {
      */
     public static ChildServer start(Path workDir, String heap, String maxMemory, List<String> extraJvm,
                                     Duration startTimeout) throws IOException, InterruptedException {
+        return start(workDir, heap, maxMemory, extraJvm, List.of(), startTimeout);
+    }
+
+    /** As {@link #start(Path, String, String, List, Duration)}, with further {@code cairn serve} options. */
+    public static ChildServer start(Path workDir, String heap, String maxMemory, List<String> extraJvm,
+                                    List<String> serverArgs, Duration startTimeout) throws IOException, InterruptedException {
         Files.createDirectories(workDir);
         Path data = workDir.resolve("data");
         Path log = workDir.resolve("server.log");
@@ -82,6 +88,7 @@ public final class ChildServer implements AutoCloseable {
             cmd.add("--max-memory");
             cmd.add(maxMemory);
         }
+        cmd.addAll(serverArgs);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         ChildServer server = new ChildServer(p, log, gcLog, data, gateway, api);
         server.awaitHealthy(startTimeout);

@@ -42,7 +42,8 @@ public enum Setting {
     REDIS_CLUSTER("redis-cluster", "Redis Cluster seeds as the L2 tier, comma-separated host:port", "none"),
     REDIS_MAX_VALUE("redis-max-value", "largest block kept in Redis; larger ones skip the tier", "1m"),
     REDIS_TTL("redis-ttl", "how long a block lives in Redis", "1h"),
-    GC_LEASE_TTL("gc-lease-ttl", "how long the cross-node GC lease in Redis outlives a dead holder (store = s3 with redis)", "30s");
+    GC_LEASE_TTL("gc-lease-ttl", "how long the cross-node GC lease in Redis outlives a dead holder (store = s3 with redis)", "30s"),
+    DNS_RESOLVER("dns-resolver", "DNS server for DNSLink names, host[:port] (system: the system's resolvers)", "system");
 
     private final String key;
     private final String description;

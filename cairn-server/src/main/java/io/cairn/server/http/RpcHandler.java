@@ -50,9 +50,18 @@ public final class RpcHandler extends Handler.Abstract {
     private final Pinner pinner;
     private final PinRpc pins;
     private final RepoRpc repo;
+    private final KeyRpc keys;
+    private final NameRpc names;
 
     public RpcHandler(Blockstore store, MemoryGovernor governor, ServerConfig config, String version,
                       Pinner pinner, GarbageCollector collector) {
+        this(store, governor, config, version, pinner, collector, new io.cairn.server.ipns.Ipns(config.dataDir(),
+                java.time.Clock.systemUTC()));
+    }
+
+    /** With the IPNS keys and records of {@code ipns} ({@code key/*}, {@code name/*}, {@code routing/*}). */
+    public RpcHandler(Blockstore store, MemoryGovernor governor, ServerConfig config, String version,
+                      Pinner pinner, GarbageCollector collector, io.cairn.server.ipns.Ipns ipns) {
         this.store = store;
         this.governor = governor;
         this.config = config;
@@ -60,6 +69,8 @@ public final class RpcHandler extends Handler.Abstract {
         this.pinner = pinner;
         this.pins = new PinRpc(pinner);
         this.repo = new RepoRpc(store, collector, config::storageMaxBytes);
+        this.keys = new KeyRpc(ipns.keys());
+        this.names = new NameRpc(ipns, keys);
     }
 
     @Override
@@ -70,7 +81,7 @@ public final class RpcHandler extends Handler.Abstract {
         }
         String command = path.substring(PREFIX.length());
         boolean write = command.equals("block/put") || command.equals("dag/import") || command.equals("block/rm")
-                || command.equals("add") || command.equals("dag/put");
+                || command.equals("add") || command.equals("dag/put") || command.equals("routing/put");
         try {
             if (!"POST".equals(request.getMethod())) {
                 response.getHeaders().put(HttpHeader.ALLOW, "POST");
@@ -98,6 +109,13 @@ public final class RpcHandler extends Handler.Abstract {
                 case "repo/gc" -> repo.gc(response, q);
                 case "repo/stat" -> repo.stat(response, q);
                 case "repo/verify" -> RepoVerifyHandler.handle(store, response);
+                case "key/gen" -> keys.gen(response, q);
+                case "key/list" -> keys.list(response);
+                case "key/rm" -> keys.rm(response, q);
+                case "name/publish" -> names.publish(response, q);
+                case "name/resolve" -> names.resolve(response, q);
+                case "routing/put" -> names.put(request, response, q);
+                case "routing/get" -> names.get(response, q);
                 default -> throw new HttpProblem(404, 1, "unknown command \"" + command + "\"");
             }
             callback.succeeded();
