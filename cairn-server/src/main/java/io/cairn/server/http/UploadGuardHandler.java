@@ -20,11 +20,20 @@ import java.util.function.LongSupplier;
  * (408) out of the next read, and a read already blocked waiting for bytes is woken at the deadline,
  * so a trickling client is cut off within the limit rather than at its next byte.
  *
+ * <p>A streaming upload ({@code /api/v0/add}, whose body is a file of any size) has no total
+ * deadline: instead every {@link #STREAMING_STEP} of it must arrive within {@code read-timeout}, so a
+ * 2 GiB add at an ordinary speed is not cut off at 30 s while a stalled one still is.
+ *
  * <p>The rate counts only time spent waiting for the client (a demand pending), not time the server
  * spends storing what it already has, so a slow disk never makes a fast client look slow.
  * The clock is injectable; timers run on the connector's scheduler.
  */
 public final class UploadGuardHandler extends Handler.Wrapper {
+    /** How much of a streaming upload must arrive within each {@code read-timeout}. */
+    static final long STREAMING_STEP = 1024 * 1024;
+    /** The paths whose bodies stream without a total deadline. */
+    private static final java.util.Set<String> STREAMING_PATHS = java.util.Set.of("/api/v0/add");
+
     private final long timeoutNanos;
     private final long minRate;
     private final long graceNanos;
@@ -47,7 +56,7 @@ public final class UploadGuardHandler extends Handler.Wrapper {
         if (request.getLength() == 0 || (request.getLength() < 0 && !request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING))) {
             return super.handle(request, response, callback);
         }
-        Guarded guarded = new Guarded(request, response);
+        Guarded guarded = new Guarded(request, response, STREAMING_PATHS.contains(Request.getPathInContext(request)));
         guarded.start();
         Callback done = Callback.from(callback, guarded::stop);
         boolean handled;
@@ -75,20 +84,29 @@ public final class UploadGuardHandler extends Handler.Wrapper {
         private volatile Scheduler.Task deadline;
         private volatile Scheduler.Task rateCheck;
         private volatile boolean stopped;
+        private final boolean streaming;
+        /** For a streaming upload: the byte count at which the deadline moves on by another read-timeout. */
+        private long nextStep = STREAMING_STEP;
 
-        Guarded(Request request, Response response) {
+        Guarded(Request request, Response response, boolean streaming) {
             super(request);
             this.response = response;
+            this.streaming = streaming;
         }
 
         void start() {
-            Scheduler scheduler = getComponents().getScheduler();
-            deadline = scheduler.schedule(() -> fail(new BodyTimeoutException("request body took longer than the "
-                    + millis(timeoutNanos) + " read timeout to arrive (" + bytes + " bytes received)")),
-                    timeoutNanos, TimeUnit.NANOSECONDS);
+            armDeadline();
             if (minRate > 0) {
                 scheduleRateCheck();
             }
+        }
+
+        private void armDeadline() {
+            String what = streaming ? "the next " + (STREAMING_STEP >> 20) + " MiB of the request body took longer than the "
+                    : "request body took longer than the ";
+            deadline = getComponents().getScheduler().schedule(() -> fail(new BodyTimeoutException(what
+                    + millis(timeoutNanos) + " read timeout to arrive (" + bytes + " bytes received)")),
+                    timeoutNanos, TimeUnit.NANOSECONDS);
         }
 
         private void scheduleRateCheck() {
@@ -150,6 +168,14 @@ public final class UploadGuardHandler extends Handler.Wrapper {
             Content.Chunk chunk = super.read();
             if (chunk != null && !Content.Chunk.isFailure(chunk)) {
                 bytes += chunk.remaining();
+                if (streaming && bytes >= nextStep && !stopped) {
+                    nextStep = bytes + STREAMING_STEP;
+                    Scheduler.Task old = deadline;
+                    if (old != null) {
+                        old.cancel();
+                    }
+                    armDeadline();
+                }
             }
             return chunk;
         }
