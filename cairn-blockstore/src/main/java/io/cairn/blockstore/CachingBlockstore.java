@@ -381,6 +381,11 @@ public final class CachingBlockstore extends ForwardingBlockstore {
         return content != null && content.contains(cid.multihash());
     }
 
+    /** References readers hold on content-cache entries now (leases, views, socket writes); 0 when none. */
+    public long contentPins() {
+        return content == null ? 0 : content.pins();
+    }
+
     /** Entries of the has/size cache, after its pending maintenance (0 when disabled). */
     public long metadataCacheEntries() {
         if (metadata == null) {

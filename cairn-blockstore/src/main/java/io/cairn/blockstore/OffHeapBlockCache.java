@@ -665,6 +665,21 @@ final class OffHeapBlockCache implements AutoCloseable {
     }
 
     /**
+     * References readers hold now (a lease, a view in progress, a socket write from cached bytes):
+     * each slot's count less the cache's own reference. Zero when no reader holds anything.
+     */
+    long pins() {
+        synchronized (lock) {
+            long pins = 0;
+            for (int slot = 0; slot < slotCount; slot++) {
+                long st = (long) LONGS.getVolatile(chunk(slot).state, slot & (CHUNK - 1));
+                pins += (st & RC_MASK) - ((st & LIVE) != 0 ? 1 : 0);
+            }
+            return pins;
+        }
+    }
+
+    /**
      * Bytes of bookkeeping, heap and native, beyond payloads and keys: slot chunks, the table, the
      * free-slot stack and the allocator's region maps (allocation rounding not included; it is the
      * fragmentation figure).
