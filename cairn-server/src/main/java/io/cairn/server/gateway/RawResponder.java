@@ -5,7 +5,9 @@ import io.cairn.blockstore.Viewer;
 import io.cairn.cid.Cid;
 import io.cairn.server.http.BlockViews;
 import io.cairn.server.http.Ranges;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.server.Response;
 
 import java.io.IOException;
@@ -24,6 +26,10 @@ import java.util.Optional;
  * The size comes from the buffer itself, so a hit costs no separate size lookup.
  */
 final class RawResponder {
+    /** Fixed headers, encoded once rather than per response. */
+    private static final HttpField ACCEPT_RANGES = new PreEncodedHttpField(HttpHeader.ACCEPT_RANGES, "bytes");
+    private static final HttpField CONTENT_TYPE = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, Gateway.RAW);
+
     private final GatewayBackend backend;
 
     RawResponder(GatewayBackend backend) {
@@ -48,8 +54,8 @@ final class RawResponder {
         h.put(HttpHeader.CONTENT_DISPOSITION, g.filename() != null
                 ? GatewayRequest.disposition("attachment", g.filename())
                 : "attachment; filename=\"" + cidText + ".bin\"");
-        h.put(HttpHeader.ACCEPT_RANGES, "bytes");
-        h.put(HttpHeader.CONTENT_TYPE, Gateway.RAW);
+        h.put(ACCEPT_RANGES);
+        h.put(CONTENT_TYPE);
         if (g.head()) {
             // HEAD needs only the size, which the store answers without reading the block.
             respond(g, null, backend.size(cid));
