@@ -335,7 +335,7 @@ final class OffHeapBlockCache implements AutoCloseable {
             insert(slot, h);
             entries++;
             if (sketch != null && entries > sketch.capacity()) {
-                sketch.resize(entries * 2);
+                sketch.resize(entries); // 2-4 B an entry from here until the next growth
             }
             liveBytes += size;
             puts++;
