@@ -51,6 +51,12 @@ public final class ChildServer implements AutoCloseable {
      */
     public static ChildServer start(Path workDir, String heap, String maxMemory, List<String> extraJvm,
                                     Duration startTimeout) throws IOException, InterruptedException {
+        return start(workDir, heap, maxMemory, extraJvm, List.of(), startTimeout);
+    }
+
+    /** As above, with further {@code cairn serve} options (e.g. {@code --cache-size 1g}). */
+    public static ChildServer start(Path workDir, String heap, String maxMemory, List<String> extraJvm,
+                                    List<String> serveOptions, Duration startTimeout) throws IOException, InterruptedException {
         Files.createDirectories(workDir);
         Path data = workDir.resolve("data");
         Path log = workDir.resolve("server.log");
@@ -80,6 +86,7 @@ public final class ChildServer implements AutoCloseable {
             cmd.add("--max-memory");
             cmd.add(maxMemory);
         }
+        cmd.addAll(serveOptions);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         ChildServer server = new ChildServer(p, log, gcLog, data, gateway, api);
         server.awaitHealthy(startTimeout);
