@@ -6,33 +6,26 @@ import io.cairn.cache.EvictionPolicy;
 /**
  * The off-heap content cache (native memory, primitive-array index) under replay, with one of the
  * {@code contentPolicy} settings it honours: {@code offheap-clock} (lru), {@code offheap-lfu} (lfu),
- * {@code offheap-tinylfu} (wtinylfu, the default).
+ * {@code offheap-tinylfu} (wtinylfu, the default). Its native memory is freed after each replay.
  */
-final class OffHeapSimulator implements PolicySimulator {
-    private final String name;
-    private final EvictionPolicy setting;
-
-    OffHeapSimulator(String name, EvictionPolicy setting) {
-        this.name = name;
-        this.setting = setting;
+final class OffHeapSimulator {
+    private OffHeapSimulator() {
     }
 
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public long countHits(long[] trace, int capacity) {
-        PolicySimulator.checkCapacity(capacity);
-        long hits = 0;
-        try (OffHeapReplay cache = new OffHeapReplay(setting, capacity)) {
-            for (long key : trace) {
-                if (cache.test(key)) {
-                    hits++;
+    static PolicySimulator of(String name, EvictionPolicy setting) {
+        return new OnlinePolicy(name, capacity -> {
+            OffHeapReplay cache = new OffHeapReplay(setting, capacity);
+            return new OnlinePolicy.ReplayCache() {
+                @Override
+                public boolean access(long key) {
+                    return cache.test(key);
                 }
-            }
-        }
-        return hits;
+
+                @Override
+                public void close() {
+                    cache.close();
+                }
+            };
+        });
     }
 }

@@ -18,9 +18,9 @@ public final class Policies {
         KNOWN.put("caffeine", () -> new OnlinePolicy("caffeine", CaffeineReplay::new));
         KNOWN.put("opt", BeladyOpt::new);
         KNOWN.put("lhm-lru", () -> new OnlinePolicy("lhm-lru", LinkedHashMapLru::new));
-        KNOWN.put("offheap-clock", () -> new OffHeapSimulator("offheap-clock", io.cairn.cache.EvictionPolicy.LRU));
-        KNOWN.put("offheap-lfu", () -> new OffHeapSimulator("offheap-lfu", io.cairn.cache.EvictionPolicy.LFU));
-        KNOWN.put("offheap-tinylfu", () -> new OffHeapSimulator("offheap-tinylfu", io.cairn.cache.EvictionPolicy.W_TINY_LFU));
+        KNOWN.put("offheap-clock", () -> OffHeapSimulator.of("offheap-clock", io.cairn.cache.EvictionPolicy.LRU));
+        KNOWN.put("offheap-lfu", () -> OffHeapSimulator.of("offheap-lfu", io.cairn.cache.EvictionPolicy.LFU));
+        KNOWN.put("offheap-tinylfu", () -> OffHeapSimulator.of("offheap-tinylfu", io.cairn.cache.EvictionPolicy.W_TINY_LFU));
     }
 
     private Policies() {
