@@ -1,21 +1,31 @@
 #!/usr/bin/env bash
 # Cairn's gateway against nginx serving the same bytes, measured with wrk on this machine.
 #
-#   cairn-bench/scripts/http-vs-nginx.sh [seconds-per-run] [connections] [wrk-threads]
+#   cairn-bench/scripts/http-vs-nginx.sh [seconds-per-run] [connections] [wrk-threads] [rounds]
 #
 # Starts `cairn serve` (fresh data directory) and nginx (static files, sendfile on) on 127.0.0.1
 # high ports, uploads one random 4 KiB and one 256 KiB block to Cairn and writes the same bytes as
 # files for nginx, then fetches each hot block with wrk: Cairn via /ipfs/<cid>?format=raw, nginx
-# via /<cid>. Prints requests/s, throughput and latency for both and the ratio Cairn/nginx; writes
+# via /<cid>, the two servers alternating within each of [rounds] rounds (default 3). Prints
+# requests/s, throughput, latency and CPU time per request (the server's own processes, from
+# /proc) for both, the ratio Cairn/nginx per round and its median; writes
 # docs/results/http-vs-nginx.csv. Installs wrk and nginx from the distribution's packages when
 # missing (needs root or sudo). Everything it starts is stopped on exit.
 #
-# Environment: JAVA_OPTS for the Cairn JVM (e.g. "-Xmx512m"); CAIRN_MAX_MEMORY (default 512m).
+# nginx runs an ordinary production static-file configuration: worker_processes auto, sendfile on,
+# tcp_nopush on, access_log off, keep-alive (default keepalive_timeout 75s, keepalive_requests
+# raised to 1,000,000 so wrk's connections are never recycled mid-run).
+#
+# Environment: JAVA_OPTS for the Cairn JVM (default "-Xmx256m": with no -Xmx the JDK takes a quarter
+# of the machine's RAM as heap, more than the memory budget, and the server disables its block
+# cache, so every "hot" GET would be read from disk); CAIRN_MAX_MEMORY (default 512m, which with
+# -Xmx256m leaves a 128 MiB block cache).
 set -euo pipefail
 
 SECONDS_PER_RUN="${1:-10}"
 CONNECTIONS="${2:-32}"
 WRK_THREADS="${3:-2}"
+ROUNDS="${4:-3}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 OUT="$ROOT/docs/results/http-vs-nginx.csv"
 WORK="$(mktemp -d /tmp/cairn-http-bench.XXXXXX)"
@@ -50,7 +60,7 @@ GW_PORT="$(free_port)"; API_PORT="$(free_port)"; NGINX_PORT="$(free_port)"
 [[ -d "$ROOT/cairn-bench/target/lib" ]] || "$ROOT/cairn" build
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 # shellcheck disable=SC2086
-"$JAVA" ${JAVA_OPTS:-} -cp "$ROOT/cairn-bench/target/classes:$ROOT/cairn-bench/target/lib/*" io.cairn.server.cli.CairnCli \
+"$JAVA" ${JAVA_OPTS:--Xmx256m} --enable-native-access=ALL-UNNAMED -cp "$ROOT/cairn-bench/target/classes:$ROOT/cairn-bench/target/lib/*" io.cairn.server.cli.CairnCli \
     serve --data "$WORK/cairn" --gateway-port "$GW_PORT" --api-port "$API_PORT" \
     --max-memory "${CAIRN_MAX_MEMORY:-512m}" >"$WORK/cairn.log" 2>&1 &
 CAIRN_PID=$!
@@ -111,11 +121,29 @@ for size in 4096 262144; do
 done
 
 # --- measure ---------------------------------------------------------------------------------
-run_wrk() { # url -> "rps mbps p50ms p99ms"
-  local out
+TICKS="$(getconf CLK_TCK)"
+cpu_ticks() { # pid... -> utime+stime of those processes, in clock ticks
+  local t=0 p
+  for p in "$@"; do
+    [[ -r "/proc/$p/stat" ]] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat")))
+  done
+  echo "$t"
+}
+server_pids() { # cairn|nginx -> the processes that serve
+  if [[ "$1" == cairn ]]; then echo "$CAIRN_PID"; else echo "$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')"; fi
+}
+
+run_wrk() { # server url -> "rps mbps p50ms p99ms cpu_us_per_request"
+  local out pids c0 c1 reqs
   # a short warm-up first (JIT for Cairn, page cache for both), not counted
-  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d3s "$1" >/dev/null
-  out="$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency "$1")"
+  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d3s "$2" >/dev/null
+  # shellcheck disable=SC2046
+  pids="$(server_pids "$1")"
+  # shellcheck disable=SC2086
+  c0="$(cpu_ticks $pids)"
+  out="$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency "$2")"
+  # shellcheck disable=SC2086
+  c1="$(cpu_ticks $pids)"
   echo "$out" >>"$WORK/wrk.log"
   local rps mb p50 p99 errs
   rps="$(echo "$out" | awk '/Requests\/sec/ {print $2}')"
@@ -124,19 +152,34 @@ run_wrk() { # url -> "rps mbps p50ms p99ms"
   p99="$(echo "$out" | awk '$1=="99%" {print $2}')"
   errs="$(echo "$out" | awk '/Non-2xx|Socket errors/ {print}' | tr '\n' ' ')"
   [[ -n "$errs" ]] && echo "  wrk reported: $errs" >&2
-  echo "$rps $mb $p50 $p99"
+  reqs="$(echo "$out" | awk '/requests in/ {print $1}')"
+  cpu="$(awk -v d=$((c1 - c0)) -v t="$TICKS" -v n="$reqs" 'BEGIN { printf "%.1f", d / t * 1e6 / n }')"
+  echo "$rps $mb $p50 $p99 $cpu"
 }
 
 mkdir -p "$(dirname "$OUT")"
-echo "size_bytes,server,requests_per_s,mb_per_s,p50,p99" >"$OUT"
-printf '%-8s %-6s %12s %10s %10s %10s\n' size server req/s MB/s p50 p99
+echo "round,size_bytes,server,requests_per_s,mb_per_s,p50,p99,cpu_us_per_request" >"$OUT"
+printf '%-5s %-8s %-6s %12s %10s %10s %10s %10s\n' round size server req/s MB/s p50 p99 "CPU us/req"
+declare -A RATIOS
+for round in $(seq 1 "$ROUNDS"); do
+  for size in 4096 262144; do
+    # alternate which server goes first, so neither always gets the quieter half of a round
+    if (( round % 2 )); then order="cairn nginx"; else order="nginx cairn"; fi
+    for server in $order; do
+      if [[ "$server" == cairn ]]; then url="http://127.0.0.1:$GW_PORT/ipfs/${CID[$size]}?format=raw"
+      else url="http://127.0.0.1:$NGINX_PORT/${CID[$size]}"; fi
+      read -r rps mb p50 p99 cpu < <(run_wrk "$server" "$url")
+      printf '%-5s %-8s %-6s %12s %10.1f %10s %10s %10s\n' "$round" "$size" "$server" "$rps" "$mb" "$p50" "$p99" "$cpu"
+      echo "$round,$size,$server,$rps,$mb,$p50,$p99,$cpu" >>"$OUT"
+      [[ "$server" == cairn ]] && c_rps="$rps" || n_rps="$rps"
+    done
+    ratio="$(awk -v c="$c_rps" -v n="$n_rps" 'BEGIN { printf "%.2f", c / n }')"
+    RATIOS[$size]="${RATIOS[$size]:-} $ratio"
+    echo "  round $round, $size bytes: Cairn/nginx = $ratio"
+  done
+done
 for size in 4096 262144; do
-  read -r c_rps c_mb c_p50 c_p99 < <(run_wrk "http://127.0.0.1:$GW_PORT/ipfs/${CID[$size]}?format=raw")
-  read -r n_rps n_mb n_p50 n_p99 < <(run_wrk "http://127.0.0.1:$NGINX_PORT/${CID[$size]}")
-  printf '%-8s %-6s %12s %10.1f %10s %10s\n' "$size" cairn "$c_rps" "$c_mb" "$c_p50" "$c_p99"
-  printf '%-8s %-6s %12s %10.1f %10s %10s\n' "$size" nginx "$n_rps" "$n_mb" "$n_p50" "$n_p99"
-  echo "$size,cairn,$c_rps,$c_mb,$c_p50,$c_p99" >>"$OUT"
-  echo "$size,nginx,$n_rps,$n_mb,$n_p50,$n_p99" >>"$OUT"
-  awk -v c="$c_rps" -v n="$n_rps" -v s="$size" 'BEGIN { printf "  %s bytes: Cairn/nginx = %.2f\n", s, c / n }'
+  # shellcheck disable=SC2086
+  echo "$size bytes: Cairn/nginx per round:${RATIOS[$size]}; median $(printf '%s\n' ${RATIOS[$size]} | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}')"
 done
 echo "wrote $OUT (wrk -t$WRK_THREADS -c$CONNECTIONS -d${SECONDS_PER_RUN}s; both servers and wrk share $(nproc) cores)"

@@ -83,7 +83,8 @@ public final class CachingBlockstore extends ForwardingBlockstore {
             stripeLocks[i] = new ReentrantLock();
         }
         this.content = options.contentCacheBytes() > 0
-                ? new OffHeapBlockCache(options.contentCacheBytes(), governor, governance, nanoClock)
+                ? new OffHeapBlockCache(options.contentCacheBytes(), OffHeapPolicy.of(options.contentPolicy()), governor,
+                        governance, nanoClock)
                 : null;
         this.metadata = options.metadataCacheEntries() > 0
                 ? build(CacheBuilder.<Multihash, Integer>newBuilder()
@@ -381,6 +382,11 @@ public final class CachingBlockstore extends ForwardingBlockstore {
         return content != null && content.contains(cid.multihash());
     }
 
+    /** References readers hold on content-cache entries now (leases, views, socket writes); 0 when none. */
+    public long contentPins() {
+        return content == null ? 0 : content.pins();
+    }
+
     /** Entries of the has/size cache, after its pending maintenance (0 when disabled). */
     public long metadataCacheEntries() {
         if (metadata == null) {
@@ -544,9 +550,9 @@ public final class CachingBlockstore extends ForwardingBlockstore {
      *
      * @param contentCacheBytes      bytes of native memory the content cache may map (blocks, their
      *                               keys and page rounding); may exceed the heap; 0 disables it
-     * @param contentPolicy          no longer used by the content cache, which keeps its bytes off
-     *                               the heap under CLOCK (see {@link OffHeapBlockCache}); kept so
-     *                               that existing callers compile
+     * @param contentPolicy          the content cache's replacement policy: lru (CLOCK), lfu (frequency
+     *                               CLOCK) or wtinylfu (TinyLFU admission over frequency CLOCK; the
+     *                               default); arc and adaptive are refused (see {@link OffHeapPolicy})
      * @param metadataCacheEntries   entries of the has/size cache, about 139 bytes each plus the
      *                               multihash key when no caller still holds it; 0 disables it
      * @param bloomExpectedKeys      keys the Bloom filter is sized for, about 1.2 bytes each at 1 %;
@@ -560,6 +566,9 @@ public final class CachingBlockstore extends ForwardingBlockstore {
 
         public Options {
             Objects.requireNonNull(contentPolicy, "contentPolicy");
+            if (contentCacheBytes > 0) {
+                OffHeapPolicy.of(contentPolicy); // refuses a policy the off-heap cache cannot honour
+            }
             if (contentCacheBytes < 0) {
                 throw new IllegalArgumentException("contentCacheBytes must be >= 0, got " + contentCacheBytes);
             }

@@ -29,20 +29,23 @@ import java.util.function.LongSupplier;
  * compares it in place (a multihash is self-delimiting: equal leading bytes mean equal keys). An
  * open-addressing table (linear probing, backward-shift deletion) maps the key's hash to the slot.
  *
- * <p><b>State word</b> (per slot, changed only by compare-and-set): bits 0-29 the reference count,
- * bit 30 CLOCK's visited bit, bit 31 LIVE (in the table), bits 32-63 a generation that moves each
- * time the slot is reused. A live entry holds one reference for the cache. A reader pins by adding
- * one (and setting visited) while the count is above zero, then checks the key in place; eviction
+ * <p><b>State word</b> (per slot, changed only by compare-and-set): bits 0-27 the reference count,
+ * bits 28-29 the policy's hit count (CLOCK's visited bit, or a frequency up to 3), bit 31 LIVE (in
+ * the table), bits 32-63 a generation that moves each time the slot is reused. A live entry holds one
+ * reference for the cache. A reader pins by adding one (and counting the hit) while the count is
+ * above zero, then checks the key in place; eviction
  * clears LIVE and drops the cache's reference; whoever brings the count to zero frees the
  * allocation and the slot. So neither eviction nor a trim ever frees or reuses bytes a reader
  * holds, and a slot reused under a reader's feet fails its compare-and-set (the generation moved).
  *
- * <p><b>Policy: CLOCK</b> (second chance) over the slot array. A hit sets a bit in the state word
- * it already updates to pin, so a hit costs no extra write and no list; the hand clears bits
- * until it finds an unvisited entry. It needs no per-entry links (SIEVE and S3-FIFO need a queue
- * order that a reused slot array does not have, W-TinyLFU a sketch and deques), which is what keeps
- * the metadata under 48 bytes an entry. Its weakness is scans: a one-time sweep of cold blocks can
- * push out warm ones, which W-TinyLFU would have refused.
+ * <p><b>Policy</b> ({@link OffHeapPolicy}, chosen by {@code contentPolicy}): CLOCK, a frequency
+ * CLOCK, or the frequency CLOCK behind TinyLFU's admission filter, all over the slot array. A hit
+ * raises a count in the state word it already updates to pin, so a hit costs no extra write and no
+ * list; the hand counts entries down until it finds one at zero. No per-entry links (SIEVE and
+ * S3-FIFO need a queue order that a reused slot array does not have, ARC ghost lists), which is what
+ * keeps the metadata under 48 bytes an entry. Plain CLOCK's weakness is scans: a one-time sweep of
+ * cold blocks can push out warm ones; the admission filter refuses a newcomer asked for less often
+ * than its victim.
  *
  * <p><b>Governance</b> as for the heap caches ({@link GovernanceConfig}): a rise cuts the bound at
  * once by evicting whole regions, sparsest first, and unmapping them, so memory really goes back;
@@ -55,8 +58,10 @@ import java.util.function.LongSupplier;
 final class OffHeapBlockCache implements AutoCloseable {
     static final int CHUNK = 1024;
     private static final int CHUNK_SHIFT = 10;
-    private static final long RC_MASK = (1L << 30) - 1;
-    private static final long VISITED = 1L << 30;
+    private static final long RC_MASK = (1L << 28) - 1;
+    private static final int FREQ_SHIFT = 28;
+    private static final long FREQ_MASK = 3L << FREQ_SHIFT;
+    private static final long FREQ_ONE = 1L << FREQ_SHIFT;
     private static final long LIVE = 1L << 31;
     private static final long GEN_ONE = 1L << 32;
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
@@ -74,6 +79,9 @@ final class OffHeapBlockCache implements AutoCloseable {
     }
 
     private final long maximum;
+    private final OffHeapPolicy policy;
+    /** Lookup counts for admission; null unless the policy filters admissions. */
+    private final FrequencySketch sketch;
     private final BlockAllocator allocator;
     private final GovernanceConfig governance;
     private final LongSupplier nanoClock;
@@ -105,16 +113,28 @@ final class OffHeapBlockCache implements AutoCloseable {
     private volatile long evictedBytes;
 
     OffHeapBlockCache(long maximumBytes, MemoryGovernor governor, GovernanceConfig governance, LongSupplier nanoClock) {
-        this(maximumBytes, governor, governance, nanoClock, Boolean.getBoolean("cairn.offheap.poison"));
+        this(maximumBytes, OffHeapPolicy.CLOCK, governor, governance, nanoClock);
+    }
+
+    OffHeapBlockCache(long maximumBytes, OffHeapPolicy policy, MemoryGovernor governor, GovernanceConfig governance,
+                      LongSupplier nanoClock) {
+        this(maximumBytes, policy, governor, governance, nanoClock, Boolean.getBoolean("cairn.offheap.poison"));
     }
 
     /** As above, with poison mode ({@link AllocatorConfig#poison()}) chosen by the caller (tests). */
     OffHeapBlockCache(long maximumBytes, MemoryGovernor governor, GovernanceConfig governance, LongSupplier nanoClock,
                       boolean poison) {
+        this(maximumBytes, OffHeapPolicy.CLOCK, governor, governance, nanoClock, poison);
+    }
+
+    OffHeapBlockCache(long maximumBytes, OffHeapPolicy policy, MemoryGovernor governor, GovernanceConfig governance,
+                      LongSupplier nanoClock, boolean poison) {
         if (maximumBytes <= 0) {
             throw new IllegalArgumentException("maximumBytes must be > 0, got " + maximumBytes);
         }
         this.maximum = maximumBytes;
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.sketch = policy.admission ? new FrequencySketch(CHUNK) : null;
         this.bound = maximumBytes;
         this.governance = governance == null ? GovernanceConfig.defaults() : governance;
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
@@ -166,7 +186,11 @@ final class OffHeapBlockCache implements AutoCloseable {
     /** The pinned entry for {@code key}, or null. Lock-free. */
     Lease acquire(Multihash key) {
         byte[] k = keyBytes(key);
-        int slot = find(k, spread(key.hashCode()));
+        int h = spread(key.hashCode());
+        if (sketch != null) {
+            sketch.increment(h);
+        }
+        int slot = find(k, h);
         if (slot < 0) {
             misses.increment();
             return null;
@@ -200,7 +224,7 @@ final class OffHeapBlockCache implements AutoCloseable {
             int slot = v - 1;
             Chunk c = chunk(slot);
             int j = slot & (CHUNK - 1);
-            if (c.hash[j] != h || !tryPin(c, j)) {
+            if (c.hash[j] != h || !tryPin(c, j, policy.maxFrequency)) {
                 continue;
             }
             if (keyMatches(c, j, key)) {
@@ -211,13 +235,18 @@ final class OffHeapBlockCache implements AutoCloseable {
         return -1;
     }
 
-    private static boolean tryPin(Chunk c, int j) {
+    /** Adds a reference and counts a hit (up to {@code maxFrequency}), unless the slot is free or full. */
+    private static boolean tryPin(Chunk c, int j, int maxFrequency) {
         while (true) {
             long st = (long) LONGS.getVolatile(c.state, j);
             if ((st & RC_MASK) == 0 || (st & RC_MASK) == RC_MASK) {
                 return false;
             }
-            if (LONGS.compareAndSet(c.state, j, st, (st + 1) | VISITED)) {
+            long next = st + 1;
+            if (((st & FREQ_MASK) >>> FREQ_SHIFT) < maxFrequency) {
+                next += FREQ_ONE;
+            }
+            if (LONGS.compareAndSet(c.state, j, st, next)) {
                 return true;
             }
         }
@@ -276,7 +305,7 @@ final class OffHeapBlockCache implements AutoCloseable {
                 unpin(existing);
                 return true;
             }
-            handle = admit ? allocateEvicting(size) : 0;
+            handle = admit ? allocateEvicting(size, h) : 0;
             if (handle == 0) {
                 rejected.increment();
                 return false;
@@ -305,6 +334,9 @@ final class OffHeapBlockCache implements AutoCloseable {
             LONGS.setRelease(c.state, j, gen | LIVE | 1L);
             insert(slot, h);
             entries++;
+            if (sketch != null && entries > sketch.capacity()) {
+                sketch.resize(entries); // 2-4 B an entry from here until the next growth
+            }
             liveBytes += size;
             puts++;
         }
@@ -341,7 +373,8 @@ final class OffHeapBlockCache implements AutoCloseable {
         }
     }
 
-    private long allocateEvicting(int size) {
+    /** Room for a block of {@code size} bytes whose key hashes to {@code h}; 0 if refused or no room. */
+    private long allocateEvicting(int size, int h) {
         long limit = effectiveMaximumLocked();
         if (allocator.roundedSize(size) > limit) {
             return 0;
@@ -351,9 +384,15 @@ final class OffHeapBlockCache implements AutoCloseable {
             if (handle != 0) {
                 return handle;
             }
-            if (!evictOne()) {
+            int victim = clockVictim();
+            if (victim < 0) {
                 break;
             }
+            if (attempt == 0 && sketch != null
+                    && sketch.frequency(h) <= sketch.frequency(chunk(victim).hash[victim & (CHUNK - 1)])) {
+                return 0; // TinyLFU: the newcomer is asked for no more often than what it would evict
+            }
+            evict(victim, Cause.SIZE);
         }
         // Free pages are scattered: empty the sparsest regions until the run fits.
         BitSet tried = new BitSet();
@@ -372,9 +411,12 @@ final class OffHeapBlockCache implements AutoCloseable {
         return allocator.allocate(size, limit);
     }
 
-    /** One CLOCK step to a victim; false if nothing can be evicted. */
-    private boolean evictOne() {
-        for (int steps = 0, max = 2 * slotCount + 1; steps < max && slotCount > 0; steps++) {
+    /**
+     * Moves the hand to the next live entry whose count is zero, counting down the ones it passes,
+     * and returns its slot (not evicted yet); -1 if nothing can be evicted.
+     */
+    private int clockVictim() {
+        for (int steps = 0, max = (policy.maxFrequency + 1) * slotCount + 1; steps < max && slotCount > 0; steps++) {
             if (hand >= slotCount) {
                 hand = 0;
             }
@@ -385,14 +427,13 @@ final class OffHeapBlockCache implements AutoCloseable {
             if ((st & LIVE) == 0) {
                 continue;
             }
-            if ((st & VISITED) != 0) {
-                LONGS.compareAndSet(c.state, j, st, st & ~VISITED);
+            if ((st & FREQ_MASK) != 0) {
+                LONGS.compareAndSet(c.state, j, st, st - FREQ_ONE);
                 continue;
             }
-            evict(slot, Cause.SIZE);
-            return true;
+            return slot;
         }
-        return false;
+        return -1;
     }
 
     private void evictRegion(int region, Cause cause) {
@@ -425,7 +466,7 @@ final class OffHeapBlockCache implements AutoCloseable {
             if ((st & LIVE) == 0) {
                 return;
             }
-        } while (!LONGS.compareAndSet(c.state, j, st, (st & ~(LIVE | VISITED)) - 1));
+        } while (!LONGS.compareAndSet(c.state, j, st, (st & ~(LIVE | FREQ_MASK)) - 1));
         remove(slot, c.hash[j]);
         entries--;
         liveBytes -= c.size[j];
@@ -604,6 +645,10 @@ final class OffHeapBlockCache implements AutoCloseable {
 
     // ---------------------------------------------------------------- figures
 
+    OffHeapPolicy policy() {
+        return policy;
+    }
+
     /** The configured maximum, bytes of mapped regions. */
     long maximum() {
         return maximum;
@@ -665,6 +710,21 @@ final class OffHeapBlockCache implements AutoCloseable {
     }
 
     /**
+     * References readers hold now (a lease, a view in progress, a socket write from cached bytes):
+     * each slot's count less the cache's own reference. Zero when no reader holds anything.
+     */
+    long pins() {
+        synchronized (lock) {
+            long pins = 0;
+            for (int slot = 0; slot < slotCount; slot++) {
+                long st = (long) LONGS.getVolatile(chunk(slot).state, slot & (CHUNK - 1));
+                pins += (st & RC_MASK) - ((st & LIVE) != 0 ? 1 : 0);
+            }
+            return pins;
+        }
+    }
+
+    /**
      * Bytes of bookkeeping, heap and native, beyond payloads and keys: slot chunks, the table, the
      * free-slot stack and the allocator's region maps (allocation rounding not included; it is the
      * fragmentation figure).
@@ -677,7 +737,7 @@ final class OffHeapBlockCache implements AutoCloseable {
                     bytes += 16 + 4 * 16 + (8L + 8 + 4 + 4) * CHUNK;
                 }
             }
-            return bytes + allocator.metadataBytes();
+            return bytes + allocator.metadataBytes() + (sketch == null ? 0 : sketch.bytes());
         }
     }
 

@@ -180,6 +180,11 @@ public final class CairnServer implements AutoCloseable {
         return ((ServerConnector) api.getConnectors()[0]).getLocalPort();
     }
 
+    /** The gateway's ({@code "gateway"}) or the API's ({@code "api"}) connector, for tests that tune its sockets. */
+    ServerConnector connector(String name) {
+        return (ServerConnector) (name.equals("gateway") ? gateway : api).getConnectors()[0];
+    }
+
     public URI gatewayUri() {
         return URI.create("http://" + hostForUri() + ":" + gatewayPort());
     }

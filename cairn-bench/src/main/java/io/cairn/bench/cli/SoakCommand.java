@@ -15,7 +15,9 @@ import java.util.concurrent.Callable;
 @Command(name = "soak", mixinStandardHelpOptions = true,
         description = {"Paced mixed get/put load against a child-JVM server for --minutes, sampling RSS, heap after GC,",
                 "threads, open files and GC pauses; reports growth after warm-up against the goals",
-                "(RSS growth < 5 MB, GC pause P95 < 50 ms). Writes soak-timeline.csv/.png into --out."})
+                "(RSS growth < 5 MB, GC pause P95 < 50 ms, P99 < 5 ms) and RSS against heap committed + native",
+                "+ a fixed overhead (within 5 %). Writes soak-timeline.csv/.png into --out.",
+                "The 1 GiB off-heap soak: --minutes 4 --heap 128m --max-memory 2400m --cache-size 1g --block-kib 256"})
 public final class SoakCommand implements Callable<Integer> {
     @Option(names = "--minutes", defaultValue = "10", description = "Run length (default ${DEFAULT-VALUE}).")
     double minutes;
@@ -41,6 +43,15 @@ public final class SoakCommand implements Callable<Integer> {
     @Option(names = "--max-block-kib", defaultValue = "16", description = "Uploads are 1..N KiB (default ${DEFAULT-VALUE}).")
     int maxBlockKib;
 
+    @Option(names = "--block-kib", description = "Every upload exactly N KiB (default: 1..--max-block-kib).")
+    Integer blockKib;
+
+    @Option(names = "--cache-size", description = "Server --cache-size, e.g. 1g (default: the server's own).")
+    String cacheSize;
+
+    @Option(names = "--serve-option", description = "Extra cairn serve option (repeatable), e.g. --serve-option=--fsync=false.")
+    List<String> serveOptions = new ArrayList<>();
+
     @Option(names = "--sample-seconds", defaultValue = "5", description = "Sampling period (default ${DEFAULT-VALUE}).")
     int sampleSeconds;
 
@@ -57,8 +68,14 @@ public final class SoakCommand implements Callable<Integer> {
                 : Duration.ofMillis(Math.min(120_000, total.toMillis() / 5));
         Path outDir = files.outDir();
         Path workDir = files.workDir("cairn-soak-");
+        List<String> serve = new ArrayList<>(serveOptions);
+        if (cacheSize != null) {
+            serve.add("--cache-size");
+            serve.add(cacheSize);
+        }
         SoakRun.Config cfg = new SoakRun.Config(total, warm, heap, maxMemory, threads, rate, putFraction,
-                maxBlockKib * 1024, Duration.ofSeconds(sampleSeconds), workDir, jvm);
+                maxBlockKib * 1024, blockKib == null ? 0 : blockKib * 1024, Duration.ofSeconds(sampleSeconds), workDir,
+                jvm, serve);
         SoakRun.Result r = new SoakRun(cfg, System.out).run();
         r.print(System.out);
         files.finish("soak", r.timeline(), SoakRun.panels(), outDir, workDir);

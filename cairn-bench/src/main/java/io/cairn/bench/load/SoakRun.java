@@ -34,11 +34,13 @@ public final class SoakRun {
      * @param opsPerSecond target total rate (paced, so that the data directory stays small)
      * @param putFraction  share of operations that upload (the rest read acknowledged blocks)
      * @param maxBlock     uploads are uniform in 1 KiB .. maxBlock bytes
+     * @param fixedBlock   when above 0, every upload is exactly this many bytes instead
      * @param sampleEvery  sampling period
+     * @param serveOptions further {@code cairn serve} options, e.g. {@code --cache-size 1g}
      */
     public record Config(Duration duration, Duration warmup, String heap, String maxMemory, int threads,
-                         int opsPerSecond, double putFraction, int maxBlock, Duration sampleEvery, Path workDir,
-                         List<String> jvmOptions) {
+                         int opsPerSecond, double putFraction, int maxBlock, int fixedBlock, Duration sampleEvery,
+                         Path workDir, List<String> jvmOptions, List<String> serveOptions) {
         public Config {
             if (warmup.compareTo(duration) >= 0) {
                 throw new IllegalArgumentException("warm-up " + warmup + " must be shorter than the run " + duration);
@@ -58,7 +60,7 @@ public final class SoakRun {
     public record Result(long gets, long puts, long failures, java.util.Map<String, Long> failuresByKind,
                          long outOfMemoryErrors, boolean serverDied,
                          Growth growth, Percentiles gcPauses, int gcPausesTotal, Percentiles getLatencyMs,
-                         Percentiles putLatencyMs, Timeline timeline) {
+                         Percentiles putLatencyMs, Accounting accounting, Timeline timeline) {
 
         public void print(PrintStream out) {
             out.printf("operations: %d gets, %d puts, %d failed %s; OOM lines %d%s%n", gets, puts, failures,
@@ -71,8 +73,32 @@ public final class SoakRun {
                     getLatencyMs.p50(), getLatencyMs.p95(), getLatencyMs.p99(), getLatencyMs.max());
             out.printf("put latency: P50 %.2f ms, P95 %.2f ms, P99 %.2f ms, max %.2f ms%n",
                     putLatencyMs.p50(), putLatencyMs.p95(), putLatencyMs.p99(), putLatencyMs.max());
-            out.printf("goal RSS growth < 5 MB: %s; goal GC pause P95 < 50 ms: %s%n",
-                    growth.rssMb() < 5 ? "met" : "MISSED", gcPauses.count() == 0 || gcPauses.p95() < 50 ? "met" : "MISSED");
+            out.printf("goal RSS growth < 5 MB: %s; goal GC pause P95 < 50 ms: %s; GC pause P99 < 5 ms: %s%n",
+                    growth.rssMb() < 5 ? "met" : "MISSED", gcPauses.count() == 0 || gcPauses.p95() < 50 ? "met" : "MISSED",
+                    gcPauses.count() == 0 || gcPauses.p99() < 5 ? "met" : "MISSED");
+            accounting.print(out);
+        }
+    }
+
+    /**
+     * Whether RSS is what Cairn accounts for: heap committed plus native memory (the off-heap
+     * consumers the governor counts, the content cache's mapped regions, plus direct buffers) plus
+     * a fixed overhead, the JVM's own (code, metaspace, thread stacks, GC structures): RSS minus the
+     * other two at the end of warm-up (mean of 3 samples). After warm-up, each sample's RSS is
+     * compared with that sum.
+     *
+     * @param fixedOverheadMb   the overhead so fixed
+     * @param maxDeviation      largest |RSS - accounted| / RSS after warm-up (goal: at most 0.05)
+     * @param nativeMbAtEnd     native memory accounted in the last sample (the cache filled to it)
+     */
+    public record Accounting(double fixedOverheadMb, double maxDeviation, double nativeMbAtEnd, double rssMbAtEnd,
+                             double heapCommittedMbAtEnd) {
+        void print(PrintStream out) {
+            out.printf("RSS accounting: at the end RSS %.0f MB = heap committed %.0f + native %.0f + fixed %.0f MB"
+                            + " (fixed: RSS - heap committed - native at the end of warm-up);"
+                            + " largest deviation after warm-up %.1f %% (goal <= 5 %%: %s)%n",
+                    rssMbAtEnd, heapCommittedMbAtEnd, nativeMbAtEnd, fixedOverheadMb, maxDeviation * 100,
+                    maxDeviation <= 0.05 ? "met" : "MISSED");
         }
     }
 
@@ -81,7 +107,7 @@ public final class SoakRun {
     }
 
     static final List<String> COLUMNS = List.of("rss_mb", "heap_used_mb", "live_after_gc_mb", "threads", "open_fds",
-            "gets_per_s", "puts_per_s", "failures_per_s");
+            "gets_per_s", "puts_per_s", "failures_per_s", "heap_committed_mb", "native_mb");
 
     private final Config config;
     private final PrintStream log;
@@ -93,7 +119,7 @@ public final class SoakRun {
 
     public Result run() throws IOException, InterruptedException {
         try (ChildServer server = ChildServer.start(config.workDir(), config.heap(), config.maxMemory(),
-                config.jvmOptions(), Duration.ofSeconds(60))) {
+                config.jvmOptions(), config.serveOptions(), Duration.ofSeconds(60))) {
             log.printf("server pid %d, heap %s, GC log %s; %d min at %d ops/s (%.0f %% puts) ...%n", server.pid(),
                     config.heap(), server.gcLog(), config.duration().toMinutes(), config.opsPerSecond(),
                     config.putFraction() * 100);
@@ -130,7 +156,8 @@ public final class SoakRun {
                     long start = System.nanoTime();
                     try {
                         if (cids.isEmpty() || rnd.nextDouble() < config.putFraction()) {
-                            byte[] data = new byte[1024 + rnd.nextInt(config.maxBlock() - 1024 + 1)];
+                            byte[] data = new byte[config.fixedBlock() > 0 ? config.fixedBlock()
+                                    : 1024 + rnd.nextInt(config.maxBlock() - 1024 + 1)];
                             PressureRun.fill(rnd, data);
                             CairnClient.PutResult r = client.put(data);
                             putLat.add((System.nanoTime() - start) / 1e6);
@@ -186,9 +213,12 @@ public final class SoakRun {
             long g = gets.get();
             long p = puts.get();
             long f = failures.get();
+            long nativeBytes = mem == null ? -1
+                    : Math.max(0, CairnClient.cacheBytes(null, mem)) + Math.max(0, CairnClient.number(mem, "directBufferBytes"));
             timeline.add((now - t0) / 1e9, ps.rssBytes() / 1048576.0, mb(CairnClient.number(mem, "heapUsed")),
                     mb(CairnClient.number(mem, "liveSetAfterGc")), ps.threads(), ps.openFds(),
-                    (g - lastGets) / dt, (p - lastPuts) / dt, (f - lastFail) / dt);
+                    (g - lastGets) / dt, (p - lastPuts) / dt, (f - lastFail) / dt,
+                    mb(CairnClient.number(mem, "heapCommitted")), mb(nativeBytes));
             lastNanos = now;
             lastGets = g;
             lastPuts = p;
@@ -223,7 +253,41 @@ public final class SoakRun {
         java.util.Map<String, Long> byKind = new java.util.TreeMap<>();
         kinds.forEach((k, v) -> byKind.put(k, v.get()));
         return new Result(gets.get(), puts.get(), failures.get(), byKind, server.outOfMemoryErrors(), died, growth,
-                Percentiles.of(pauses), pausesTotal, Percentiles.of(getLat), Percentiles.of(putLat), timeline);
+                Percentiles.of(pauses), pausesTotal, Percentiles.of(getLat), Percentiles.of(putLat),
+                accounting(timeline, warmupSeconds), timeline);
+    }
+
+    /** See {@link Accounting}; samples whose memory figures are missing (-1) are skipped. */
+    static Accounting accounting(Timeline t, double warmupSeconds) {
+        double[] s = t.seconds();
+        double[] rss = t.column("rss_mb");
+        double[] heap = t.column("heap_committed_mb");
+        double[] nat = t.column("native_mb");
+        int first = 0;
+        while (first < s.length && s[first] < warmupSeconds) {
+            first++;
+        }
+        double fixed = 0;
+        int n = 0;
+        for (int i = first; i < s.length && n < 3; i++) {
+            if (rss[i] >= 0 && heap[i] >= 0 && nat[i] >= 0) {
+                fixed += rss[i] - heap[i] - nat[i];
+                n++;
+            }
+        }
+        if (n == 0) {
+            return new Accounting(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+        }
+        fixed /= n;
+        double worst = 0;
+        int last = -1;
+        for (int i = first; i < s.length; i++) {
+            if (rss[i] > 0 && heap[i] >= 0 && nat[i] >= 0) {
+                worst = Math.max(worst, Math.abs(rss[i] - (heap[i] + nat[i] + fixed)) / rss[i]);
+                last = i;
+            }
+        }
+        return new Accounting(fixed, worst, nat[last], rss[last], heap[last]);
     }
 
     /** Mean of the last 3 samples minus the mean of the first 3 samples at or after warm-up. */
@@ -253,7 +317,8 @@ public final class SoakRun {
 
     public static List<Timeline.PanelSpec> panels() {
         return List.of(
-                new Timeline.PanelSpec("Memory (MB)", "MB", List.of("rss_mb", "heap_used_mb", "live_after_gc_mb")),
+                new Timeline.PanelSpec("Memory (MB)", "MB", List.of("rss_mb", "heap_used_mb", "live_after_gc_mb",
+                        "heap_committed_mb", "native_mb")),
                 new Timeline.PanelSpec("Threads and open files", "count", List.of("threads", "open_fds")),
                 new Timeline.PanelSpec("Client-side rates", "per second",
                         List.of("gets_per_s", "puts_per_s", "failures_per_s")));

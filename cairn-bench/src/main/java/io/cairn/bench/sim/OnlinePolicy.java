@@ -20,11 +20,12 @@ final class OnlinePolicy implements PolicySimulator {
     @Override
     public long countHits(long[] trace, int capacity) {
         PolicySimulator.checkCapacity(capacity);
-        ReplayCache cache = factory.apply(capacity);
         long hits = 0;
-        for (long key : trace) {
-            if (cache.access(key)) {
-                hits++;
+        try (ReplayCache cache = factory.apply(capacity)) {
+            for (long key : trace) {
+                if (cache.access(key)) {
+                    hits++;
+                }
             }
         }
         return hits;
@@ -32,8 +33,13 @@ final class OnlinePolicy implements PolicySimulator {
 
     /** One cache under replay. */
     @FunctionalInterface
-    interface ReplayCache {
+    interface ReplayCache extends AutoCloseable {
         /** Looks {@code key} up, admits it on a miss, and says whether it was a hit. */
         boolean access(long key);
+
+        /** Frees what the cache holds outside the heap; nothing for most. */
+        @Override
+        default void close() {
+        }
     }
 }

@@ -18,6 +18,9 @@ public final class Policies {
         KNOWN.put("caffeine", () -> new OnlinePolicy("caffeine", CaffeineReplay::new));
         KNOWN.put("opt", BeladyOpt::new);
         KNOWN.put("lhm-lru", () -> new OnlinePolicy("lhm-lru", LinkedHashMapLru::new));
+        KNOWN.put("offheap-clock", () -> OffHeapSimulator.of("offheap-clock", io.cairn.cache.EvictionPolicy.LRU));
+        KNOWN.put("offheap-lfu", () -> OffHeapSimulator.of("offheap-lfu", io.cairn.cache.EvictionPolicy.LFU));
+        KNOWN.put("offheap-tinylfu", () -> OffHeapSimulator.of("offheap-tinylfu", io.cairn.cache.EvictionPolicy.W_TINY_LFU));
     }
 
     private Policies() {
@@ -31,7 +34,8 @@ public final class Policies {
     /**
      * The policy called {@code name}: {@code lru}, {@code lfu}, {@code arc}, {@code wtinylfu}
      * (Cairn's cache engine), {@code caffeine} (the library, as a baseline), {@code opt} (Belady)
-     * or {@code lhm-lru} (a LinkedHashMap LRU, the oracle).
+     * or {@code lhm-lru} (a LinkedHashMap LRU, the oracle); {@code offheap-clock}, {@code offheap-lfu}
+     * and {@code offheap-tinylfu} are the off-heap content cache under its lru, lfu and wtinylfu settings.
      */
     public static PolicySimulator byName(String name) {
         Supplier<PolicySimulator> s = KNOWN.get(name.trim().toLowerCase(Locale.ROOT));

@@ -1,25 +1,34 @@
 package io.cairn.server.gateway;
 
 import io.cairn.blockstore.BlockNotFoundException;
-import io.cairn.blockstore.FlatFsOptions;
 import io.cairn.blockstore.Viewer;
 import io.cairn.cid.Cid;
+import io.cairn.server.http.BlockViews;
 import io.cairn.server.http.Ranges;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.server.Response;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 
-/** {@code application/vnd.ipld.raw}: the one block at the end of the path, with Range support. */
+/**
+ * {@code application/vnd.ipld.raw}: the one block at the end of the path, with Range support.
+ *
+ * <p><b>No copies.</b> A GET is answered inside {@link Viewer#view}: a block in the content cache is
+ * written to the socket straight from native memory (a read-only direct buffer over the cached
+ * segment, which the cache pins until the view returns, so eviction and trims cannot free it under
+ * the write); a block not cached is written from the buffer the store lends (a mapped file for large
+ * flatfs blocks, a heap array otherwise) and learnt by the cache on the way. The view returns only once
+ * the write has completed or failed, a client abort included, so the pin never outlives the write.
+ * The size comes from the buffer itself, so a hit costs no separate size lookup.
+ */
 final class RawResponder {
-    /**
-     * Blocks at least this large are served through {@link Viewer#view}: the size from which the
-     * flatfs store memory-maps a view instead of reading it into the heap.
-     */
-    static final int VIEW_FROM = FlatFsOptions.defaults().mapViewsFrom();
+    /** Fixed headers, encoded once rather than per response. */
+    private static final HttpField ACCEPT_RANGES = new PreEncodedHttpField(HttpHeader.ACCEPT_RANGES, "bytes");
+    private static final HttpField CONTENT_TYPE = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, Gateway.RAW);
 
     private final GatewayBackend backend;
 
@@ -32,27 +41,46 @@ final class RawResponder {
         Cid cid = rp.terminal();
         Response response = g.response();
         var h = response.getHeaders();
-        String etag = "\"" + cid + ".raw\"";
+        String cidText = cid.toString();
+        String etag = "\"" + cidText + ".raw\"";
         h.put(HttpHeader.ETAG, etag);
-        h.put("X-Ipfs-Roots", Gateway.roots(rp));
-        if (g.notModified(etag, backend.has(cid))) {
+        h.put("X-Ipfs-Roots", rp.roots().size() == 1 ? rp.roots().getFirst().toString() : Gateway.roots(rp));
+        // Only If-None-Match: * needs to know whether the block exists.
+        if (g.header(HttpHeader.IF_NONE_MATCH) != null && g.notModified(etag, backend.has(cid))) {
             response.setStatus(304);
             Responses.end(response);
             return;
         }
-        // HEAD needs only the size, which the store answers without reading the block.
-        Source source = g.head() ? null : open(cid);
-        int size = g.head() ? backend.size(cid) : source.size();
-        h.put(HttpHeader.CONTENT_DISPOSITION, GatewayRequest.disposition("attachment",
-                g.filename() != null ? g.filename() : cid + ".bin"));
-        h.put(HttpHeader.ACCEPT_RANGES, "bytes");
-        long[] range = Ranges.parse(g.header(HttpHeader.RANGE), size);
+        h.put(HttpHeader.CONTENT_DISPOSITION, g.filename() != null
+                ? GatewayRequest.disposition("attachment", g.filename())
+                : "attachment; filename=\"" + cidText + ".bin\"");
+        h.put(ACCEPT_RANGES);
+        h.put(CONTENT_TYPE);
+        if (g.head()) {
+            // HEAD needs only the size, which the store answers without reading the block.
+            respond(g, null, backend.size(cid));
+            return;
+        }
+        Optional<Viewer> viewer = backend.viewer();
+        if (viewer.isEmpty() || cid.isIdentity()) {
+            ByteBuffer data = ByteBuffer.wrap(backend.get(cid).bytes());
+            respond(g, data, data.remaining());
+            return;
+        }
+        BlockViews.write(viewer.get(), cid, buffer -> respond(g, buffer, buffer.remaining()));
+    }
+
+    /** Status, length and range headers for a block of {@code size} bytes, then its bytes (none for HEAD). */
+    private static void respond(GatewayRequest g, ByteBuffer block, int size) throws IOException {
+        Response response = g.response();
+        var h = response.getHeaders();
+        String rangeHeader = g.header(HttpHeader.RANGE);
+        long[] range = rangeHeader == null ? null : Ranges.parse(rangeHeader, size);
         if (range == Ranges.UNSATISFIABLE) {
             h.put(HttpHeader.CONTENT_RANGE, "bytes */" + size);
             throw new GatewayException(GatewayException.Kind.RANGE_NOT_SATISFIABLE,
                     "range not satisfiable for a block of " + size + " bytes");
         }
-        h.put(HttpHeader.CONTENT_TYPE, Gateway.RAW);
         int from = range == null ? 0 : (int) range[0];
         int length = range == null ? size : (int) (range[1] - range[0] + 1);
         if (range == null) {
@@ -62,10 +90,10 @@ final class RawResponder {
             h.put(HttpHeader.CONTENT_RANGE, "bytes " + from + "-" + range[1] + "/" + size);
         }
         h.put(HttpHeader.CONTENT_LENGTH, length);
-        if (g.head()) {
+        if (block == null) {
             Responses.end(response);
         } else {
-            writeBlock(response, cid, source, null, from, length);
+            Responses.write(response, true, block.slice(block.position() + from, length));
         }
     }
 
@@ -77,21 +105,16 @@ final class RawResponder {
     }
 
     /**
-     * Large blocks (at least {@link #VIEW_FROM} bytes) of a store that is a {@link Viewer} are left to
-     * {@link #writeBlock}, which serves them through {@code view}: the flatfs store maps them, so no
-     * heap array the size of the block is allocated (a humongous allocation the governor does not
-     * see) — and the content cache still answers a cached one. Smaller blocks are read with
-     * {@code get}, which lets the content cache learn them. A block {@code size} does not find is
-     * asked of {@code get} too, which answers not-found (counted as a miss) or the block, if it
-     * arrived in between.
+     * Blocks of a store that is a {@link Viewer} are left to {@link #writeBlock}, which serves them
+     * through {@code view}: from the content cache's native memory when cached, from the store's own
+     * buffer (mapped for large flatfs blocks) otherwise, learnt by the cache on the way; no heap copy
+     * the size of the block. A block {@code size} does not find is asked of {@code get}, which answers
+     * not-found (counted as a miss) or the block, if it arrived in between.
      */
     Source open(Cid cid) {
         if (backend.viewer().isPresent() && !cid.isIdentity()) {
             try {
-                int size = backend.size(cid);
-                if (size >= VIEW_FROM) {
-                    return new Source(null, size);
-                }
+                return new Source(null, backend.size(cid));
             } catch (BlockNotFoundException e) {
                 // fall through to get()
             }
@@ -103,8 +126,8 @@ final class RawResponder {
     /**
      * Writes {@code before} (if any) and bytes {@code [from, from + length)} of the block as the rest of
      * the response. A viewed block is written entirely inside the reader function, because the store
-     * may unmap its buffer as soon as the reader returns; nothing is written before the view has found
-     * the block, so a block deleted since {@link #open} still gets a clean 404.
+     * may unmap or unpin its buffer as soon as the reader returns; nothing is written before the view
+     * has found the block, so a block deleted since {@link #open} still gets a clean 404.
      */
     void writeBlock(Response response, Cid cid, Source source, ByteBuffer before, int from, int length) throws IOException {
         if (source.data() != null) {
@@ -114,32 +137,15 @@ final class RawResponder {
             Responses.write(response, true, ByteBuffer.wrap(source.data(), from, length));
             return;
         }
-        Optional<Viewer> viewer = backend.viewer();
-        try {
-            viewer.orElseThrow().view(cid, buffer -> {
-                if (buffer.remaining() != source.size()) {
-                    throw new IllegalStateException("block " + cid + " is " + buffer.remaining()
-                            + " bytes, but its size was given as " + source.size());
-                }
-                try {
-                    if (before != null) {
-                        Responses.write(response, false, before);
-                    }
-                    Responses.write(response, true, buffer.slice(buffer.position() + from, length));
-                } catch (IOException e) {
-                    throw new WriteFailed(e);
-                }
-                return null;
-            });
-        } catch (WriteFailed e) {
-            throw e.getCause();
-        }
-    }
-
-    /** Carries a response write's IOException out of a {@link Viewer#view} reader function. */
-    private static final class WriteFailed extends UncheckedIOException {
-        WriteFailed(IOException cause) {
-            super(cause);
-        }
+        BlockViews.write(backend.viewer().orElseThrow(), cid, buffer -> {
+            if (buffer.remaining() != source.size()) {
+                throw new IllegalStateException("block " + cid + " is " + buffer.remaining()
+                        + " bytes, but its size was given as " + source.size());
+            }
+            if (before != null) {
+                Responses.write(response, false, before);
+            }
+            Responses.write(response, true, buffer.slice(buffer.position() + from, length));
+        });
     }
 }

@@ -182,9 +182,14 @@ public final class RpcHandler extends Handler.Abstract {
 
     private void blockGet(Response response, Fields q) throws IOException {
         Cid cid = Cid.parse(singleArg(q, "block/get"));
-        Block block = store.get(cid);
-        response.getHeaders().put("X-Stream-Output", "1");
-        Http.send(response, 200, GatewayHandler.RAW, block.bytes(), false);
+        // From the store's own buffer: a cached block goes out from native memory, pinned for the write.
+        BlockViews.write(store, cid, block -> {
+            response.getHeaders().put("X-Stream-Output", "1");
+            response.setStatus(200);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, GatewayHandler.RAW);
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, block.remaining());
+            Http.write(response, true, block);
+        });
     }
 
     private void blockStat(Response response, Fields q) throws IOException {
