@@ -620,7 +620,7 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker, Qua
         Path target = layout.path(block.cid().multihash());
         try {
             BasicFileAttributes attrs = Files.readAttributes(target, BasicFileAttributes.class);
-            if (attrs.isRegularFile() && attrs.size() == block.size() && sameBytes(target, block.bytes())) {
+            if (attrs.isRegularFile() && attrs.size() == block.size() && sameBytes(target, block)) {
                 // An intact copy, perhaps another put's that is renamed but not yet durable: the
                 // caller fsyncs the directory before acknowledging, so this put never rests on it.
                 return target.getParent();
@@ -634,7 +634,7 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker, Qua
         Path tmp = temp.resolve(tempPrefix + tempCounter.incrementAndGet());
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                writeFully(ch, block.bytes());
+                writeFully(ch, block);
                 if (options.sync()) {
                     // fdatasync: the data and the size, which is all a later read needs.
                     ch.force(false);
@@ -679,24 +679,32 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker, Qua
                         + (usable >= 0 ? " (" + usable + " bytes usable)" : ""), Duration.ofSeconds(5));
     }
 
-    /** Whether the file holds exactly {@code expected} (its size already matched). */
-    private static boolean sameBytes(Path file, byte[] expected) throws IOException {
+    /** Whether the file holds exactly {@code expected}'s bytes (its size already matched), compared where they are. */
+    private static boolean sameBytes(Path file, Block expected) throws IOException {
+        ByteBuffer[] parts = partsOf(expected);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer buf = ByteBuffer.allocate(Math.min(IO_CHUNK, Math.max(1, expected.length)));
-            int off = 0;
-            while (off < expected.length) {
-                buf.clear().limit(Math.min(buf.capacity(), expected.length - off));
-                int n = ch.read(buf);
-                if (n < 0) {
-                    return false;
+            ByteBuffer buf = ByteBuffer.allocate(Math.min(IO_CHUNK, Math.max(1, expected.size())));
+            for (ByteBuffer part : parts) {
+                while (part.hasRemaining()) {
+                    buf.clear().limit(Math.min(buf.capacity(), part.remaining()));
+                    int n = ch.read(buf);
+                    if (n < 0) {
+                        return false;
+                    }
+                    buf.flip();
+                    if (!buf.equals(part.slice(part.position(), n))) {
+                        return false;
+                    }
+                    part.position(part.position() + n);
                 }
-                if (!Arrays.equals(buf.array(), 0, n, expected, off, off + n)) {
-                    return false;
-                }
-                off += n;
             }
             return ch.read(ByteBuffer.allocate(1)) < 0;
         }
+    }
+
+    /** The block's bytes in place: its array, or its native chunks. */
+    private static ByteBuffer[] partsOf(Block block) {
+        return block.isNative() ? block.chain().buffers() : new ByteBuffer[] {ByteBuffer.wrap(block.bytes())};
     }
 
     private void moveIntoPlace(Path tmp, Path target) throws IOException {
@@ -752,6 +760,22 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker, Qua
             off += n;
         }
         return data;
+    }
+
+    /**
+     * A heap block in calls of at most {@value #IO_CHUNK} bytes (see "Reads" above); a native block
+     * with gathering writes straight from its chunks, which need no temporary direct buffer.
+     */
+    private static void writeFully(FileChannel ch, Block block) throws IOException {
+        if (!block.isNative()) {
+            writeFully(ch, block.bytes());
+            return;
+        }
+        ByteBuffer[] parts = block.chain().buffers();
+        long left = block.size();
+        while (left > 0) {
+            left -= ch.write(parts);
+        }
     }
 
     private static void writeFully(FileChannel ch, byte[] data) throws IOException {
