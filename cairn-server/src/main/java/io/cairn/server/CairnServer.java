@@ -77,7 +77,7 @@ public final class CairnServer implements AutoCloseable {
 
         // Uploads and everything else have a pool each, so neither can take the other's slots.
         // Upload chunks' free mapped pages are counted too (held chunks by their reservations).
-        binders.add(io.cairn.server.http.NativeChunks.shared().registerWith(governor));
+        binders.add(io.cairn.memory.offheap.NativeBuffers.uploads().registerWith(governor, "upload-buffers-spare"));
         Handler rpc = new ConcurrencyLimitHandler(new RpcHandler(store, governor, config, version(),
                 stack.pinner(), stack.garbageCollector()),
                 config.maxConcurrentRequests(), true, 0, 0, r -> !isUpload(r), "requests");

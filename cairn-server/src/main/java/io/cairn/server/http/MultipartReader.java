@@ -1,5 +1,7 @@
 package io.cairn.server.http;
 
+import io.cairn.memory.offheap.SegmentSource;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
@@ -256,7 +258,7 @@ public final class MultipartReader {
     }
 
     /** A part's body: the bytes up to the next delimiter. */
-    private final class PartStream extends InputStream implements UploadChunk.SegmentSource {
+    private final class PartStream extends InputStream implements SegmentSource {
         private boolean done;
 
         @Override

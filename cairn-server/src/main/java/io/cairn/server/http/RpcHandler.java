@@ -247,7 +247,7 @@ public final class RpcHandler extends Handler.Abstract {
         long bytes = 0;
         List<Cid> roots = new ArrayList<>();
         // A CAR may be far larger than one block, so the body is not capped as a whole; memory is
-        // reserved per section instead, for the section's own length, as it is read. With pin-roots
+        // reserved per block instead, exactly the native memory its data is read into. With pin-roots
         // the pin lock is held from the first block to the last pin, so no collection runs between.
         List<Map<String, Object>> lines = new ArrayList<>();
         // Held for the whole request besides the sections: the multipart window and the CAR reader's buffer.

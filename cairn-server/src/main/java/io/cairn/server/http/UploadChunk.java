@@ -34,13 +34,4 @@ interface UploadChunk {
         /** What a chunk of {@code capacity} will cost, so it can be reserved before it is allocated. */
         long footprint(int capacity);
     }
-
-    /**
-     * A stream that can read straight into native memory, without a heap array between (the
-     * multipart reader's part bodies do: they copy from the reader's window into the chunk).
-     */
-    interface SegmentSource {
-        /** Reads up to {@code target.byteSize()} bytes into {@code target}; -1 at the end. */
-        int read(MemorySegment target) throws IOException;
-    }
 }

@@ -31,7 +31,7 @@ class ReservedBufferTest {
     /** Native chunks (poison mode) that record what was allocated. */
     static final class CountingChunks implements UploadChunk.Allocator {
         final NativeChunks chunks = new NativeChunks(AllocatorConfig.of(Long.MAX_VALUE)
-                .withRegionBytes(NativeChunks.REGION_BYTES).withPoison(true));
+                .withRegionBytes(io.cairn.memory.offheap.NativeBuffers.REGION_BYTES).withPoison(true));
         final List<Integer> allocated = new ArrayList<>();
 
         @Override

@@ -35,7 +35,7 @@ class UploadAllocationTest {
         assumeThat(threads.isThreadAllocatedMemorySupported()).as("thread allocation counters").isTrue();
         threads.setThreadAllocatedMemoryEnabled(true);
         NativeChunks chunks = new NativeChunks(AllocatorConfig.of(Long.MAX_VALUE)
-                .withRegionBytes(NativeChunks.REGION_BYTES).withPoison(true));
+                .withRegionBytes(io.cairn.memory.offheap.NativeBuffers.REGION_BYTES).withPoison(true));
         ManualMemoryGovernor governor = new ManualMemoryGovernor(1L << 30);
         try (Blockstore store = Blockstores.layered(Blockstores.flatFs(dir, FlatFsOptions.defaults()), true)) {
             put(store, governor, chunks, body(1)); // warm up: class loading and first-call costs
