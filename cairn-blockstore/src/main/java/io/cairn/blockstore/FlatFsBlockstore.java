@@ -1,5 +1,6 @@
 package io.cairn.blockstore;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -26,6 +27,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+
+import io.cairn.memory.offheap.AllocatorConfig;
+import io.cairn.memory.offheap.NativeBuffers;
+import io.cairn.memory.offheap.SegmentChain;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
@@ -104,6 +109,8 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker, Qua
     static final String TEMP_DIR = ".temp";
     static final String LOCK_FILE = ".cairn-lock";
     static final String DISK_USAGE_CACHE = "diskUsage.cache";
+    /** Regions of the native memory that views read small blocks into. */
+    private static final long READ_REGION_BYTES = 1L << 20;
     /** Bound on one read or write call; see "Reads" above. */
     static final int IO_CHUNK = 64 * 1024;
 
@@ -123,6 +130,8 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker, Qua
     /** Bytes in block files; exact when {@link FlatFsOptions#trackUsage()}, otherwise changes since open. */
     private final AtomicLong usedBytes = new AtomicLong();
     private final LongAdder quarantined = new LongAdder();
+    /** Native memory for {@link #view} of blocks below {@code mapViewsFrom}, each freed after its call. */
+    private final NativeBuffers reads = new NativeBuffers(AllocatorConfig.of(Long.MAX_VALUE).withRegionBytes(READ_REGION_BYTES));
     /** Test seam: told of every shard-directory fsync a put makes, on the putting thread. */
     volatile java.util.function.Consumer<Path> directorySyncObserver;
     private volatile boolean closed;
@@ -341,8 +350,10 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker, Qua
     /**
      * Blocks of at least {@link FlatFsOptions#mapViewsFrom()} bytes are memory-mapped for the duration
      * of the call and unmapped deterministically afterwards (a shared {@link Arena}, so the reader may
-     * hand the buffer to another thread while it runs); smaller ones are read into the heap. A buffer
-     * kept past the call fails on access instead of reading freed memory.
+     * hand the buffer to another thread while it runs); a buffer kept past the call fails on access.
+     * Smaller ones are read with {@code FileChannel.read} straight into native memory of this store's
+     * own (see {@link #readBufferBytes()}), a direct buffer valid for the call only: afterwards it is
+     * freed and its memory reused (in poison mode overwritten at once).
      */
     @Override
     public <T> T view(Cid cid, Function<ByteBuffer, T> reader) {
@@ -351,7 +362,21 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker, Qua
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < options.mapViewsFrom()) {
-                return reader.apply(ByteBuffer.wrap(readFully(ch, cid, path)).asReadOnlyBuffer());
+                int n = toIntSize(size, path);
+                if (n == 0) {
+                    return reader.apply(ByteBuffer.allocate(0).asReadOnlyBuffer());
+                }
+                // Read straight into native memory (faster than a mapping below mapViewsFrom, and no
+                // heap array; docs/BENCHMARKS.md, "Off-heap uploads and reads"), freed after the call.
+                SegmentChain bytes;
+                try {
+                    bytes = reads.read(ch, n);
+                } catch (EOFException e) {
+                    throw new StorageException("block file of " + n + " bytes ended early while reading " + cid, path);
+                }
+                try (bytes) {
+                    return reader.apply(bytes.buffers()[0]);
+                }
             }
             toIntSize(size, path);
             try (Arena arena = Arena.ofShared()) {
@@ -592,6 +617,14 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker, Qua
         return gcLock.gcRequested();
     }
 
+    /**
+     * Native memory mapped now for views of small blocks (in use by views in progress, plus at most one
+     * spare region of 1 MiB): an off-heap consumer the server reports to its governor.
+     */
+    public long readBufferBytes() {
+        return reads.allocator().mappedBytes();
+    }
+
     /** Releases the directory lock. Writes in flight on other threads may still complete. */
     @Override
     public void close() {
@@ -605,6 +638,7 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker, Qua
             // Closing the channel below releases the lock anyway.
         }
         closeQuietly(lockChannel);
+        reads.allocator().close();
     }
 
     @Override

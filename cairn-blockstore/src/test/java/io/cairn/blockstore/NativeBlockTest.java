@@ -117,6 +117,26 @@ class NativeBlockTest {
     }
 
     @Test
+    void flatfsViewsReadSmallBlocksIntoNativeMemoryForTheCallOnly(@TempDir Path dir) {
+        byte[] data = random(200_000, 9);
+        Cid cid = Block.raw(data).cid();
+        try (FlatFsBlockstore fs = FlatFsBlockstore.open(dir, FlatFsOptions.builder().sync(false).build())) {
+            fs.put(Block.of(cid, data));
+            byte[] seen = fs.view(cid, buf -> {
+                assertThat(buf.isDirect()).as("read into native memory, not a heap array").isTrue();
+                assertThat(buf.isReadOnly()).isTrue();
+                assertThat(fs.readBufferBytes()).isPositive();
+                byte[] out = new byte[buf.remaining()];
+                buf.duplicate().get(out);
+                return out;
+            });
+            assertThat(seen).isEqualTo(data);
+            assertThat(fs.readBufferBytes()).as("one spare region at most").isLessThanOrEqualTo(1 << 20);
+            assertThat(fs.view(cid, ByteBuffer::remaining)).isEqualTo(data.length);
+        }
+    }
+
+    @Test
     void aValidatingStoreRefusesANativeBlockThatDoesNotHashToItsCid() {
         byte[] data = random(70_000, 6);
         Cid wrong = Cid.of(Multicodec.RAW, HashFunction.SHA2_256, random(70_000, 7));
