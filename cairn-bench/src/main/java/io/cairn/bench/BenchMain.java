@@ -18,6 +18,7 @@ import java.util.Arrays;
         description = "Benchmarks and harnesses for Cairn (see docs/BENCHMARKS.md).",
         subcommands = {HitRateCommand.class, PressureCommand.class, SoakCommand.class, GovernorCommand.class, MemoryCommand.class,
                 io.cairn.bench.s3.S3Command.class, io.cairn.bench.unixfs.UnixFsCommand.class,
+                io.cairn.bench.multinode.MultinodeCommand.class,
                 BenchMain.JmhHelp.class, CommandLine.HelpCommand.class})
 public final class BenchMain {
 

@@ -173,7 +173,11 @@ public final class Block implements AutoCloseable {
         return other.equals(cid) ? this : new Block(other, data, chain, verified);
     }
 
-    boolean isVerified() {
+    /**
+     * Whether the bytes are known to hash to the CID (the block was made by {@link #raw}, {@link #verified}
+     * or a store that checked it), so that a layer about to hash them again, e.g. before an upload, can skip it.
+     */
+    public boolean isVerified() {
         return verified;
     }
 

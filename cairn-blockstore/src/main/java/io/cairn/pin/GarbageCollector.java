@@ -25,7 +25,9 @@ import java.util.stream.Stream;
  * for the whole collection. What is written or pinned after the mark is recorded in the store's
  * {@link SweepGuard} (by {@link PinLockingBlockstore} and {@link Pinner}, which hold the shared pin
  * lock while they write or pin) and spared, so a block put while a collection runs survives it.
- * Only one collection runs at a time per guard.
+ * Only one collection runs at a time per guard, and, when the pins are shared with other processes,
+ * one at a time across all of them: a collection first takes the {@link CollectionLease} and stops
+ * with {@link CollectionBusyException} when another process holds it.
  *
  * <p>Thread-safe; {@link #collect} may be called from anywhere (an RPC, a CLI, a disk watermark).
  */
@@ -37,6 +39,7 @@ public final class GarbageCollector {
     private final GcLocker locker;
     private final PinStore pins;
     private final SweepGuard guard;
+    private final CollectionLease lease;
 
     /** What one collection did. */
     public record Result(long removedBlocks, long removedBytes, long keptBlocks) {
@@ -48,6 +51,15 @@ public final class GarbageCollector {
      *        through and its {@link Pinner}
      */
     public GarbageCollector(Blockstore store, PinStore pins, SweepGuard guard) {
+        this(store, pins, guard, CollectionLease.local());
+    }
+
+    /**
+     * @param lease held for the whole collection (mark and sweep); a sweep stops before its next batch
+     *        once the lease is no longer valid
+     */
+    public GarbageCollector(Blockstore store, PinStore pins, SweepGuard guard, CollectionLease lease) {
+        this.lease = Objects.requireNonNull(lease, "lease");
         this.store = Objects.requireNonNull(store, "store");
         if (!(store instanceof GcLocker l)) {
             throw new IllegalArgumentException("garbage collection needs a store with a GC lock (a GcLocker), got " + store);
@@ -67,11 +79,18 @@ public final class GarbageCollector {
      * {@link Blockstore#allKeys()} names keys) right after it is deleted, while the GC lock is held
      * (so it should be quick).
      *
-     * @throws GcException if a block under a recursive pin is missing or malformed; nothing is deleted
+     * @throws GcException if a block under a recursive pin is missing or malformed (nothing is
+     *         deleted), or the lease was lost during the sweep (it stops before the next batch)
+     * @throws CollectionBusyException if another process sharing the store is collecting
+     * @throws LeaseUnavailableException if the lease's store cannot say
      */
     public Result collect(Consumer<Cid> removed) {
         guard.lockCollection();
+        CollectionLease.Held leased = null;
         try {
+            leased = lease.tryAcquire().orElseThrow(() -> new CollectionBusyException(
+                    "a garbage collection is already running on another node sharing this store"
+                            + lease.holder().map(h -> " (" + h + ")").orElse("") + "; try again when it ends"));
             Set<Multihash> keep;
             try (GcLocker.Unlock held = locker.gcLock()) {
                 guard.begin();
@@ -89,22 +108,30 @@ public final class GarbageCollector {
                     }
                     batch.add(key);
                     if (batch.size() == BATCH) {
-                        sweep(batch, totals, removed);
+                        sweep(batch, totals, removed, leased);
                         batch.clear();
                     }
                 }
             }
-            sweep(batch, totals, removed);
+            sweep(batch, totals, removed, leased);
             return new Result(totals[0], totals[1], totals[2]);
         } finally {
             guard.end();
+            if (leased != null) {
+                leased.close();
+            }
             guard.unlockCollection();
         }
     }
 
-    private void sweep(List<Cid> batch, long[] totals, Consumer<Cid> removed) {
+    private void sweep(List<Cid> batch, long[] totals, Consumer<Cid> removed, CollectionLease.Held leased) {
         if (batch.isEmpty()) {
             return;
+        }
+        if (!leased.valid()) {
+            // Another node may be collecting now, from a mark that did not see what this one spares.
+            throw new GcException("garbage collection stopped: its lease expired (the lease's store did not answer"
+                    + " a renewal in time) after " + totals[0] + " blocks were deleted; nothing more is deleted", null);
         }
         try (GcLocker.Unlock held = locker.gcLock()) {
             for (Cid key : batch) {
@@ -130,7 +157,8 @@ public final class GarbageCollector {
     private Set<Multihash> mark() {
         Set<Multihash> keep = new HashSet<>();
         DagWalker walker = new DagWalker(store);
-        for (Cid root : pins.recursive()) {
+        PinStore.Snapshot pinned = pins.snapshot();
+        for (Cid root : pinned.recursive()) {
             try {
                 walker.walk(root, keep, c -> true, DagWalker.Mode.LINKS);
             } catch (BlockNotFoundException | MalformedBlockException e) {
@@ -138,7 +166,7 @@ public final class GarbageCollector {
                         + " recursively at " + root + " cannot be walked (" + e.getMessage() + ")", e);
             }
         }
-        for (Cid c : pins.direct()) {
+        for (Cid c : pinned.direct()) {
             keep.add(c.multihash());
         }
         return keep;

@@ -3,131 +3,86 @@ package io.cairn.pin;
 import io.cairn.cid.Cid;
 
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
- * The set of recursive and direct pins, persisted crash-safely: every change is on disk (written to
- * a temporary file, forced, renamed over the old one, directory forced) before the method returns,
- * so an acknowledged pin survives a crash or restart. A change that cannot be written is undone in
- * memory and reported. Thread-safe.
+ * The set of recursive and direct pins. Every change is durable where the store keeps its pins
+ * before the method returns, so an acknowledged pin survives a crash or restart; a change that
+ * cannot be made durable is reported and not applied. Thread-safe.
  *
- * <p>Each change rewrites the whole file, which is fine for thousands of pins (a CID is under 100
- * bytes); it is not meant for millions.
+ * <p>Two kinds exist: {@link #open(Path) a file} for a node that owns its store, and a shared store
+ * (cairn-s3's {@code S3PinStore}) for nodes sharing one store of record, where every node sees, and
+ * every collection honours, every other node's pins.
  *
  * <p>The store keeps pins only. What a pin means (following links, indirect pins, Kubo's rules) is
  * {@link Pinner}'s business.
  */
-public final class PinStore {
-    private final PinFile file;
-    private final Set<Cid> recursive;
-    private final Set<Cid> direct;
-
-    private PinStore(PinFile file, Set<Cid> recursive, Set<Cid> direct) {
-        this.file = file;
-        this.recursive = recursive;
-        this.direct = direct;
+public interface PinStore extends AutoCloseable {
+    /** Both kinds of pin, read together (one listing of a shared store), in the order they were added where known. */
+    record Snapshot(List<Cid> recursive, List<Cid> direct) {
+        public Snapshot {
+            recursive = List.copyOf(recursive);
+            direct = List.copyOf(direct);
+        }
     }
 
     /**
-     * Opens (or, when absent, starts) the pin file at {@code path}.
+     * Opens (or, when absent, starts) the crash-safe pin file at {@code path}: the whole set in one
+     * small text file, rewritten on each change (fine for thousands of pins, not for millions).
      *
      * @throws PinStoreException if the file cannot be read or fails its checksum
      */
-    public static PinStore open(Path path) {
-        PinFile f = new PinFile(path);
-        PinFile.Contents c = f.load();
-        return new PinStore(f, c.recursive(), c.direct());
+    static PinStore open(Path path) {
+        return FilePinStore.open(path);
     }
 
     /** Pins kept in memory only, for tests and stores that do not outlive the process. */
-    public static PinStore inMemory() {
-        return new PinStore(null, new LinkedHashSet<>(), new LinkedHashSet<>());
+    static PinStore inMemory() {
+        return FilePinStore.inMemory();
     }
 
-    public synchronized boolean isRecursive(Cid cid) {
-        return recursive.contains(cid);
-    }
+    boolean isRecursive(Cid cid);
 
-    public synchronized boolean isDirect(Cid cid) {
-        return direct.contains(cid);
-    }
+    boolean isDirect(Cid cid);
 
-    /** A copy of the recursive pins, in the order they were added. */
-    public synchronized List<Cid> recursive() {
-        return List.copyOf(recursive);
-    }
+    /** A copy of the recursive pins. */
+    List<Cid> recursive();
 
-    /** A copy of the direct pins, in the order they were added. */
-    public synchronized List<Cid> direct() {
-        return List.copyOf(direct);
-    }
+    /** A copy of the direct pins. */
+    List<Cid> direct();
 
-    public synchronized int size() {
-        return recursive.size() + direct.size();
-    }
+    /** Recursive and direct pins read together, so a pin changing type between two reads is never missed. */
+    Snapshot snapshot();
+
+    int size();
 
     /**
      * Pins {@code cid} recursively (dropping a direct pin of it, which the recursive one covers).
      * Returns false if it already was.
      */
-    public synchronized boolean addRecursive(Cid cid) {
-        if (recursive.contains(cid)) {
-            return false;
-        }
-        boolean wasDirect = direct.remove(cid);
-        recursive.add(cid);
-        persist(() -> {
-            recursive.remove(cid);
-            if (wasDirect) {
-                direct.add(cid);
-            }
-        });
-        return true;
-    }
+    boolean addRecursive(Cid cid);
 
     /** Pins {@code cid} directly. Returns false if it already was. */
-    public synchronized boolean addDirect(Cid cid) {
-        if (!direct.add(cid)) {
-            return false;
-        }
-        persist(() -> direct.remove(cid));
-        return true;
-    }
+    boolean addDirect(Cid cid);
 
     /** Removes a recursive pin; false if there was none. */
-    public synchronized boolean removeRecursive(Cid cid) {
-        if (!recursive.remove(cid)) {
-            return false;
-        }
-        persist(() -> recursive.add(cid));
-        return true;
-    }
+    boolean removeRecursive(Cid cid);
 
     /** Removes a direct pin; false if there was none. */
-    public synchronized boolean removeDirect(Cid cid) {
-        if (!direct.remove(cid)) {
-            return false;
-        }
-        persist(() -> direct.add(cid));
-        return true;
+    boolean removeDirect(Cid cid);
+
+    /**
+     * Whether other processes share these pins (and may change them at any moment): then a
+     * collection must also be the only one running across those processes (see {@link CollectionLease}).
+     */
+    default boolean shared() {
+        return false;
     }
 
-    /** Where the pins live on disk, or null for an in-memory store. */
-    public Path path() {
-        return file == null ? null : file.path();
-    }
+    /** Where the pins live, for logs and {@code /health}, without secrets or absolute paths. */
+    String describe();
 
-    private void persist(Runnable undo) {
-        if (file == null) {
-            return;
-        }
-        try {
-            file.write(recursive, direct);
-        } catch (RuntimeException e) {
-            undo.run();
-            throw e;
-        }
+    @Override
+    default void close() {
     }
 }

@@ -125,8 +125,9 @@ public final class Pinner {
      */
     public List<Pin> list(PinType type) {
         List<Pin> out = new ArrayList<>();
-        List<Cid> recursive = pins.recursive();
-        List<Cid> direct = pins.direct();
+        PinStore.Snapshot pinned = pins.snapshot();
+        List<Cid> recursive = pinned.recursive();
+        List<Cid> direct = pinned.direct();
         if (type == null || type == PinType.RECURSIVE) {
             recursive.forEach(c -> out.add(new Pin(c, PinType.RECURSIVE, null)));
         }

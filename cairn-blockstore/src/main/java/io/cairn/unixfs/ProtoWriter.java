@@ -3,24 +3,24 @@ package io.cairn.unixfs;
 import java.io.ByteArrayOutputStream;
 
 /** Protobuf wire-format writing: varint and length-delimited fields, in the order they are written. */
-final class ProtoWriter {
+public final class ProtoWriter {
     private final ByteArrayOutputStream out;
 
-    ProtoWriter(int expected) {
+    public ProtoWriter(int expected) {
         out = new ByteArrayOutputStream(expected);
     }
 
-    ProtoWriter varintField(int field, long v) {
+    public ProtoWriter varintField(int field, long v) {
         varint((long) field << 3);
         varint(v);
         return this;
     }
 
-    ProtoWriter bytesField(int field, byte[] b) {
+    public ProtoWriter bytesField(int field, byte[] b) {
         return bytesField(field, b, 0, b.length);
     }
 
-    ProtoWriter bytesField(int field, byte[] b, int off, int len) {
+    public ProtoWriter bytesField(int field, byte[] b, int off, int len) {
         varint(((long) field << 3) | 2);
         varint(len);
         out.write(b, off, len);
@@ -35,7 +35,7 @@ final class ProtoWriter {
         out.write((int) v);
     }
 
-    byte[] toByteArray() {
+    public byte[] toByteArray() {
         return out.toByteArray();
     }
 }

@@ -16,8 +16,15 @@ import java.util.List;
  * @param blocksizes the content size under each child link, in link order
  * @param hashType   the HAMT hash function's multicodec code (0x22, murmur3-x64-64), -1 when absent
  * @param fanout     the HAMT fanout, -1 when absent
+ * @param mode       the POSIX permission bits (UnixFS 1.5 {@code mode}, lower 12 bits), -1 when absent
+ * @param mtime      the modification time in whole seconds since the epoch (UnixFS 1.5 {@code mtime}),
+ *                   {@link #NO_MTIME} when absent
  */
-public record UnixFsData(Type type, byte[] data, long filesize, List<Long> blocksizes, long hashType, long fanout) {
+public record UnixFsData(Type type, byte[] data, long filesize, List<Long> blocksizes, long hashType, long fanout,
+                         int mode, long mtime) {
+    /** {@link #mtime()} when the node has none. */
+    public static final long NO_MTIME = Long.MIN_VALUE;
+
     /** Murmur3 x64 64-bit, the only HAMT hash UnixFS uses. */
     public static final long MURMUR3_X64_64 = 0x22;
 
@@ -43,6 +50,8 @@ public record UnixFsData(Type type, byte[] data, long filesize, List<Long> block
         List<Long> blocksizes = new ArrayList<>();
         long hashType = -1;
         long fanout = -1;
+        int mode = -1;
+        long mtime = NO_MTIME;
         while (r.more()) {
             int at = r.pos;
             long key = r.varint();
@@ -87,8 +96,21 @@ public record UnixFsData(Type type, byte[] data, long filesize, List<Long> block
                         throw r.fail(at, "blocksizes must be varints");
                     }
                 }
+                case 7 -> {
+                    if (wire != ProtoReader.VARINT) {
+                        throw r.fail(at, "mode must be a varint");
+                    }
+                    mode = (int) (r.varint() & 07777);
+                }
+                case 8 -> {
+                    if (wire != ProtoReader.LEN) {
+                        throw r.fail(at, "mtime must be a UnixTime message");
+                    }
+                    int s = r.lengthDelimited();
+                    mtime = seconds(bytes, s, r.pos);
+                }
                 default -> {
-                    // mode (7) and mtime (8) and later additions: skipped, they do not change content
+                    // later additions: skipped, they do not change content
                     switch (wire) {
                         case ProtoReader.VARINT -> r.varint();
                         case ProtoReader.LEN -> r.lengthDelimited();
@@ -100,7 +122,28 @@ public record UnixFsData(Type type, byte[] data, long filesize, List<Long> block
         if (type == null) {
             throw r.fail(0, "no Type field");
         }
-        return new UnixFsData(type, data, filesize, blocksizes, hashType, fanout);
+        return new UnixFsData(type, data, filesize, blocksizes, hashType, fanout, mode, mtime);
+    }
+
+    /** The {@code Seconds} of a {@code UnixTime {int64 Seconds = 1; fixed32 FractionalNanoseconds = 2}}. */
+    private static long seconds(byte[] bytes, int from, int to) {
+        ProtoReader r = new ProtoReader(bytes, from, to, "UnixFS mtime");
+        long seconds = NO_MTIME;
+        while (r.more()) {
+            int at = r.pos;
+            long key = r.varint();
+            int wire = (int) (key & 7);
+            if (key >>> 3 == 1 && wire == ProtoReader.VARINT) {
+                seconds = r.varint();
+            } else if (wire == ProtoReader.FIXED32) {
+                r.skip(at, 4);
+            } else if (wire == ProtoReader.VARINT) {
+                r.varint();
+            } else {
+                throw r.fail(at, "unexpected wire type " + wire + " in UnixTime");
+            }
+        }
+        return seconds;
     }
 
     /** The content size of a file node: its own data plus all blocksizes (filesize when given). */

@@ -4,12 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The default policy: whichever of W-TinyLFU, LRU, ARC and LFU-DA is doing best on the workload
+ * The default policy: whichever of W-TinyLFU, LRU, LFU-DA and S3-FIFO is doing best on the workload
  * now, chosen by miniature simulations.
  *
  * <p>Every request the cache's policy sees (an insert after a miss, an access on a hit) is also
  * replayed, for a sampled share of the keys, against one {@link ShadowCache} per candidate, each
- * scaled down by the sampling rate. All shadows see the same requests, so they are compared
+ * scaled down by the sampling rate. Shadows know a key only by its mixed 32-bit hash, and sampled
+ * requests are buffered and replayed in batches of {@link #BATCH}, one shadow after the other. All
+ * shadows see the same requests, so they are compared
  * pairwise: {@code beats[i][j]} counts the requests candidate i hit and candidate j missed. Every
  * {@link #CHECK_EVERY} sampled requests, the candidate with the largest advantage over the active
  * policy ({@code beats[c][a] - beats[a][c]}) takes over only if that advantage is significant (a
@@ -28,7 +30,7 @@ import java.util.List;
  */
 final class AdaptiveStrategy<K, V> implements EvictionStrategy<K, V> {
     static final EvictionPolicy[] CANDIDATES = {
-        EvictionPolicy.W_TINY_LFU, EvictionPolicy.LRU, EvictionPolicy.ARC, EvictionPolicy.LFU};
+        EvictionPolicy.W_TINY_LFU, EvictionPolicy.LRU, EvictionPolicy.LFU, EvictionPolicy.S3_FIFO};
     static final int SHADOW_ENTRIES = 256;
     static final double Z = 3.0;
     static final double MIN_GAIN = 0.01;
@@ -42,23 +44,29 @@ final class AdaptiveStrategy<K, V> implements EvictionStrategy<K, V> {
     private int activeIndex;
     private long maximum;
 
-    private ShadowCache<K>[] shadows; // created at the first insert (needs an average weight)
+    private ShadowCache<Integer>[] shadows; // created at the first insert (needs an average weight)
     private int threshold;            // sampled if (mixed hash & 0xFFFF) < threshold
     private double rate;
     private double estimatedWeight;
     private long inserts;
     private long insertedWeight;
-    private final boolean[] hit = new boolean[CANDIDATES.length];
+    /** Sampled requests not yet replayed against the shadows: mixed key hash and weight. */
+    static final int BATCH = 64;
+    private final int[] pendingKeys = new int[BATCH];
+    private final int[] pendingWeights = new int[BATCH];
+    private final Integer[] boxedKeys = new Integer[BATCH];
+    private final int[] hitBits = new int[BATCH];
+    private int pending;
     /** beats[i][j]: decayed count of sampled requests candidate i hit and candidate j missed. */
     private final double[][] beats = new double[CANDIDATES.length][CANDIDATES.length];
     private double decayedRequests;
-    static final double DECAY = 0.75;
+    static final double DECAY = 0.9;
     private int epochRequests;
     private int sinceCheck;
     /** Sampled requests to wait after a switch before the next may happen: damps phase-chasing. */
     private long cooldown;
     static final int CHECK_EVERY = 128;
-    static final int COOLDOWN_EPOCHS = 8;
+    static final int COOLDOWN_EPOCHS = 2;
     private int epochLength;
     private int switches;
 
@@ -83,7 +91,7 @@ final class AdaptiveStrategy<K, V> implements EvictionStrategy<K, V> {
         maximum = m;
         active.setMaximum(m);
         if (shadows != null) {
-            for (ShadowCache<K> s : shadows) {
+            for (ShadowCache<Integer> s : shadows) {
                 s.setMaximum(shadowMaximum());
             }
         }
@@ -132,7 +140,7 @@ final class AdaptiveStrategy<K, V> implements EvictionStrategy<K, V> {
                 activeIndex);
         active.checkInvariants(entries, weight);
         if (shadows != null) {
-            for (ShadowCache<K> s : shadows) {
+            for (ShadowCache<Integer> s : shadows) {
                 s.checkInvariants();
             }
         }
@@ -151,7 +159,7 @@ final class AdaptiveStrategy<K, V> implements EvictionStrategy<K, V> {
     int shadowEntries() {
         int n = 0;
         if (shadows != null) {
-            for (ShadowCache<K> s : shadows) {
+            for (ShadowCache<Integer> s : shadows) {
                 n += s.size();
             }
         }
@@ -194,6 +202,7 @@ final class AdaptiveStrategy<K, V> implements EvictionStrategy<K, V> {
         }
         decayedRequests = 0;
         epochRequests = 0;
+        pending = 0;
     }
 
     private void record(Node<K, V> node) {
@@ -205,14 +214,48 @@ final class AdaptiveStrategy<K, V> implements EvictionStrategy<K, V> {
         if ((h & ((1 << HASH_BITS) - 1)) >= threshold) {
             return;
         }
-        for (int i = 0; i < shadows.length; i++) {
-            hit[i] = shadows[i].access(node.key, node.weight);
+        // the mixed hash stands for the key: no user key is retained, and equality is cheap
+        pendingKeys[pending] = h;
+        pendingWeights[pending] = node.weight;
+        if (++pending == BATCH) {
+            replayPending();
+        }
+    }
+
+    /**
+     * Replays the buffered sampled requests against the shadows, one shadow at a time so that each
+     * one's structures stay in the processor's cache for the whole batch, then scores them request
+     * by request, in order. Shadows do not depend on each other, so the result is the same as
+     * replaying each request against all shadows at once; only the decisions come up to
+     * {@link #BATCH} sampled requests later.
+     */
+    private void replayPending() {
+        int n = pending;
+        pending = 0;
+        for (int j = 0; j < n; j++) {
+            boxedKeys[j] = pendingKeys[j];
+            hitBits[j] = 0;
         }
         for (int i = 0; i < shadows.length; i++) {
-            if (hit[i]) {
+            ShadowCache<Integer> shadow = shadows[i];
+            for (int j = 0; j < n; j++) {
+                if (shadow.access(boxedKeys[j], pendingWeights[j])) {
+                    hitBits[j] |= 1 << i;
+                }
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            boxedKeys[j] = null;
+            score(hitBits[j]);
+        }
+    }
+
+    private void score(int hits) {
+        for (int i = 0; i < CANDIDATES.length; i++) {
+            if ((hits & (1 << i)) != 0) {
                 double[] row = beats[i];
-                for (int j = 0; j < shadows.length; j++) {
-                    if (!hit[j]) {
+                for (int j = 0; j < CANDIDATES.length; j++) {
+                    if ((hits & (1 << j)) == 0) {
                         row[j]++;
                     }
                 }

@@ -315,7 +315,14 @@ public final class CacheBuilder<K, V> {
                 writePolicy != null ? writePolicy : WritePolicy.WRITE_THROUGH, wb, writeFailureListener,
                 governor, governance, ticker != null ? ticker : System::nanoTime,
                 scheduler != null ? scheduler : CacheScheduler.system());
-        return (Cache<K1, V1>) new LocalCache<>(s);
+        LocalCache<K, V> engine = new LocalCache<>(s);
+        Cache<K, V> cache = switch (s.writer() == null ? null : s.writePolicy()) {
+            case null -> engine;
+            case WRITE_THROUGH -> new WriteThroughCache<>(engine, s.writer());
+            case WRITE_BEHIND -> new WriteBehindCache<>(engine, s.writer(), s.writeBehindSettings(),
+                    s.writeFailureListener());
+        };
+        return (Cache<K1, V1>) cache;
     }
 
     /** The validated settings handed to the engine. */

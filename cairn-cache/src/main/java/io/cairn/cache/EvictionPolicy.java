@@ -14,8 +14,12 @@ public enum EvictionPolicy {
     ARC("arc"),
     /** Window TinyLFU with an adaptive window (Einziger, Friedman &amp; Manes). */
     W_TINY_LFU("wtinylfu"),
+    /** SIEVE (Zhang et al., NSDI 2024): a FIFO queue swept by a hand that spares hit entries. */
+    SIEVE("sieve"),
+    /** S3-FIFO (Yang et al., SOSP 2023): small, main and ghost FIFO queues. */
+    S3_FIFO("s3fifo"),
     /**
-     * The default: W-TinyLFU, LRU, ARC or LFU-DA, whichever miniature simulations of the workload
+     * The default: W-TinyLFU, LRU, LFU-DA or S3-FIFO, whichever miniature simulations of the workload
      * (sampled shadow caches) show to be clearly ahead; it starts as W-TinyLFU.
      */
     ADAPTIVE("adaptive");
@@ -26,13 +30,13 @@ public enum EvictionPolicy {
         this.shortName = shortName;
     }
 
-    /** The name {@link #byName} accepts: lru, lfu, arc, wtinylfu, adaptive. */
+    /** The name {@link #byName} accepts: lru, lfu, arc, wtinylfu, sieve, s3fifo, adaptive. */
     public String shortName() {
         return shortName;
     }
 
     /**
-     * The policy named {@code name}: "lru", "lfu", "arc", "wtinylfu" or "adaptive", case-insensitive; dashes
+     * The policy named {@code name}: "lru", "lfu", "arc", "wtinylfu", "sieve", "s3fifo" or "adaptive", case-insensitive; dashes
      * and underscores are ignored ("W-TinyLFU" and "W_TINY_LFU" work too).
      *
      * @throws IllegalArgumentException naming the valid choices

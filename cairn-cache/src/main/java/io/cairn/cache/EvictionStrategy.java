@@ -47,6 +47,8 @@ interface EvictionStrategy<K, V> {
             case LFU -> new LfuStrategy<>();
             case ARC -> new ArcStrategy<>(maximum);
             case W_TINY_LFU -> new WTinyLfuStrategy<>(maximum);
+            case SIEVE -> new SieveStrategy<>();
+            case S3_FIFO -> new S3FifoStrategy<>(maximum);
             case ADAPTIVE -> new AdaptiveStrategy<>(maximum);
         };
     }

@@ -2,13 +2,23 @@ package io.cairn.cache;
 
 /**
  * The run-time view and control a {@link LocalCache} hands out as {@link Cache#policy()}: its own
- * object, so that the engine's other methods stay out of reach of whoever holds the policy.
+ * object, so that the engine's other methods stay out of reach of whoever holds the policy. A write
+ * decorator supplies the write counters; without one they are zero.
  */
 final class LocalCachePolicy implements CachePolicy {
     private final LocalCache<?, ?> cache;
+    private final WriteCounters writes; // null: no writer
 
-    LocalCachePolicy(LocalCache<?, ?> cache) {
+    /** What a write decorator counts. */
+    interface WriteCounters {
+        long pendingWrites();
+
+        long writeFailures();
+    }
+
+    LocalCachePolicy(LocalCache<?, ?> cache, WriteCounters writes) {
         this.cache = cache;
+        this.writes = writes;
     }
 
     @Override
@@ -38,17 +48,17 @@ final class LocalCachePolicy implements CachePolicy {
 
     @Override
     public void setAdmitting(boolean admitting) {
-        cache.setAdmitting(admitting);
+        cache.governance().setAdmitting(admitting);
     }
 
     @Override
     public long pendingWrites() {
-        return cache.pendingWrites();
+        return writes == null ? 0 : writes.pendingWrites();
     }
 
     @Override
     public long writeFailures() {
-        return cache.writeFailures();
+        return writes == null ? 0 : writes.writeFailures();
     }
 
     @Override

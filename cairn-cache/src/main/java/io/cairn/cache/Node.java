@@ -1,19 +1,24 @@
 package io.cairn.cache;
 
 /**
- * One cached entry, as lean as the common case allows: the key, the value, the weight, the
+ * One cached entry, as lean as the common case allows: the key, its hash and the next node of its
+ * hash chain (the node is its own map entry, see {@link NodeTable}), the value, the weight, the
  * policy's links and one slot for policy-specific state. Expiry adds its timestamps and queue links
  * in {@link Timed}, built only when the cache expires or refreshes; LFU hangs its heap rank on
- * {@link #aux} only while it holds the node. With compressed oops this is 40 bytes (see
- * docs/CACHE.md, "Costs per entry"). The value is read without the lock (volatile); everything else
- * is guarded by the cache's lock.
+ * {@link #aux} only while it holds the node. With compressed oops this is 48 bytes and there is no
+ * map entry besides it (see docs/CACHE.md, "Costs per entry"). The value and the chain are read
+ * without the lock (volatile); everything else is guarded by the cache's lock.
  */
 class Node<K, V> {
     final K key;
+    /** {@link NodeTable#spread spread} hash of the key. */
+    final int hash;
     volatile V value;
+    /** The next node of the same hash chain; written under the cache lock, read by lock-free lookups. */
+    volatile Node<K, V> chain;
 
     // --- guarded by the cache lock ---
-    /** The weight, capped at Integer.MAX_VALUE (see Weigher): an int keeps the node at 40 bytes. */
+    /** The weight, capped at Integer.MAX_VALUE (see Weigher): an int keeps the node at 48 bytes. */
     int weight;
     /** Links of the policy's queue (LRU list, ARC's T1/T2, W-TinyLFU's window/probation/protected). */
     Node<K, V> prev;
@@ -27,6 +32,7 @@ class Node<K, V> {
 
     Node(K key, V value, long weight) {
         this.key = key;
+        this.hash = NodeTable.spread(key.hashCode());
         this.value = value;
         this.weight = clampWeight(weight);
     }

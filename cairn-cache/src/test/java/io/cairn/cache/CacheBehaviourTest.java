@@ -178,7 +178,7 @@ class CacheBehaviourTest {
         assertThat(EvictionPolicy.byName("W-TinyLFU")).isEqualTo(EvictionPolicy.W_TINY_LFU);
         assertThat(EvictionPolicy.byName("W_TINY_LFU")).isEqualTo(EvictionPolicy.W_TINY_LFU);
         assertThatThrownBy(() -> EvictionPolicy.byName("fifo")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown eviction policy 'fifo'; expected one of lru, lfu, arc, wtinylfu, adaptive");
+                .hasMessage("unknown eviction policy 'fifo'; expected one of lru, lfu, arc, wtinylfu, sieve, s3fifo, adaptive");
         assertThatThrownBy(() -> EvictionPolicy.byName(null)).isInstanceOf(IllegalArgumentException.class);
     }
 

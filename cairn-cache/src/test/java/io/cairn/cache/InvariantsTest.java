@@ -80,7 +80,7 @@ class InvariantsTest {
         try {
             var f = LocalCache.class.getDeclaredField("data");
             f.setAccessible(true);
-            return ((java.util.Map<Integer, Node<Integer, Integer>>) f.get(c)).get(key);
+            return ((NodeTable<Integer, Integer>) f.get(c)).get(key);
         } catch (ReflectiveOperationException e) {
             throw new AssertionError(e);
         }

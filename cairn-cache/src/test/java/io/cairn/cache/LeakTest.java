@@ -42,17 +42,19 @@ class LeakTest {
         c.cleanUp();
         assertThat(c.estimatedSize()).isZero();
         assertThat(c.weightedSize()).isZero();
-        assertThat((Map<?, ?>) internal(c, "loads", Map.class)).isEmpty();
-        assertThat((Set<?>) internal(c, "refreshing", Set.class)).isEmpty();
+        Object loading = internal(((WritingCache<?, ?>) c).engine(), LocalCache.class, "loading", Object.class);
+        assertThat((Map<?, ?>) internal(loading, Loading.class, "loads", Map.class)).isEmpty();
+        assertThat((Set<?>) internal(loading, Loading.class, "refreshing", Set.class)).isEmpty();
         c.close();
         assertThat(c.policy().pendingWrites()).isZero();
         assertThat(c.stats().hitCount()).isEqualTo(2_000_000);
         assertThat(Thread.activeCount()).isLessThanOrEqualTo(threadsBefore);
     }
 
-    private static <T> T internal(Object cache, String field, Class<T> type) throws ReflectiveOperationException {
-        Field f = LocalCache.class.getDeclaredField(field);
+    private static <T> T internal(Object owner, Class<?> in, String field, Class<T> type)
+            throws ReflectiveOperationException {
+        Field f = in.getDeclaredField(field);
         f.setAccessible(true);
-        return type.cast(f.get(cache));
+        return type.cast(f.get(owner));
     }
 }

@@ -18,6 +18,15 @@ import org.slf4j.LoggerFactory;
  * lever is refusing writes early, not shrinking; the flag is set anyway, harmlessly, in case the JVM
  * honours it. See docs/MEMORY_MANAGEMENT.md, "Containers".
  *
+ * <p><b>A ceiling in a tight container.</b> When the heap max leaves less than
+ * {@link JvmMemoryGovernor#NATIVE_HEADROOM} of the container limit, the soft limit is held at the
+ * limit less that headroom from the start (and restored to that, not to the JVM's value, at NONE):
+ * a heap that may grow back to its max at any moment is what the kernel kills. Measured with ZGC and
+ * {@code -Xmx256m} in a 320 MiB group under the upload flood, without the ceiling: the kernel killed the
+ * server in 2 of 3 runs with a 5 s {@code ZUncommitDelay} and in 1 of 2 with the default 300 s, at
+ * 305–320 MiB of anonymous + shared + kernel memory (docs/BENCHMARKS.md, "Governor v2 (issue 10): the
+ * container matrix"). G1 ignores the flag.
+ *
  * <p>Driven by the monitor thread only.
  */
 final class HeapShrinker {
@@ -30,26 +39,48 @@ final class HeapShrinker {
     private final HotSpotDiagnosticMXBean hotspot;
     private final long heapMax;
     private final String original;
+    /** What the soft limit is at NONE: the JVM's own value, or the container's ceiling (-1: none). */
+    private final long ceiling;
     private long current = -1;
 
-    private HeapShrinker(HotSpotDiagnosticMXBean hotspot, long heapMax, String original) {
+    private HeapShrinker(HotSpotDiagnosticMXBean hotspot, long heapMax, String original, long ceiling) {
         this.hotspot = hotspot;
         this.heapMax = heapMax;
         this.original = original;
+        this.ceiling = ceiling;
+        if (ceiling > 0) {
+            setBaseline();
+        }
     }
 
     /** A shrinker for this JVM, or null if SoftMaxHeapSize cannot be read or written. */
-    static HeapShrinker forThisJvm(long heapMax) {
+    static HeapShrinker forThisJvm(long heapMax, long containerLimit) {
         try {
             HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
             if (hotspot == null) {
                 return null;
             }
             var option = hotspot.getVMOption("SoftMaxHeapSize");
-            return option.isWriteable() ? new HeapShrinker(hotspot, heapMax, option.getValue()) : null;
+            if (!option.isWriteable()) {
+                return null;
+            }
+            long set = Long.parseLong(option.getValue());
+            long c = ceiling(heapMax, containerLimit);
+            return new HeapShrinker(hotspot, heapMax, option.getValue(), c > 0 && c < set ? c : -1);
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * The soft limit a container can hold, or -1 when the heap max fits: the limit less the native
+     * headroom, never below the floor share of the heap max.
+     */
+    static long ceiling(long heapMax, long containerLimit) {
+        if (containerLimit <= 0 || heapMax + JvmMemoryGovernor.NATIVE_HEADROOM <= containerLimit) {
+            return -1;
+        }
+        return Math.max((long) (heapMax * FLOOR), containerLimit - JvmMemoryGovernor.NATIVE_HEADROOM);
     }
 
     /** The soft limit to ask for with {@code liveBytes} live: live plus slack, at least the floor. */
@@ -71,21 +102,49 @@ final class HeapShrinker {
         }
         long want = target(liveBytes, heapMax);
         // Only downwards, and only by a step worth a call into the VM.
-        if (current >= 0 && want > current - (1L << 20)) {
+        long now = current >= 0 ? current : ceiling;
+        if (now >= 0 && want > now - (1L << 20)) {
             return false;
         }
         return set(want);
     }
 
+    /** Back to the value for level NONE: the container's ceiling if there is one, else the JVM's. */
     void restore() {
         if (current >= 0) {
-            try {
-                hotspot.setVMOption("SoftMaxHeapSize", original);
-                LOG.info("SoftMaxHeapSize restored to {}", original);
-            } catch (RuntimeException e) {
-                LOG.debug("could not restore SoftMaxHeapSize", e);
+            if (ceiling > 0) {
+                setBaseline();
+            } else {
+                setOriginal();
             }
             current = -1;
+        }
+    }
+
+    /** The governor is closing: the JVM's own value, ceiling or not. */
+    void close() {
+        if (current >= 0 || ceiling > 0) {
+            setOriginal();
+            current = -1;
+        }
+    }
+
+    private void setOriginal() {
+        try {
+            hotspot.setVMOption("SoftMaxHeapSize", original);
+            LOG.info("SoftMaxHeapSize restored to {}", original);
+        } catch (RuntimeException e) {
+            LOG.debug("could not restore SoftMaxHeapSize", e);
+        }
+    }
+
+    private void setBaseline() {
+        try {
+            hotspot.setVMOption("SoftMaxHeapSize", Long.toString(ceiling));
+            LOG.info("the heap max leaves less than {} MiB of the container limit: SoftMaxHeapSize held at {} MiB",
+                    JvmMemoryGovernor.NATIVE_HEADROOM >> 20, ceiling >> 20);
+        } catch (RuntimeException e) {
+            LOG.debug("could not set SoftMaxHeapSize", e);
         }
     }
 

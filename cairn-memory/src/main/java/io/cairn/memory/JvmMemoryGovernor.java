@@ -108,7 +108,7 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
         // larger than the heap governs the heap alone.
         this.processRssBinds = !kernel.inLimitedGroup() && config.maxMemoryBytes() > heapMax;
         this.autoGc = new AutoGcPolicy(config.autoGcLevel(), config.gcMinInterval().toNanos());
-        this.shrinker = HeapShrinker.forThisJvm(heapMax);
+        this.shrinker = HeapShrinker.forThisJvm(heapMax, containerLimit);
         this.confirmation = new RiseConfirmation(config.hysteresis() / 2, config.gcMinInterval().toNanos());
         this.gcGate = new GcRequestGate(config.gcMinInterval().toNanos(), !explicitGcDisabled(hotspot));
         this.machine = new LevelStateMachine(config, clock.nanoTime());
@@ -141,6 +141,10 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
         String sizing = containerSizingWarning(governor.heapMax, governor.containerLimit);
         if (sizing != null) {
             LOG.warn("{}: {}", governor.name, sizing);
+        }
+        String uncommit = JvmOptionDefaults.zgcUncommitWarning(governor.containerLimit);
+        if (uncommit != null) {
+            LOG.warn("{}: {}", governor.name, uncommit);
         }
         governor.lastUsage = governor.measure();
         governor.monitor.execute(governor::tick);
@@ -325,11 +329,11 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
     }
 
     /**
-     * A fresh reading for a refusal decision, without the kernel files (the last evaluation's figure is
-     * kept) and without moving the level: evaluations stay on the monitor thread.
+     * A fresh reading for a refusal decision, the kernel's figure included (its file is parsed in place,
+     * allocating nothing), without moving the level: evaluations stay on the monitor thread.
      */
     private void remeasure() {
-        Usage fresh = measure(false);
+        Usage fresh = measure(true);
         Usage old = lastUsage;
         // Keep the newer of two racing readings by landed total; either is a valid snapshot.
         if (old == null || fresh.landedTotal() >= old.landedTotal()) {
@@ -415,7 +419,7 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
         signals.close();
         monitor.shutdownNow();
         if (shrinker != null) {
-            shrinker.restore();
+            shrinker.close();
         }
         dispatcher.close();
         consumers.clear();
@@ -468,19 +472,31 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
         if (totalNow + bytes >= critical * budget) {
             return new Refusal(BindingLimit.BUDGET, totalNow, budget);
         }
-        // The kernel's figure: new heap pages may be charged for the bytes, so they count in full.
-        if (u.kernelLimit() > 0 && u.kernelCharge() >= 0
-                && u.kernelCharge() + held + bytes >= critical * u.kernelLimit()) {
-            return new Refusal(processRssBinds ? BindingLimit.PROCESS : BindingLimit.CONTAINER,
-                    u.kernelCharge() + held, u.kernelLimit());
+        // The kernel's figure: new heap pages may be charged for the bytes, so they count in full, and so
+        // do bytes landed since the figure was read (the file is read once per evaluation, and a flood
+        // can commit and touch tens of MiB of heap in between).
+        long kernelNow = kernelInUse(u, held);
+        if (kernelNow >= 0 && kernelNow + bytes >= critical * u.kernelLimit()) {
+            return new Refusal(processRssBinds ? BindingLimit.PROCESS : BindingLimit.CONTAINER, kernelNow,
+                    u.kernelLimit());
         }
         return null;
+    }
+
+    /** The kernel's figure as of the last reading plus what was landed and is held since; -1 if none. */
+    private long kernelInUse(Usage u, long held) {
+        if (u.kernelLimit() <= 0 || u.kernelCharge() < 0) {
+            return -1;
+        }
+        return u.kernelCharge() + Math.max(0, landed.total() - u.landedTotal()) + held;
     }
 
     private double ratioWith(long held) {
         Usage u = lastUsage;
         long heapNow = model.heapInUse(u, landed.total(), held);
-        return model.ratio(heapNow, model.totalInUse(u, heapNow));
+        double ratio = model.ratio(heapNow, model.totalInUse(u, heapNow));
+        long kernelNow = kernelInUse(u, held);
+        return kernelNow < 0 ? ratio : Math.max(ratio, (double) kernelNow / u.kernelLimit());
     }
 
     private final class HeldReservation implements Reservation {
@@ -608,9 +624,15 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
             if (verdict != RiseConfirmation.Verdict.ACCEPT) {
                 // Hold: feed the state machine a ratio just inside the current level's band.
                 ratio = Math.min(ratio, Math.nextDown(config.threshold(PressureLevel.ofSeverity(previous.ordinal() + 1))));
-                if (verdict == RiseConfirmation.Verdict.HOLD_AND_COLLECT
-                        && requestConfirmingGc() != GcRequestResult.STARTED) {
-                    confirmation.notStarted();
+                if (verdict == RiseConfirmation.Verdict.HOLD_AND_COLLECT) {
+                    GcRequestResult started = requestConfirmingGc();
+                    if (started != GcRequestResult.STARTED) {
+                        confirmation.notStarted();
+                    }
+                    if (started == GcRequestResult.RATE_LIMITED) {
+                        // Ask again once the spacing has passed, not at the next sample (up to 1 s away).
+                        retryConfirmationLater();
+                    }
                 }
             }
         }
@@ -645,6 +667,14 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
             }
             case NOTHING -> {
             }
+        }
+    }
+
+    private void retryConfirmationLater() {
+        try {
+            monitor.schedule(this::requestEvaluation, config.minSamplerInterval().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // Closed meanwhile.
         }
     }
 

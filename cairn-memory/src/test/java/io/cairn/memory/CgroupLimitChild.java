@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * <pre>
  *   PID pid
  *   CGROUP line              each line of /proc/self/cgroup after the move
- *   RESULT key value         limit, budget, heapMax, maxDirect, usage
+ *   RESULT key value         limit, budget, heapMax, maxDirect, usage, softMaxBefore/During/After
  * </pre>
  * Nothing here may touch {@link OsMemory} before "go": it resolves the group once.
  */
@@ -30,14 +30,19 @@ public final class CgroupLimitChild {
         for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
             System.out.println("CGROUP " + line);
         }
+        com.sun.management.HotSpotDiagnosticMXBean hotspot = java.lang.management.ManagementFactory
+                .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+        System.out.println("RESULT softMaxBefore " + hotspot.getVMOption("SoftMaxHeapSize").getValue());
         try (JvmMemoryGovernor g = JvmMemoryGovernor.start(GovernorConfig.defaults())) {
             MemoryStats s = g.stats();
+            System.out.println("RESULT softMaxDuring " + hotspot.getVMOption("SoftMaxHeapSize").getValue());
             System.out.println("RESULT limit " + s.containerLimitBytes());
             System.out.println("RESULT budget " + s.budgetBytes());
             System.out.println("RESULT heapMax " + s.heapMax());
             System.out.println("RESULT maxDirect " + s.maxDirectBytes());
             System.out.println("RESULT usage " + s.containerUsageBytes());
         }
+        System.out.println("RESULT softMaxAfter " + hotspot.getVMOption("SoftMaxHeapSize").getValue());
         System.out.flush();
         System.exit(0);
     }

@@ -86,6 +86,13 @@ class RealCgroupLimitTest {
         assertThat(budget).isLessThanOrEqualTo(limit).isEqualTo(Math.min(heapMax + maxDirect, limit));
         // The kernel's charge for the group: a running JVM's pages, and under the limit it enforces.
         assertThat(result(lines, "usage")).as("container usage in MemoryStats").isPositive().isLessThanOrEqualTo(limit);
+        // A heap max that leaves less than the native headroom of the limit: the soft limit is held at
+        // what the group can hold while the governor runs, and given back when it closes.
+        long before = result(lines, "softMaxBefore");
+        long ceiling = HeapShrinker.ceiling(heapMax, limit);
+        long expected = ceiling > 0 && ceiling < before ? ceiling : before;
+        assertThat(result(lines, "softMaxDuring")).as("SoftMaxHeapSize with the governor running").isEqualTo(expected);
+        assertThat(result(lines, "softMaxAfter")).as("SoftMaxHeapSize after close").isEqualTo(before);
     }
 
     private static final String EOF = "\u0000EOF";

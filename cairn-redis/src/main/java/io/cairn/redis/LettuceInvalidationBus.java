@@ -1,13 +1,15 @@
 package io.cairn.redis;
 
 import io.cairn.cid.Cid;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -19,9 +21,9 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -35,9 +37,9 @@ import java.util.function.Function;
  * lives on the one master owning its slot (plain PUBLISH would be broadcast over the cluster bus to
  * every node). The message is the CID's binary form; anything else on the channel is ignored.
  *
- * <p>Limit: in cluster mode the subscription is made on the master that owned the channel's slot at
- * start. If that master fails over, messages stop until the node restarts; the stores' short
- * negative TTL (and the Redis key deleted by the deleting node) still bound what is served.
+ * <p>In cluster mode the channel follows its slot: when the master owning it fails over, the
+ * subscription moves to the promoted replica and failed publishes are retried against the new
+ * topology ({@link ClusterChannel}).
  */
 public final class LettuceInvalidationBus implements InvalidationBus {
     private static final Logger LOG = LoggerFactory.getLogger(LettuceInvalidationBus.class);
@@ -50,6 +52,9 @@ public final class LettuceInvalidationBus implements InvalidationBus {
     private final byte[] channel;
     private final List<Consumer<Cid>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong publishFailures = new AtomicLong();
+    private ClusterChannel cluster;
+    private java.util.function.BooleanSupplier subscriberOpen = () -> false;
+    private String standaloneAddress = "";
 
     private LettuceInvalidationBus(ClientResources resources, AutoCloseable client, AutoCloseable publisherConnection,
                                    AutoCloseable subscriberConnection, Function<byte[], CompletionStage<Long>> publisher,
@@ -66,29 +71,30 @@ public final class LettuceInvalidationBus implements InvalidationBus {
     public static LettuceInvalidationBus connect(RedisEndpoint endpoint, String channelName, Duration timeout) {
         ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(1).computationThreadPoolSize(1).build();
         byte[] channel = channelName.getBytes(StandardCharsets.UTF_8);
-        List<RedisURI> uris = new ArrayList<>();
-        for (RedisEndpoint.HostPort hp : endpoint.nodes()) {
-            RedisURI.Builder b = RedisURI.builder().withHost(hp.host()).withPort(hp.port()).withTimeout(timeout);
-            endpoint.password().ifPresent(pw -> b.withPassword(pw.toCharArray()));
-            uris.add(b.build());
-        }
+        List<RedisURI> uris = List.of(endpoint.uris(timeout));
         AutoCloseable clientCloser = null;
         try {
             if (endpoint.cluster()) {
                 RedisClusterClient c = RedisClusterClient.create(resources, uris);
                 clientCloser = c::shutdown;
+                // A publish to a node that is down fails at once (and is retried against a reloaded
+                // topology) instead of waiting in a queue for a node that may never return.
+                c.setOptions(ClusterClientOptions.builder()
+                        .timeoutOptions(TimeoutOptions.enabled(timeout))
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                        .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                                .enableAllAdaptiveRefreshTriggers().build())
+                        .build());
                 StatefulRedisClusterConnection<byte[], byte[]> pub = c.connect(ByteArrayCodec.INSTANCE);
                 StatefulRedisClusterPubSubConnection<byte[], byte[]> sub = c.connectPubSub(ByteArrayCodec.INSTANCE);
-                int slot = SlotHash.getSlot(channel);
-                RedisClusterNode owner = sub.getPartitions().getPartitionBySlot(slot);
-                if (owner == null) {
-                    throw new IllegalStateException("no master owns slot " + slot + " of channel " + channelName);
-                }
-                StatefulRedisPubSubConnection<byte[], byte[]> node = sub.getConnection(owner.getNodeId());
-                LettuceInvalidationBus bus = new LettuceInvalidationBus(resources, clientCloser, pub::close, sub::close,
-                        m -> pub.async().spublish(channel, m), channel);
-                node.addListener(bus.listener());
-                node.sync().ssubscribe(channel);
+                ClusterChannel[] holder = new ClusterChannel[1];
+                LettuceInvalidationBus bus = new LettuceInvalidationBus(resources, clientCloser, pub::close, () -> {
+                    holder[0].close();
+                    sub.close();
+                }, m -> holder[0].publish(m), channel);
+                holder[0] = new ClusterChannel(c, pub, sub, channel, bus.listener(), timeout);
+                bus.cluster = holder[0];
+                holder[0].start();
                 return bus;
             }
             RedisClient c = RedisClient.create(resources, uris.getFirst());
@@ -99,6 +105,8 @@ public final class LettuceInvalidationBus implements InvalidationBus {
                     m -> pub.async().publish(channel, m), channel);
             sub.addListener(bus.listener());
             sub.sync().subscribe(channel);
+            bus.subscriberOpen = sub::isOpen;
+            bus.standaloneAddress = endpoint.nodes().getFirst().toString();
             return bus;
         } catch (RuntimeException e) {
             if (clientCloser != null) {
@@ -158,6 +166,17 @@ public final class LettuceInvalidationBus implements InvalidationBus {
         } catch (RuntimeException e) {
             publishFailures.incrementAndGet();
         }
+    }
+
+    /**
+     * The node ({@code host:port}) holding this bus's open subscription, or empty while none is open;
+     * on a standalone server, that server while connected.
+     */
+    public Optional<String> subscribedTo() {
+        if (cluster != null) {
+            return cluster.subscribedTo();
+        }
+        return subscriberOpen.getAsBoolean() ? Optional.of(standaloneAddress) : Optional.empty();
     }
 
     @Override

@@ -18,7 +18,6 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -69,12 +68,7 @@ public final class LettuceL2Store implements L2Store {
         Duration connectTimeout = CONNECT_TIMEOUT.compareTo(commandTimeout) > 0 ? CONNECT_TIMEOUT : commandTimeout;
         SocketOptions socket = SocketOptions.builder().connectTimeout(connectTimeout).build();
         TimeoutOptions timeouts = TimeoutOptions.enabled(commandTimeout);
-        List<RedisURI> uris = new ArrayList<>();
-        for (RedisEndpoint.HostPort hp : endpoint.nodes()) {
-            RedisURI.Builder b = RedisURI.builder().withHost(hp.host()).withPort(hp.port()).withTimeout(connectTimeout);
-            endpoint.password().ifPresent(pw -> b.withPassword(pw.toCharArray()));
-            uris.add(b.build());
-        }
+        List<RedisURI> uris = List.of(endpoint.uris(connectTimeout));
         try {
             if (endpoint.cluster()) {
                 RedisClusterClient client = RedisClusterClient.create(resources, uris);

@@ -203,6 +203,22 @@ public final class RedisBlockTier extends ForwardingBlockstore {
         return removed;
     }
 
+    /**
+     * Forgets {@code cid} because another node sharing the store deleted it: it is never served from
+     * Redis by this node again until it is put here (a tombstone, for the Redis TTL), and its key is
+     * deleted once more in case the deleting node's DEL was lost (a failover, a timeout). Never throws.
+     */
+    public void forget(Cid cid) {
+        Multihash mh = cid.multihash();
+        if (mh.code() == IDENTITY) {
+            return;
+        }
+        synchronized (stripe(mh)) {
+            tombstone(mh);
+            call("del", () -> l2.delete(key(mh)));
+        }
+    }
+
     /** The tier's breaker state, for /health: CLOSED, OPEN, HALF_OPEN. */
     public String breakerState() {
         return breaker.getState().name();

@@ -36,6 +36,19 @@ public record RedisEndpoint(List<HostPort> nodes, boolean cluster, Optional<Stri
         return new RedisEndpoint(nodes, true, password);
     }
 
+    /** Lettuce's URIs of the nodes, with the password and {@code timeout} for connecting. */
+    io.lettuce.core.RedisURI[] uris(java.time.Duration timeout) {
+        io.lettuce.core.RedisURI[] out = new io.lettuce.core.RedisURI[nodes.size()];
+        for (int i = 0; i < out.length; i++) {
+            HostPort hp = nodes.get(i);
+            io.lettuce.core.RedisURI.Builder b = io.lettuce.core.RedisURI.builder().withHost(hp.host()).withPort(hp.port())
+                    .withTimeout(timeout);
+            password.ifPresent(pw -> b.withPassword(pw.toCharArray()));
+            out[i] = b.build();
+        }
+        return out;
+    }
+
     @Override
     public String toString() {
         return (cluster ? "redis-cluster " : "redis ") + nodes + (password.isPresent() ? " (with password)" : "");

@@ -241,4 +241,24 @@ class RedisBlockTierTest {
         assertThat(tier.metrics().count("get", "rejected")).as("calls not even tried while open").isPositive();
         assertThat(store.gets).hasValue(30);
     }
+
+    @Test
+    void aBlockAnotherNodeDeletedIsNeverServedFromRedisHereAgain() throws Exception {
+        RedisProcesses redis = track(RedisProcesses.standalone());
+        CountingStore store = new CountingStore(new MemoryBlockstore());
+        RedisBlockTier tier = tier(redis, store, fast(), null);
+        Block b = block(4096, 77);
+        store.put(b);
+        tier.get(b.cid());
+        awaitSets(tier, 1);
+        String key = new String(tier.key(b.cid().multihash()), StandardCharsets.US_ASCII);
+        // The deleting node's DEL was lost; only its invalidation reached this node.
+        store.delete(b.cid());
+        tier.forget(b.cid());
+        assertThatThrownBy(() -> tier.get(b.cid())).as("not served from Redis: the store answers")
+                .isInstanceOf(io.cairn.blockstore.BlockNotFoundException.class);
+        await().atMost(Duration.ofSeconds(10)).until(() -> redis.command(redis.port(), "EXISTS", key).startsWith(":0"));
+        tier.put(b); // put here again: served from Redis once repopulated
+        assertThat(tier.get(b.cid()).bytes()).isEqualTo(b.bytes());
+    }
 }

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Real Redis servers for the tests: Debian's redis-server on 127.0.0.1, started and stopped by the
  * test (by process), in a temporary directory, with persistence off. A cluster is three masters
- * joined with {@code redis-cli --cluster create}. Where redis-server is not installed the test is
+ * (and optionally replicas of each) joined with {@code redis-cli --cluster create}. Where redis-server is not installed the test is
  * skipped with the reason (.ci/run installs it). Published in this module's test-jar for
  * cairn-server's multi-node tests.
  */
@@ -53,17 +53,26 @@ public final class RedisProcesses implements AutoCloseable {
 
     /** A three-master Redis Cluster with no replicas, state ok. */
     public static RedisProcesses cluster() throws Exception {
+        return cluster(0);
+    }
+
+    /**
+     * A three-master Redis Cluster with {@code replicas} replicas per master ({@code redis-cli --cluster
+     * create ... --cluster-replicas N}), state ok. With replicas, killing a master makes the cluster
+     * promote one of its replicas after {@code cluster-node-timeout} (2 s here).
+     */
+    public static RedisProcesses cluster(int replicas) throws Exception {
         RedisProcesses r = new RedisProcesses(Files.createTempDirectory("cairn-redis-cluster"));
         try {
             List<String> addrs = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 3 * (1 + replicas); i++) {
                 int port = freeClusterPort();
                 r.startNode(port, true);
                 addrs.add("127.0.0.1:" + port);
             }
             List<String> create = new ArrayList<>(List.of(tool("redis-cli").orElseThrow().toString(), "--cluster", "create"));
             create.addAll(addrs);
-            create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+            create.addAll(List.of("--cluster-replicas", Integer.toString(replicas), "--cluster-yes"));
             Process p = new ProcessBuilder(create).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -74,6 +83,17 @@ public final class RedisProcesses implements AutoCloseable {
                 while (!r.command(n.port(), "CLUSTER", "INFO").contains("cluster_state:ok")) {
                     if (System.nanoTime() > deadline) {
                         throw new IllegalStateException("cluster did not reach cluster_state:ok in 30 s");
+                    }
+                    Thread.sleep(100);
+                }
+            }
+            // A replica that has not finished its first sync from its master cannot take over from it.
+            for (Node n : r.nodes) {
+                String role;
+                while ((role = r.command(n.port(), "INFO", "replication")).contains("role:slave")
+                        && !role.contains("master_link_status:up")) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("a replica did not sync with its master in 30 s");
                     }
                     Thread.sleep(100);
                 }
@@ -91,7 +111,9 @@ public final class RedisProcesses implements AutoCloseable {
                 "--protected-mode", "no", "--logfile", dir.resolve("redis-" + port + ".log").toString()));
         if (cluster) {
             cmd.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf",
-                    "--cluster-node-timeout", "2000"));
+                    "--cluster-node-timeout", "2000",
+                    // a replica may always take over, however long it was out of touch with its master
+                    "--cluster-replica-validity-factor", "0"));
         }
         cmd.addAll(List.of(extra));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -118,6 +140,73 @@ public final class RedisProcesses implements AutoCloseable {
 
     public List<Node> nodes() {
         return nodes;
+    }
+
+    /** The live master serving {@code slot} now, as a live node sees it, or null while none does. */
+    public Node masterOf(int slot) throws IOException {
+        for (String line : clusterNodes()) {
+            String[] f = line.split(" ");
+            if (!f[2].contains("master") || f[2].contains("fail")) {
+                continue;
+            }
+            for (int i = 8; i < f.length; i++) {
+                if (f[i].startsWith("[")) {
+                    continue; // a slot being migrated
+                }
+                String[] range = f[i].split("-");
+                int lo = Integer.parseInt(range[0].trim());
+                int hi = range.length > 1 ? Integer.parseInt(range[1].trim()) : lo;
+                if (slot >= lo && slot <= hi) {
+                    Node n = byPort(f[1]);
+                    return n.process().isAlive() ? n : null;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Waits until a master other than {@code old} serves {@code slot} and the cluster is ok again
+     * (a replica was promoted), and returns it.
+     */
+    public Node awaitPromotion(int slot, Node old, java.time.Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Node m = masterOf(slot);
+            if (m != null && m.port() != old.port() && command(m.port(), "CLUSTER", "INFO").contains("cluster_state:ok")) {
+                return m;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("no replica was promoted for slot " + slot + " within " + timeout);
+    }
+
+    private List<String> clusterNodes() throws IOException {
+        for (Node n : nodes) {
+            if (!n.process().isAlive()) {
+                continue;
+            }
+            String reply = command(n.port(), "CLUSTER", "NODES");
+            List<String> lines = new ArrayList<>();
+            for (String line : reply.split("\r?\n")) {
+                if (!line.isBlank() && !line.startsWith("$")) {
+                    lines.add(line.strip());
+                }
+            }
+            return lines;
+        }
+        throw new IOException("no live Redis node");
+    }
+
+    private Node byPort(String address) {
+        String hostPort = address.split("@")[0];
+        int port = Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
+        for (Node n : nodes) {
+            if (n.port() == port) {
+                return n;
+            }
+        }
+        throw new IllegalStateException("no node on port " + port);
     }
 
     public int port() {

@@ -8,20 +8,22 @@ import io.cairn.blockstore.BlockstoreException;
 import io.cairn.blockstore.GcLocker;
 import io.cairn.blockstore.HashMismatchException;
 import io.cairn.blockstore.StoreClosedException;
+import io.cairn.blockstore.VerifyingReceiver;
 import io.cairn.blockstore.Viewer;
 import io.cairn.cid.Cid;
 import io.cairn.cid.Multicodec;
 import io.cairn.cid.Multihash;
-import io.cairn.memory.MemoryGovernor;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -73,7 +75,7 @@ public final class S3Blockstore implements Blockstore, Viewer, GcLocker {
     private final S3Breaker breaker;
     private final KnownKeys known;
     private final S3DiskCache disk;
-    private final MemoryGovernor governor;
+    private final S3Transfers transfers;
     private final BlockSizeLimit limit;
     private final GcLocker gcLock = GcLocker.readWrite();
     private final ScheduledExecutorService prober;
@@ -94,7 +96,7 @@ public final class S3Blockstore implements Blockstore, Viewer, GcLocker {
         this.known = new KnownKeys(options.negativeTtl(), options.knownKeys(),
                 clock.equals(java.time.Clock.systemUTC()) ? System::nanoTime : () -> clock.millis() * 1_000_000L);
         this.disk = options.diskCache();
-        this.governor = options.governor();
+        this.transfers = new S3Transfers(options.governor());
         this.limit = options.blockSizeLimit();
         this.prober = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cairn-s3-probe");
@@ -183,7 +185,7 @@ public final class S3Blockstore implements Blockstore, Viewer, GcLocker {
     private Integer head(Multihash mh) {
         String key = layout.objectKey(mh);
         long epoch = known.epoch(mh);
-        Integer size = breaker.call("HEAD " + key, () -> {
+        Integer size = breaker.call("HEAD", key, () -> {
             try {
                 long len = client.headObject(b -> b.bucket(settings.bucket()).key(key)).contentLength();
                 return (int) Math.min(len, Integer.MAX_VALUE);
@@ -239,37 +241,32 @@ public final class S3Blockstore implements Blockstore, Viewer, GcLocker {
     /** What {@link #fetchVerified} answers for an object that came back bad twice. */
     private static final Block CORRUPT = Block.raw(new byte[0]);
 
-    /** What one GET brought back. */
-    private record Fetched(byte[] data, String problem, RuntimeException refusal) {
-        static final Fetched MISSING = new Fetched(null, null, null);
+    /** What one GET brought back: a verified block, or what was wrong with the answer. */
+    private record Fetched(Block block, String problem, RuntimeException refusal, SdkClientException outage) {
+        static final Fetched MISSING = new Fetched(null, null, null, null);
 
-        Fetched(byte[] data, String problem) {
-            this(data, problem, null);
+        static Fetched bad(String problem) {
+            return new Fetched(null, problem, null, null);
         }
     }
 
     /**
-     * GETs the object and checks it; a truncated or corrupt answer is fetched once more, and if the
-     * second is no better it is reported and answered as {@link #CORRUPT}: corrupt bytes are never
-     * served. {@code null} when the object does not exist.
+     * GETs the object, checking it as it streams in; a truncated or corrupt answer is fetched once
+     * more, and if the second is no better it is reported and answered as {@link #CORRUPT}: corrupt
+     * bytes are never served. {@code null} when the object does not exist.
      */
     private Block fetchVerified(Cid cid) {
         Multihash mh = cid.multihash();
         String problem = null;
         for (int attempt = 1; attempt <= 2; attempt++) {
-            Fetched f = fetch(mh);
+            Fetched f = fetch(cid);
             if (f == Fetched.MISSING) {
                 return null;
             }
             if (f.problem == null) {
-                try {
-                    return Block.verified(cid, f.data);
-                } catch (HashMismatchException e) {
-                    problem = "bytes do not match the CID";
-                }
-            } else {
-                problem = f.problem;
+                return f.block;
             }
+            problem = f.problem;
             if (attempt == 1) {
                 refetched.incrementAndGet();
                 LOG.info("S3 object {} came back bad ({}); fetching it once more", layout.objectKey(mh), problem);
@@ -281,11 +278,15 @@ public final class S3Blockstore implements Blockstore, Viewer, GcLocker {
         return CORRUPT;
     }
 
-    private Fetched fetch(Multihash mh) {
-        String key = layout.objectKey(mh);
-        Fetched f = breaker.call("GET " + key, () -> {
+    private Fetched fetch(Cid cid) {
+        String key = layout.objectKey(cid.multihash());
+        Fetched f = breaker.call("GET", key, () -> {
             try {
-                return client.getObject(b -> b.bucket(settings.bucket()).key(key), this::readBody);
+                Fetched got = client.getObject(b -> b.bucket(settings.bucket()).key(key), (response, in) -> receive(cid, response, in));
+                if (got.outage != null) {
+                    throw got.outage; // S3's fault: the breaker counts it
+                }
+                return got;
             } catch (SdkServiceException e) {
                 if (e.statusCode() == 404) {
                     return Fetched.MISSING;
@@ -300,56 +301,52 @@ public final class S3Blockstore implements Blockstore, Viewer, GcLocker {
     }
 
     /**
-     * Reads exactly the declared length into an array reserved with the governor first; a body that
-     * breaks off, or is shorter or longer, is a problem to report, not an exception for the SDK to
-     * retry (the caller fetches once more).
+     * Reads exactly the declared length into one array reserved with the governor first, hashing it
+     * as it streams in (no second pass over the bytes); a body that breaks off, is shorter or longer,
+     * or does not match the CID is a problem to report, not an exception for the SDK to retry (the
+     * caller fetches once more).
      */
-    private Fetched readBody(GetObjectResponse response, AbortableInputStream in) {
+    private Fetched receive(Cid cid, GetObjectResponse response, AbortableInputStream in) {
         Long declared = response.contentLength();
         if (declared == null || declared < 0 || !limit.allows(declared)) {
             in.abort();
-            return new Fetched(null, "declared length " + declared + " is over the block size limit " + limit.maxBytes());
+            return Fetched.bad("declared length " + declared + " is over the block size limit " + limit.maxBytes());
         }
         int len = (int) (long) declared;
-        MemoryGovernor.Reservation reservation;
+        S3Transfers.Hold hold;
         try {
-            reservation = reserve(len);
+            hold = transfers.download(len);
         } catch (RuntimeException e) {
             in.abort();
-            return new Fetched(null, null, e);
+            return new Fetched(null, null, e, null);
         }
-        try (MemoryGovernor.Reservation r = reservation) {
-            byte[] data = new byte[len];
-            int n = in.readNBytes(data, 0, len);
+        try (hold) {
+            VerifyingReceiver body = VerifyingReceiver.expect(cid, len);
+            int n = body.readFrom(in);
             if (n < len) {
                 in.abort();
-                return new Fetched(null, "truncated: " + n + " of " + len + " bytes");
+                return Fetched.bad("truncated: " + n + " of " + len + " bytes");
             }
             if (in.read() != -1) {
                 in.abort();
-                return new Fetched(null, "longer than its declared " + len + " bytes");
+                return Fetched.bad("longer than its declared " + len + " bytes");
             }
-            return new Fetched(data, null);
+            try {
+                return new Fetched(body.finish(), null, null, null);
+            } catch (HashMismatchException e) {
+                return Fetched.bad("bytes do not match the CID");
+            } catch (BlockstoreException e) {
+                return new Fetched(null, null, e, null); // a hash function Cairn cannot compute: not S3's fault
+            }
         } catch (IOException e) {
             in.abort();
-            return new Fetched(null, "body broke off: " + e);
+            if (e instanceof java.io.InterruptedIOException || Thread.currentThread().isInterrupted()) {
+                // the attempt's time ran out mid-body: S3 is slow, the object is not known to be bad
+                return new Fetched(null, null, null, SdkClientException.create("reading the body timed out: " + e, e));
+            }
+            return Fetched.bad("body broke off: " + e);
         }
     }
-
-    private MemoryGovernor.Reservation reserve(long bytes) {
-        return governor == null ? NO_RESERVATION : governor.tryReserve(bytes);
-    }
-
-    private static final MemoryGovernor.Reservation NO_RESERVATION = new MemoryGovernor.Reservation() {
-        @Override
-        public long bytes() {
-            return 0;
-        }
-
-        @Override
-        public void release() {
-        }
-    };
 
     // ---- writes ----
 
@@ -410,14 +407,16 @@ public final class S3Blockstore implements Blockstore, Viewer, GcLocker {
             return; // already stored: a cheap no-op
         }
         byte[] data = block.bytes();
-        Block.verified(block.cid(), data); // never upload bytes that do not match their name
+        if (!block.isVerified()) {
+            Block.verified(block.cid(), data); // never upload bytes that do not match their name
+        } // a block made by Block.raw/verified, or read from a store that checked it, is hashed once, not twice
         String key = layout.objectKey(mh);
         long epoch = known.epoch(mh);
-        try (MemoryGovernor.Reservation r = reserve(data.length)) {
-            breaker.call("PUT " + key, () -> {
+        try (S3Transfers.Hold h = transfers.upload(data.length)) {
+            breaker.call("PUT", key, () -> {
                 try {
-                    client.putObject(b -> b.bucket(settings.bucket()).key(key).ifNoneMatch("*")
-                                    .contentLength((long) data.length).contentType("application/octet-stream"),
+                    // sent from the block's own array: no copy, whole (not aws-chunked), signed by the SDK
+                    client.putObject(PutObjectRequest.builder().bucket(settings.bucket()).key(key).ifNoneMatch("*").build(),
                             RequestBody.fromContentProvider(ContentStreamProvider.fromByteArrayUnsafe(data), data.length,
                                     "application/octet-stream"));
                 } catch (SdkServiceException e) {
@@ -479,7 +478,7 @@ public final class S3Blockstore implements Blockstore, Viewer, GcLocker {
         checkOpen();
         Multihash mh = cid.multihash();
         String key = layout.objectKey(mh);
-        boolean present = breaker.call("DELETE " + key, () -> {
+        boolean present = breaker.call("DELETE", key, () -> {
             Long size = headDirect(key);
             if (size != null) {
                 client.deleteObject(b -> b.bucket(settings.bucket()).key(key));
@@ -553,7 +552,7 @@ public final class S3Blockstore implements Blockstore, Viewer, GcLocker {
             return;
         }
         try {
-            breaker.call("HEAD bucket (probe)", () -> client.headBucket(b -> b.bucket(settings.bucket())));
+            breaker.call("HEAD", "bucket (probe)", () -> client.headBucket(b -> b.bucket(settings.bucket())));
             if (breaker.isClosed()) {
                 LOG.info("S3 at {} answers again; circuit breaker closed", settings.describe());
             }
@@ -584,6 +583,16 @@ public final class S3Blockstore implements Blockstore, Viewer, GcLocker {
     /** Objects that came back bad once and were fetched again. */
     public long refetchedObjects() {
         return refetched.get();
+    }
+
+    /** Bytes the uploads and downloads in flight hold now, which is what they have reserved with the governor. */
+    public long transferBytesInFlight() {
+        return transfers.inFlightBytes();
+    }
+
+    /** Heap arrays allocated for downloads so far (one per GET with a body); uploads allocate none. */
+    public long downloadBuffers() {
+        return transfers.downloadBuffers();
     }
 
     public S3DiskCache diskCache() {
@@ -619,6 +628,14 @@ public final class S3Blockstore implements Blockstore, Viewer, GcLocker {
                 .description("1 while the S3 circuit breaker is not closed").register(registry);
         FunctionCounter.builder("cairn.s3.corrupt.objects", corrupt, AtomicLong::get)
                 .description("objects corrupt or truncated twice, answered as missing").register(registry);
+        Gauge.builder("cairn.s3.transfer.bytes.in.flight", transfers, S3Transfers::inFlightBytes)
+                .description("bytes held (and reserved with the governor) by uploads and downloads in flight").register(registry);
+        FunctionCounter.builder("cairn.s3.transfer.buffers", transfers, S3Transfers::downloadBuffers).tag("dir", "get")
+                .description("heap arrays allocated for transfers (uploads send the block's own array)").register(registry);
+        FunctionCounter.builder("cairn.s3.transfer.bytes", transfers, S3Transfers::downloadBytes).tag("dir", "get")
+                .description("bytes moved by transfers").register(registry);
+        FunctionCounter.builder("cairn.s3.transfer.bytes", transfers, S3Transfers::uploadBytes).tag("dir", "put")
+                .description("bytes moved by transfers").register(registry);
         if (disk != null) {
             Gauge.builder("cairn.s3.disk.cache.bytes", disk, S3DiskCache::bytes).register(registry);
             FunctionCounter.builder("cairn.s3.disk.cache.hits", disk, S3DiskCache::hits).register(registry);

@@ -48,11 +48,14 @@ final class S3Breaker {
         return false;
     }
 
-    /** Runs {@code call} under the breaker; {@code what} names the operation and key for messages. */
-    <T> T call(String what, Supplier<T> call) {
+    /**
+     * Runs {@code call} under the breaker; {@code op} and {@code key} name it in messages (joined only
+     * when a message is made, so the common path builds no string).
+     */
+    <T> T call(String op, String key, Supplier<T> call) {
         if (!breaker.tryAcquirePermission()) {
             throw new S3UnavailableException("S3 at " + endpoint + " is unavailable (circuit breaker open after "
-                    + "repeated failures); " + what + " not attempted", openWait, null);
+                    + "repeated failures); " + op + " " + key + " not attempted", openWait, null);
         }
         long start = System.nanoTime();
         try {
@@ -61,7 +64,7 @@ final class S3Breaker {
             return result;
         } catch (RuntimeException e) {
             breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
-            throw translate(what, e);
+            throw translate(op + " " + key, e);
         }
     }
 

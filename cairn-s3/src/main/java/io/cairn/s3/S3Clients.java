@@ -11,6 +11,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 
 import java.time.Duration;
 
@@ -29,7 +30,11 @@ public final class S3Clients {
      * other throttling, connection errors) back off exponentially with jitter; every attempt and every
      * call has a time limit, so no request can hang. Cairn checks each block against its CID itself, so
      * the SDK's own CRC checksums are only sent where S3 requires them (fewer bytes hashed twice, and
-     * stores that do not know the newer checksum headers keep working).
+     * stores that do not know the newer checksum headers keep working). Uploads are not aws-chunked:
+     * over plain HTTP the SDK would otherwise copy each body into 128 KiB chunk arrays and sign every
+     * chunk; sent whole, a body goes from the caller's array to the socket and is signed once (its
+     * SHA-256 in {@code x-amz-content-sha256}, which S3 checks). Over HTTPS the payload is not signed
+     * either way.
      */
     public static S3Client build(S3Settings settings, S3RequestCounter counter, AwsCredentialsProvider credentials) {
         Duration attempt = settings.attemptTimeout();
@@ -58,6 +63,7 @@ public final class S3Clients {
                 .region(Region.of(settings.region()))
                 .credentialsProvider(credentials)
                 .forcePathStyle(settings.pathStyle())
+                .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .overrideConfiguration(override.build());

@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,10 +22,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection carries one request (the proxy rewrites {@code Connection: close}), so a fault can be
  * aimed at a request: {@link Fault#LATENCY} delays the answer, {@link Fault#SLOW_DOWN} answers
  * {@code 503 SlowDown} itself, {@link Fault#RESET} resets the connection (RST), {@link Fault#TRUNCATE}
- * cuts a GET's body in half and {@link Fault#CORRUPT} flips one byte of it.
+ * cuts a GET's body in half and {@link Fault#CORRUPT} flips one byte of it; {@link Fault#HOLD} stops a
+ * GET's body halfway, and any other request before its answer, until {@link #release()} (so a test can
+ * look at a transfer while it is in flight).
  */
 final class FaultProxy implements AutoCloseable {
-    enum Fault { NONE, LATENCY, SLOW_DOWN, RESET, TRUNCATE, CORRUPT }
+    enum Fault { NONE, LATENCY, SLOW_DOWN, RESET, TRUNCATE, CORRUPT, HOLD }
 
     private final ServerSocket server;
     private final int upstreamPort;
@@ -35,7 +38,9 @@ final class FaultProxy implements AutoCloseable {
     private final AtomicInteger remaining = new AtomicInteger();
     private final AtomicInteger injected = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
+    private final java.util.Queue<String> heads = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile boolean closed;
+    private volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
 
     FaultProxy(int upstreamPort) throws IOException {
         this.upstreamPort = upstreamPort;
@@ -58,6 +63,26 @@ final class FaultProxy implements AutoCloseable {
         inject(Fault.LATENCY, count);
     }
 
+    /** {@link Fault#HOLD} for the next {@code count} requests ({@code -1}: all), until {@link #release()}. */
+    void hold(int count) {
+        gate = new java.util.concurrent.CountDownLatch(1);
+        inject(Fault.HOLD, count);
+    }
+
+    /** Lets every held request go on, and holds no more. */
+    void release() {
+        heal();
+        gate.countDown();
+    }
+
+    private void awaitGate() {
+        try {
+            gate.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     void heal() {
         fault = Fault.NONE;
         remaining.set(0);
@@ -69,6 +94,11 @@ final class FaultProxy implements AutoCloseable {
 
     int requests() {
         return requests.get();
+    }
+
+    /** The request line and headers of every request so far, as they came over the wire. */
+    List<String> heads() {
+        return List.copyOf(heads);
     }
 
     private Fault take(String method) {
@@ -112,6 +142,7 @@ final class FaultProxy implements AutoCloseable {
                 return;
             }
             requests.incrementAndGet();
+            heads.add(head);
             String method = head.substring(0, Math.max(0, head.indexOf(' ')));
             Fault f = take(method);
             switch (f) {
@@ -158,7 +189,10 @@ final class FaultProxy implements AutoCloseable {
             if (f == Fault.LATENCY) {
                 sleep(latencyMillis);
             }
-            if (f == Fault.TRUNCATE || f == Fault.CORRUPT) {
+            if (f == Fault.HOLD && !head.startsWith("GET ")) {
+                awaitGate();
+            }
+            if (f == Fault.TRUNCATE || f == Fault.CORRUPT || (f == Fault.HOLD && head.startsWith("GET "))) {
                 String respHead = readHead(upIn);
                 while (respHead != null && respHead.startsWith("HTTP/1.1 100")) {
                     out.write(respHead.getBytes(StandardCharsets.ISO_8859_1));
@@ -172,6 +206,14 @@ final class FaultProxy implements AutoCloseable {
                 long len = header(respHead, "content-length");
                 if (respHead.startsWith("HTTP/1.1 200") && len > 1) {
                     byte[] body = upIn.readNBytes((int) len);
+                    if (f == Fault.HOLD) {
+                        out.write(body, 0, body.length / 2);
+                        out.flush();
+                        awaitGate();
+                        out.write(body, body.length / 2, body.length - body.length / 2);
+                        out.flush();
+                        return;
+                    }
                     if (f == Fault.TRUNCATE) {
                         out.write(body, 0, body.length / 2);
                         out.flush();
@@ -247,6 +289,7 @@ final class FaultProxy implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        gate.countDown();
         closed = true;
         server.close();
         threads.shutdownNow();

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.time.Duration;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,9 +53,7 @@ class S3FaultTest {
     }
 
     private static Block block(int seed, int size) {
-        byte[] data = new byte[size];
-        new Random(seed).nextBytes(data);
-        return Block.raw(data);
+        return TestBlocks.random(seed, size);
     }
 
     @Test

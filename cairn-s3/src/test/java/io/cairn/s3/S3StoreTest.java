@@ -25,7 +25,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -89,9 +88,7 @@ class S3StoreTest {
     }
 
     private static Block block(int seed, int size) {
-        byte[] data = new byte[size];
-        new Random(seed).nextBytes(data);
-        return Block.raw(data);
+        return TestBlocks.random(seed, size);
     }
 
     @Test

@@ -10,6 +10,8 @@ import io.cairn.server.http.NotFoundHandler;
 import io.cairn.server.http.RequestIdHandler;
 import io.cairn.server.http.RequestMetricsHandler;
 import io.cairn.server.http.RpcHandler;
+import io.cairn.server.ipns.DnsLink;
+import io.cairn.server.ipns.Ipns;
 import io.cairn.server.http.TokenAuthHandler;
 import io.cairn.server.http.TransferCodingHandler;
 import io.cairn.server.http.UploadGuardHandler;
@@ -37,6 +39,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -70,8 +73,9 @@ public final class CairnServer implements AutoCloseable {
         Blockstore store = stack.blockstore();
         MemoryGovernor governor = stack.governor();
 
+        Ipns ipns = new Ipns(config.dataDir(), Clock.systemUTC(), new DnsLink(config.dnsResolver()));
         Handler gatewayChain = new TransferCodingHandler(
-                new ConcurrencyLimitHandler(new GatewayHandler(store, config.effectiveGateway()),
+                new ConcurrencyLimitHandler(new GatewayHandler(store, config.effectiveGateway(), ipns),
                         config.maxConcurrentRequests(), false, 0, 0), false);
         this.gateway = jetty("gateway", config.gatewayPort(), new RequestMetricsHandler(gatewayChain, registry, "gateway"), true);
 
@@ -79,7 +83,7 @@ public final class CairnServer implements AutoCloseable {
         // Upload chunks' free mapped pages are counted too (held chunks by their reservations).
         binders.add(io.cairn.memory.offheap.NativeBuffers.uploads().registerWith(governor, "upload-buffers-spare"));
         Handler rpc = new ConcurrencyLimitHandler(new RpcHandler(store, governor, config, version(),
-                stack.pinner(), stack.garbageCollector()),
+                stack.pinner(), stack.garbageCollector(), ipns),
                 config.maxConcurrentRequests(), true, 0, 0, r -> !isUpload(r), "requests");
         rpc = new ConcurrencyLimitHandler(rpc, config.maxConcurrentUploads(), true,
                 (long) config.maxBlockSize() + 64 * 1024, config.readTimeout().toMillis(), CairnServer::isUpload, "uploads");

@@ -48,6 +48,8 @@ public final class ServerConfig {
     private final int maxConcurrentUploads;
     private final GatewayConfig gateway;
     private final RedisConfig redis;
+    private final Duration gcLeaseTtl;
+    private final String dnsResolver;
 
     private ServerConfig(Builder b) {
         Path dataDir = b.dataDir;
@@ -74,6 +76,15 @@ public final class ServerConfig {
         int maxConcurrentUploads = b.maxConcurrentUploads;
         GatewayConfig gateway = b.gateway;
         RedisConfig redis = b.redis;
+        Duration gcLeaseTtl = b.gcLeaseTtl;
+        String dnsResolver = b.dnsResolver == null || b.dnsResolver.isBlank()
+                || b.dnsResolver.trim().equalsIgnoreCase("system") ? null : b.dnsResolver.trim();
+        if (dnsResolver != null && !dnsResolver.matches("(\\[[0-9a-fA-F:]+]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?")) {
+            throw new ConfigException("dns-resolver: '" + dnsResolver + "' is not host[:port] (or system)");
+        }
+        if (dnsResolver != null && dnsResolver.matches(".*:[0-9]{1,5}")) {
+            checkPort("dns-resolver", Integer.parseInt(dnsResolver.substring(dnsResolver.lastIndexOf(':') + 1)));
+        }
         if (dataDir == null) {
             throw new ConfigException("data: a data directory is required");
         }
@@ -133,6 +144,9 @@ public final class ServerConfig {
             gateway = io.cairn.server.gateway.GatewayConfig.defaults();
         }
         redis = redis == null ? RedisConfig.defaults() : redis;
+        if (gcLeaseTtl == null || gcLeaseTtl.toMillis() < 100 || gcLeaseTtl.compareTo(Duration.ofHours(1)) > 0) {
+            throw new ConfigException("gc-lease-ttl: must be between 100ms and 1h");
+        }
         if (apiToken.isEmpty() && !isLoopback(bindAddress)) {
             throw new ConfigException("api-token: required when bind is " + bindAddress
                     + " (beyond loopback); set --api-token or CAIRN_API_TOKEN, or bind to 127.0.0.1");
@@ -161,6 +175,8 @@ public final class ServerConfig {
         this.maxConcurrentUploads = maxConcurrentUploads;
         this.gateway = gateway;
         this.redis = redis;
+        this.gcLeaseTtl = gcLeaseTtl;
+        this.dnsResolver = dnsResolver;
     }
 
     /** A builder holding the defaults, for everything but the data directory. */
@@ -199,6 +215,8 @@ public final class ServerConfig {
         b.maxConcurrentUploads = maxConcurrentUploads;
         b.gateway = gateway;
         b.redis = redis;
+        b.gcLeaseTtl = gcLeaseTtl;
+        b.dnsResolver = dnsResolver;
         return b;
     }
 
@@ -322,6 +340,15 @@ public final class ServerConfig {
         return redis;
     }
 
+    /**
+     * How long the cross-node garbage-collection lease in Redis outlives its holder's last renewal
+     * (it is renewed every third of this while a collection runs): after a node dies mid-collection,
+     * the next collection can start this much later.
+     */
+    public Duration gcLeaseTtl() {
+        return gcLeaseTtl;
+    }
+
     public ServerConfig withPorts(int gateway, int api) {
         return toBuilder().gatewayPort(gateway).apiPort(api).build();
     }
@@ -373,7 +400,7 @@ public final class ServerConfig {
         return dataDir.resolve("blocks");
     }
 
-    /** Where the pins live (see io.cairn.pin.PinStore). */
+    /** Where the pins live with a store of the node's own (see io.cairn.pin.PinStore); with {@code store = s3} they live in the bucket. */
     public Path pinsFile() {
         return dataDir.resolve("pins");
     }
@@ -391,6 +418,11 @@ public final class ServerConfig {
 
 
 
+
+    /** The DNS server DNSLink names are looked up at ({@code host[:port]}), or null for the system's resolvers. */
+    public String dnsResolver() {
+        return dnsResolver;
+    }
 
     /** The gateway settings with {@code auto} decided by the bind address (deserialized on loopback only). */
     public GatewayConfig effectiveGateway() {
@@ -426,6 +458,42 @@ public final class ServerConfig {
         }
     }
 
+    /**
+     * Two configurations are equal when every setting is (MemorySizing's "left alone" is tested so).
+     * Compared field by field through reflection, so a new setting cannot be forgotten here.
+     */
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof ServerConfig other)) {
+            return false;
+        }
+        return java.util.Arrays.equals(values(), other.values());
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.hashCode(values());
+    }
+
+    private Object[] values() {
+        java.lang.reflect.Field[] fields = ServerConfig.class.getDeclaredFields();
+        java.util.List<Object> out = new java.util.ArrayList<>(fields.length);
+        for (java.lang.reflect.Field f : fields) {
+            if (java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+                continue;
+            }
+            try {
+                out.add(f.get(this));
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return out.toArray();
+    }
+
     @Override
     public String toString() {
         return "ServerConfig[data=" + dataDir + ", bind=" + bindAddress + ", gateway-port=" + gatewayPort
@@ -459,6 +527,8 @@ public final class ServerConfig {
         private int maxConcurrentUploads = 64;
         private GatewayConfig gateway = GatewayConfig.defaults();
         private RedisConfig redis = RedisConfig.defaults();
+        private Duration gcLeaseTtl = Duration.ofSeconds(30);
+        private String dnsResolver;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -581,6 +651,17 @@ public final class ServerConfig {
 
         public Builder redis(RedisConfig value) {
             this.redis = value;
+            return this;
+        }
+
+        public Builder gcLeaseTtl(Duration value) {
+            this.gcLeaseTtl = value;
+            return this;
+        }
+
+        /** {@code host[:port]} of the DNS server for DNSLink, or null / {@code system} for the system's. */
+        public Builder dnsResolver(String value) {
+            this.dnsResolver = value;
             return this;
         }
 

@@ -49,6 +49,7 @@ class ContainerMatrixTest {
             if (!heap.equals("default")) {
                 jvm.add("-Xmx" + heap);
             }
+            jvm.addAll(io.cairn.memory.JvmOptionDefaults.forOptions(jvm)); // as ./cairn starts it
             try (ChildServer child = new ChildServer(group.javaWrapper.toString(), work.resolve("data"), jvm)) {
                 Map<Integer, Integer> status = new ConcurrentHashMap<>();
                 AtomicInteger next = new AtomicInteger();

@@ -10,7 +10,6 @@ import io.cairn.ipld.Links;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -43,18 +41,7 @@ class KuboUnixFsClientTest {
             vectors.load(in);
         }
         try (ServerExtension ext = new ServerExtension()) {
-            Process p = new ProcessBuilder("node", "kubo-unixfs-client.mjs", ext.server.apiUri().toString())
-                    .directory(NodeScripts.JS.toFile()).start();
-            p.getOutputStream().close();
-            boolean done = p.waitFor(120, TimeUnit.SECONDS);
-            if (!done) {
-                p.destroyForcibly();
-            }
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(done).as("node script finished in time").isTrue();
-            assertThat(p.exitValue()).as("node exit; stderr: " + err).isZero();
-            JsonNode s = TestHttp.JSON.readTree(out.strip().lines().reduce((a, b) -> b).orElseThrow());
+            JsonNode s = NodeScripts.runJson(120, "kubo-unixfs-client.mjs", ext.server.apiUri().toString());
 
             assertThat(s.get("hello").asText()).isEqualTo("Qmf412jQZiuVUtdgnB36FXFX7xg5V6KEbSJ4dpQuhkLyfD");
             assertThat(s.get("helloV1").asText()).isEqualTo("bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e");

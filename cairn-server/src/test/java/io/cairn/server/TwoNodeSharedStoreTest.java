@@ -1,7 +1,6 @@
 package io.cairn.server;
 
 import io.cairn.blockstore.Block;
-import io.cairn.redis.RedisProcesses;
 import io.cairn.s3.S3ProxyFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -9,10 +8,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-import java.net.URI;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -31,51 +27,23 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TwoNodeSharedStoreTest {
     private static final String PREFIX = "shared";
+    private static SharedNodes nodes;
     private static S3ProxyFixture s3;
-    private static RedisProcesses redis;
-    private static Path dir;
     private static CairnServer a;
     private static CairnServer b;
 
     @BeforeAll
     static void start() throws Exception {
-        RedisProcesses.redisServer(); // skipped with the reason when redis-server is not installed
-        dir = Files.createTempDirectory("cairn-two-nodes");
-        System.setProperty("aws.accessKeyId", S3ProxyFixture.IDENTITY);
-        System.setProperty("aws.secretAccessKey", S3ProxyFixture.CREDENTIAL);
-        s3 = S3ProxyFixture.startNew();
-        redis = RedisProcesses.cluster();
-        a = CairnServer.start(node("a"));
-        b = CairnServer.start(node("b"));
-    }
-
-    private static ServerConfig node(String name) {
-        StringBuilder seeds = new StringBuilder();
-        for (RedisProcesses.Node n : redis.nodes()) {
-            seeds.append(seeds.isEmpty() ? "" : ",").append("127.0.0.1:").append(n.port());
-        }
-        Path data = dir.resolve(name);
-        return ServerConfig.defaults(data).withPorts(0, 0)
-                .withStore(StoreType.S3, new S3StoreConfig(s3.endpoint(), S3ProxyFixture.BUCKET, PREFIX, "us-east-1", true,
-                        data.resolve("s3-cache"), 64L << 20))
-                .withRedis(RedisConfig.defaults().withCluster(seeds.toString()));
+        nodes = SharedNodes.start(PREFIX, 0, cfg -> cfg);
+        s3 = nodes.s3;
+        a = nodes.a;
+        b = nodes.b;
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {a, b, redis, s3}) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    System.err.println("closing " + c + ": " + e);
-                }
-            }
-        }
-        System.clearProperty("aws.accessKeyId");
-        System.clearProperty("aws.secretAccessKey");
-        if (dir != null) {
-            ServerExtension.deleteTree(dir);
+    static void stop() {
+        if (nodes != null) {
+            nodes.close();
         }
     }
 

@@ -65,4 +65,15 @@ public final class UnixFsFixtures {
         }
         return cid(name + ".root");
     }
+
+    /** Stores every block of {@code name}.car (a fixture with no properties, e.g. gateway-conformance's) and returns its first root. */
+    public static Cid loadCar(String name, Blockstore store) throws IOException {
+        try (InputStream in = Files.newInputStream(DIR.resolve(name + ".car"))) {
+            CarReader car = CarReader.open(in);
+            for (CarBlock b = car.next(); b != null; b = car.next()) {
+                store.put(Block.verified(b.cid(), b.data()));
+            }
+            return car.roots().getFirst();
+        }
+    }
 }

@@ -48,7 +48,7 @@ public final class HitRateCommand implements Callable<Integer> {
     List<Integer> sizes;
 
     @Option(names = "--policies", paramLabel = "P,P", defaultValue = DEFAULT_POLICIES,
-            description = "Policies: lru, lfu, arc, wtinylfu, adaptive, default (Cairn's engine; default = the builder's default), caffeine, opt (Belady), lhm-lru (oracle). Default: ${DEFAULT-VALUE}.")
+            description = "Policies: lru, lfu, arc, wtinylfu, sieve, s3fifo, adaptive, default (Cairn's engine; default = the builder's default), caffeine, opt (Belady), lhm-lru (oracle). Default: ${DEFAULT-VALUE}.")
     String policies;
 
     @Option(names = "--csv", paramLabel = "OUT", description = "Also write the rows as CSV (trace,size,policy,hit_percent).")

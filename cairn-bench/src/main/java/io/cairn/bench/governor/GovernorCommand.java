@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /** {@code cairn bench governor}: notification latency and CPU cost of the memory governor. */
 @Command(name = "governor", mixinStandardHelpOptions = true,
         description = {"Measures, in a child JVM with a fixed heap, the delay from retained memory crossing a",
-                "level's threshold to the listener call (with a busy and an idle application), and the CPU",
-                "the governor's threads use beside an allocation-heavy workload."})
+                "level's threshold to the listener call (busy and idle application; retained bytes allocated",
+                "plainly or reserved first), and the CPU the governor's threads use beside an allocation-heavy",
+                "workload."})
 public final class GovernorCommand implements Callable<Integer> {
     @Option(names = "--heap", defaultValue = "256m", description = "Child -Xmx; the budget is set to it (default ${DEFAULT-VALUE}).")
     String heap;
@@ -65,13 +66,16 @@ public final class GovernorCommand implements Callable<Integer> {
             System.err.println("governor probe exited with " + exit);
             return 1;
         }
-        System.out.printf(Locale.ROOT, "%nheap %s, %s GC, crossing %s; delay from crossing to listener call:%n", heap, gc, level);
+        System.out.printf(Locale.ROOT, "%nheap %s, %s GC, crossing %s; delay from crossing to listener call.%n"
+                + "Crossing: the moment the retained bytes, added to the governor's usedBytes() read before the trial,%n"
+                + "first reach the threshold times the heap (busy/idle: the allocation of that chunk, the governor sees it%n"
+                + "only through its live-set estimate; -reserved: the tryReserve of that chunk, an exact input).%n", heap, gc, level);
         delays.forEach((mode, v) -> {
             long missed = v.stream().filter(d -> d.isNaN()).count();
             long early = v.stream().filter(d -> d < 0).count();
             long garbage = v.stream().filter(d -> d.isInfinite()).count();
             Percentiles pc = Percentiles.of(v.stream().filter(d -> !d.isNaN() && !d.isInfinite()).toList());
-            System.out.printf(Locale.ROOT, "  %-5s P50 %.1f ms, P95 %.1f ms, max %.1f ms over %d measured; of %d trials: %d raised by the workload's garbage before any bytes were retained, %d notified before the retained bytes crossed, %d not notified within 10 s%n",
+            System.out.printf(Locale.ROOT, "  %-13s P50 %.1f ms, P95 %.1f ms, max %.1f ms over %d measured; of %d trials: %d raised by the workload's garbage before any bytes were retained, %d notified before the retained bytes crossed, %d not notified within 10 s%n",
                     mode, pc.p50(), pc.p95(), pc.max(), pc.count(), v.size(), garbage, early, missed);
         });
         if (cpuLine.get() != null) {

@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li><b>latency</b>: the application retains memory until usage crosses a level's threshold;
  * the delay runs from the allocation that crossed it to the listener call. The governor learns
  * of the live set from GC notifications, so the delay includes waiting for the next collection —
- * which is why it is measured both with an allocating ("busy") application and an idle one.</li>
+ * which is why it is measured both with an allocating ("busy") application and an idle one. In the
+ * "-reserved" modes every retained chunk is reserved first, as Cairn's uploads are, and the crossing
+ * is the reservation that takes usage past the threshold: an exact input, no estimate.</li>
  * <li><b>CPU</b>: a fixed allocation-heavy workload runs with and without a governor; reported are
  * the CPU time of the governor's own threads as a share of the process's, and the workload's
  * throughput both ways.</li>
@@ -45,11 +47,12 @@ public final class GovernorProbe {
         long heapMax = Runtime.getRuntime().maxMemory();
         GovernorConfig config = GovernorConfig.builder().maxMemoryBytes(heapMax).build();
 
-        for (String mode : new String[] {"busy", "idle"}) {
-            int rate = mode.equals("busy") ? churnMbPerSecond : 0;
+        for (String mode : new String[] {"busy", "idle", "busy-reserved", "idle-reserved"}) {
+            int rate = mode.startsWith("busy") ? churnMbPerSecond : 0;
+            Growth growth = mode.endsWith("reserved") ? Growth.RESERVED : Growth.HEAP;
             try (JvmMemoryGovernor governor = JvmMemoryGovernor.start(config)) {
                 for (int t = 0; t < trials; t++) {
-                    double ms = latencyTrial(governor, target, heapMax, rate);
+                    double ms = latencyTrial(governor, target, heapMax, rate, growth);
                     if (ms == SKIPPED) {
                         System.out.printf(Locale.ROOT, "trial %s/%d skipped: still at %s after settling%n", mode, t, governor.level());
                         continue;
@@ -62,13 +65,24 @@ public final class GovernorProbe {
         cpu(config, cpuSeconds);
     }
 
+    /** How the retained bytes arrive. */
+    enum Growth {
+        /** Plain allocations: the governor sees them only through its live-set estimate. */
+        HEAP,
+        /**
+         * Each chunk reserved first ({@code tryReserve}), then allocated and released with its size, as
+         * Cairn's uploads do: an exact input the governor acts on without waiting for a collection.
+         */
+        RESERVED
+    }
+
     /**
      * One crossing; returns the delay in ms (negative when the governor saw the level before the
      * retained bytes alone crossed it, e.g. because garbage counted too), or NaN if the listener
      * was not called within 10 s, or {@link #SKIPPED}.
      */
-    static double latencyTrial(MemoryGovernor governor, PressureLevel target, long heapMax, int churnMbPerSecond)
-            throws InterruptedException {
+    static double latencyTrial(MemoryGovernor governor, PressureLevel target, long heapMax, int churnMbPerSecond,
+                               Growth growth) throws InterruptedException {
         awaitCalm(governor);
         AtomicLong notifiedAt = new AtomicLong();
         CountDownLatch notified = new CountDownLatch(1);
@@ -89,6 +103,10 @@ public final class GovernorProbe {
         Churn churn = churnMbPerSecond > 0 ? Churn.start(churnMbPerSecond) : null;
         try (MemoryGovernor.Registration reg = governor.addListener((prev, cur, stats) -> {
             if (cur.atLeast(target) && notifiedAt.compareAndSet(0, System.nanoTime())) {
+                // What raised it: the binding limit and its figures, for the report of an early rise.
+                System.out.printf(Locale.ROOT, "rise %s->%s binding=%s used=%d limit=%d live=%d heap_used=%d%n", prev, cur,
+                        stats.bindingLimit(), stats.bindingUsedBytes(), stats.bindingLimitBytes(), stats.liveSetAfterGc(),
+                        stats.heapUsed());
                 notified.countDown();
             }
         })) {
@@ -99,11 +117,21 @@ public final class GovernorProbe {
             long crossedAt = 0;
             long added = 0;
             long addStart = System.nanoTime();
-            // 128 KiB steps stay below G1's humongous size on small heaps, so each costs its size
+            // 128 KiB steps stay below G1's humongous size on small heaps, so each costs its size.
+            // The crossing is the moment the chunk that takes base + added past the threshold is
+            // reserved (RESERVED: the governor is told then) or allocated (HEAP).
             while (base + added < goal) {
+                boolean crosses = crossedAt == 0 && base + added + CHUNK >= crossing;
+                if (crosses && growth == Growth.RESERVED) {
+                    crossedAt = System.nanoTime();
+                }
+                MemoryGovernor.Reservation r = growth == Growth.RESERVED ? governor.tryReserve(CHUNK) : null;
                 retained.add(new byte[CHUNK]);
+                if (r != null) {
+                    r.release(CHUNK);
+                }
                 added += CHUNK;
-                if (crossedAt == 0 && base + added >= crossing) {
+                if (crosses && growth == Growth.HEAP) {
                     crossedAt = System.nanoTime();
                 }
             }

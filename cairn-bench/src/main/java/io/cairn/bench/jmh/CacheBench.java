@@ -44,7 +44,12 @@ public class CacheBench {
     static final int KEYS = 1 << 17;
     static final int SAMPLES = 1 << 20;
 
-    @Param({"caffeine", "adaptive", "wtinylfu", "lru", "arc", "lfu"})
+    /**
+     * {@code caffeine-caller} is Caffeine with its maintenance on the calling thread
+     * ({@code executor(Runnable::run)}), as Cairn does it: a reference for machines where a second
+     * maintenance thread changes the comparison (a loaded or one-core machine).
+     */
+    @Param({"caffeine", "adaptive", "wtinylfu", "lru", "arc", "lfu", "caffeine-caller"})
     public String impl;
 
     @Param({"4096"})
@@ -72,8 +77,12 @@ public class CacheBench {
             values[i][0] = (byte) i;
         }
         long maxWeight = (long) (KEYS / 10) * valueBytes;
-        if (impl.equals("caffeine")) {
-            com.github.benmanes.caffeine.cache.Cache<Cid, byte[]> c = Caffeine.newBuilder()
+        if (impl.startsWith("caffeine")) {
+            Caffeine<Object, Object> b = Caffeine.newBuilder();
+            if (impl.equals("caffeine-caller")) {
+                b.executor(Runnable::run);
+            }
+            com.github.benmanes.caffeine.cache.Cache<Cid, byte[]> c = b
                     .maximumWeight(maxWeight).weigher((Cid k, byte[] v) -> v.length).build();
             getIfPresent = c::getIfPresent;
             put = c::put;
@@ -106,6 +115,18 @@ public class CacheBench {
         public void start() {
             i = new SplittableRandom(Thread.currentThread().threadId()).nextInt(SAMPLES);
         }
+    }
+
+    /** One get-or-put for {@link CacheCpuCost}: 1 if it hit, 0 if it put. */
+    int getOrPut(Cursor c) {
+        int k = samples[c.i];
+        c.i = (c.i + 1) & (SAMPLES - 1);
+        Cid key = keys[k];
+        if (getIfPresent.apply(key) != null) {
+            return 1;
+        }
+        put.accept(key, values[k & 15]);
+        return 0;
     }
 
     private Object access(Cursor c) {

@@ -51,6 +51,12 @@ public final class ChildServer implements AutoCloseable {
      */
     public static ChildServer start(Path workDir, String heap, String maxMemory, List<String> extraJvm,
                                     Duration startTimeout) throws IOException, InterruptedException {
+        return start(workDir, heap, maxMemory, extraJvm, List.of(), startTimeout);
+    }
+
+    /** As {@link #start(Path, String, String, List, Duration)}, with further {@code cairn serve} options. */
+    public static ChildServer start(Path workDir, String heap, String maxMemory, List<String> extraJvm,
+                                    List<String> serverArgs, Duration startTimeout) throws IOException, InterruptedException {
         Files.createDirectories(workDir);
         Path data = workDir.resolve("data");
         Path log = workDir.resolve("server.log");
@@ -65,6 +71,8 @@ public final class ChildServer implements AutoCloseable {
         cmd.add("-Xlog:gc:file=" + gcLog + ":uptime,level,tags");
         cmd.add("-XX:OnOutOfMemoryError=echo " + OOM_MARKER);
         cmd.add("--sun-misc-unsafe-memory-access=allow");
+        // What ./cairn would add for the user's options (a short ZUncommitDelay under ZGC).
+        cmd.addAll(io.cairn.memory.JvmOptionDefaults.forOptions(extraJvm));
         cmd.addAll(extraJvm);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
@@ -80,6 +88,7 @@ public final class ChildServer implements AutoCloseable {
             cmd.add("--max-memory");
             cmd.add(maxMemory);
         }
+        cmd.addAll(serverArgs);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         ChildServer server = new ChildServer(p, log, gcLog, data, gateway, api);
         server.awaitHealthy(startTimeout);

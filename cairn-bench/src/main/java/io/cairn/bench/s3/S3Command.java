@@ -1,6 +1,7 @@
 package io.cairn.bench.s3;
 
 import io.cairn.bench.load.Percentiles;
+import io.cairn.bench.load.Rounds;
 import io.cairn.blockstore.Block;
 import io.cairn.blockstore.BlockSizeLimit;
 import io.cairn.cid.Cid;
@@ -27,11 +28,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
@@ -49,14 +48,14 @@ public final class S3Command implements Callable<Integer> {
     @Option(names = "--threads", description = "Concurrent callers (default 8).")
     int threads = 8;
 
-    @Option(names = "--rounds", description = "Alternating raw/Cairn rounds per measurement (default 6).")
-    int rounds = 6;
+    @Option(names = "--rounds", description = "Alternating raw/Cairn rounds per measurement (default 5).")
+    int rounds = 5;
 
-    @Option(names = "--ops-4k", description = "Operations per round at 4 KiB (default 400).")
-    int ops4k = 400;
+    @Option(names = "--ops-4k", description = "Operations per round at 4 KiB (default 80).")
+    int ops4k = 80;
 
-    @Option(names = "--ops-256k", description = "Operations per round at 256 KiB (default 80).")
-    int ops256k = 80;
+    @Option(names = "--ops-256k", description = "Operations per round at 256 KiB (default 40).")
+    int ops256k = 40;
 
     private final AtomicInteger seed = new AtomicInteger();
 
@@ -69,20 +68,30 @@ public final class S3Command implements Callable<Integer> {
                     AwsBasicCredentials.create(S3ProxyProcess.IDENTITY, S3ProxyProcess.CREDENTIAL));
             S3RequestCounter rawCounter = new S3RequestCounter();
             S3RequestCounter counter = new S3RequestCounter();
+            S3RequestCounter defaultsCounter = new S3RequestCounter();
             try (S3Client raw = S3Clients.build(settings, rawCounter, creds);
-                 S3Client client = S3Clients.build(settings, counter, creds)) {
+                 S3Client client = S3Clients.build(settings, counter, creds);
+                 S3Client defaults = S3Client.builder().endpointOverride(settings.endpoint())
+                         .region(software.amazon.awssdk.regions.Region.of(settings.region())).credentialsProvider(creds)
+                         .forcePathStyle(true).overrideConfiguration(o -> o.addExecutionInterceptor(defaultsCounter)).build()) {
                 raw.createBucket(b -> b.bucket("bench"));
                 S3Blockstore store = S3Blockstore.over(client, counter, settings, S3StoreOptions.defaults());
                 System.out.printf(Locale.ROOT, "s3proxy 4.1.0 filesystem backend on 127.0.0.1, %d threads, %d alternating rounds%n%n",
                         threads, rounds);
-                System.out.println("| size | op | raw SDK call | raw ops/s | S3Blockstore ops/s | ratio of totals | median ratio per round | raw p50 / p99 ms | S3Blockstore p50 / p99 ms |");
-                System.out.println("|---|---|---|---|---|---|---|---|---|");
+                System.out.println("| size | variant | ops/s (mean ± 95 % CI over rounds) | p50 / p99 ms | CPU µs/op, calling thread | allocated KiB/op | S3 requests/op |");
+                System.out.println("|---|---|---|---|---|---|---|");
+                List<String> ratios = new ArrayList<>();
                 for (int size : new int[] {4096, 256 * 1024}) {
                     int ops = size == 4096 ? ops4k : ops256k;
-                    compare(size, ops, raw, store, settings);
+                    compare(size, ops, new RawClient(raw, rawCounter), new RawClient(defaults, defaultsCounter), store, counter,
+                            settings, ratios);
                 }
                 System.out.println();
-                requestCosts(client, counter, settings);
+                System.out.println("| size, op | Cairn vs raw | throughput ratio, median [min–max] of rounds | CPU ratio (raw/Cairn), median [min–max] | CPU ratio of means | CPU difference per op |");
+                System.out.println("|---|---|---|---|---|---|");
+                ratios.forEach(System.out::println);
+                System.out.println();
+                requestCosts(client, counter, settings, dir);
                 System.out.println();
                 diskCache(client, counter, settings, dir);
             }
@@ -98,55 +107,39 @@ public final class S3Command implements Callable<Integer> {
         return Block.raw(b);
     }
 
-    /** One measured round: {@code ops} calls of {@code op(i)} on {@code threads} threads. */
-    private record Round(double seconds, double[] latenciesMs) {
+    private Rounds.Round run(int ops, IntConsumer op) throws Exception {
+        return Rounds.run(threads, ops, op);
     }
 
-    private Round run(int ops, IntConsumer op) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        double[] lat = new double[ops];
-        AtomicInteger next = new AtomicInteger();
-        long start = System.nanoTime();
-        try {
-            List<Future<?>> fs = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                fs.add(pool.submit(() -> {
-                    int i;
-                    while ((i = next.getAndIncrement()) < ops) {
-                        long t0 = System.nanoTime();
-                        op.accept(i);
-                        lat[i] = (System.nanoTime() - t0) / 1e6;
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : fs) {
-                f.get();
-            }
-        } finally {
-            pool.shutdown();
-        }
-        return new Round((System.nanoTime() - start) / 1e9, lat);
+    /** One way of doing an operation on block {@code i} of a round's blocks, and the counter of its client. */
+    private record Variant(String name, S3RequestCounter counter, BiIntConsumer op) {
     }
 
-    /** One way of doing an operation, for block {@code i} of a round's blocks. */
-    private interface Variant {
+    private interface BiIntConsumer {
         void apply(List<Block> blocks, int i);
+    }
+
+    /** What {@link #measure} found for one variant, per counted round. */
+    private record Result(String name, double[] opsPerSec, double[] cpuMicrosPerOp, double[] allocKibPerOp,
+                            double[] latenciesMs, Map<String, Double> requestsPerOp) {
     }
 
     /**
      * Alternates the variants over {@code rounds} rounds, the order rotating each round, each variant on
-     * blocks of its own; returns per variant {ops/s, p50, p99, then the seconds of each round}. Rounds
-     * of different variants that ran next to each other are compared pairwise (see {@link #row}), which
-     * keeps bursts of load from elsewhere from deciding a ratio.
+     * blocks of its own (made, and for gets stored by {@code setup}, before the round and untimed). Rounds
+     * of different variants that ran next to each other are compared pairwise (see {@link #ratioRow}),
+     * which keeps bursts of load from elsewhere from deciding a ratio.
      */
-    private double[][] measure(int size, int ops, Variant setup, Variant... variants) throws Exception {
+    private List<Result> measure(int size, int ops, BiIntConsumer setup, Variant... variants) throws Exception {
         int v = variants.length;
-        double[] seconds = new double[v];
-        double[][] perRound = new double[v][rounds];
+        double[][] opsPerSec = new double[v][rounds];
+        double[][] cpu = new double[v][rounds];
+        double[][] alloc = new double[v][rounds];
         List<List<double[]>> lat = new ArrayList<>();
+        List<Map<String, Long>> requests = new ArrayList<>();
         for (int k = 0; k < v; k++) {
             lat.add(new ArrayList<>());
+            requests.add(new java.util.TreeMap<>());
         }
         for (int r = -1; r < rounds; r++) { // round -1 warms up (JIT, connections) and is not counted
             List<List<Block>> blocks = new ArrayList<>();
@@ -166,59 +159,124 @@ public final class S3Command implements Callable<Integer> {
                 int k = Math.floorMod(j + r, v);
                 List<Block> bs = blocks.get(k);
                 Variant var = variants[k];
-                Round x = run(ops, i -> var.apply(bs, i));
+                Map<String, Long> before = var.counter.snapshot();
+                Rounds.Round x = run(ops, i -> var.op.apply(bs, i));
+                Map<String, Long> after = var.counter.snapshot();
                 if (r >= 0) {
-                    perRound[k][r] = x.seconds;
-                    seconds[k] += x.seconds;
-                    lat.get(k).add(x.latenciesMs);
+                    opsPerSec[k][r] = ops / x.seconds();
+                    cpu[k][r] = x.cpuNanos() / 1e3 / ops;
+                    alloc[k][r] = x.allocatedBytes() / 1024.0 / ops;
+                    lat.get(k).add(x.latenciesMs());
+                    Map<String, Long> req = requests.get(k);
+                    after.forEach((op, n) -> {
+                        long d = n - before.getOrDefault(op, 0L);
+                        if (d > 0) {
+                            req.merge(op, d, Long::sum);
+                        }
+                    });
                 }
             }
         }
-        double[][] out = new double[v][];
+        List<Result> out = new ArrayList<>();
         for (int k = 0; k < v; k++) {
-            Percentiles p = Percentiles.of(concat(lat.get(k)));
-            out[k] = new double[3 + rounds];
-            out[k][0] = (double) ops * rounds / seconds[k];
-            out[k][1] = p.p50();
-            out[k][2] = p.p99();
-            System.arraycopy(perRound[k], 0, out[k], 3, rounds);
+            Map<String, Double> perOp = new java.util.TreeMap<>();
+            requests.get(k).forEach((op, n) -> perOp.put(op, n / (double) (ops * rounds)));
+            out.add(new Result(variants[k].name, opsPerSec[k], cpu[k], alloc[k], concat(lat.get(k)), perOp));
         }
         return out;
     }
 
-    private void compare(int size, int ops, S3Client raw, S3Blockstore store, S3Settings settings) throws Exception {
+    /** An S3 client for raw calls and its request counter. */
+    private record RawClient(S3Client client, S3RequestCounter counter) {
+    }
+
+    private void compare(int size, int ops, RawClient rawClient, RawClient defaultClient, S3Blockstore store,
+                         S3RequestCounter counter, S3Settings settings, List<String> ratios) throws Exception {
         String label = size == 4096 ? "4 KiB" : "256 KiB";
-        double[][] put = measure(size, ops, null,
-                (bs, i) -> rawPut(raw, settings, "raw/", bs.get(i), false),
-                (bs, i) -> rawPut(raw, settings, "raw-cond/", bs.get(i), true),
-                (bs, i) -> store.put(bs.get(i)));
-        row(label, "put", "PUT", put[0], put[2]);
-        row(label, "put", "PUT If-None-Match: *", put[1], put[2]);
+        S3Client raw = rawClient.client;
+        S3RequestCounter rawCounter = rawClient.counter;
+        List<Result> put = measure(size, ops, null,
+                new Variant("raw PUT", rawCounter, (bs, i) -> rawPut(raw, settings, "raw/", bs.get(i), false)),
+                new Variant("raw PUT If-None-Match: *", rawCounter, (bs, i) -> rawPut(raw, settings, "raw-cond/", bs.get(i), true)),
+                new Variant("raw PUT If-None-Match: *, SDK's default client", defaultClient.counter,
+                        (bs, i) -> rawPut(defaultClient.client, settings, "raw-default/", bs.get(i), true)),
+                new Variant("S3Blockstore.put", counter, (bs, i) -> store.put(bs.get(i))),
+                new Variant("S3Blockstore.put, unverified block", counter,
+                        (bs, i) -> store.put(Block.of(bs.get(i).cid(), bs.get(i).bytes()))));
+        put.forEach(m -> row(label, m));
+        ratios.add(ratioRow(label + " put", put.get(3), put.get(1)));
+        ratios.add(ratioRow(label + " put", put.get(3), put.get(0)));
+        ratios.add(ratioRow(label + " put (unverified block)", put.get(4), put.get(1)));
+        ratios.add(ratioRow(label + " put", put.get(3), put.get(2)));
         // gets: every round's blocks are first stored both ways (untimed), then read back alternately
-        double[][] g = measure(size, ops,
+        List<Result> get = measure(size, ops,
                 (bs, i) -> {
                     rawPut(raw, settings, "raw/", bs.get(i), false);
                     store.put(bs.get(i));
                 },
-                (bs, i) -> rawGet(raw, settings, "raw/", bs.get(i)),
-                (bs, i) -> store.get(bs.get(i).cid()));
-        row(label, "get", "GET", g[0], g[1]);
+                new Variant("raw GET", rawCounter, (bs, i) -> rawGet(raw, settings, "raw/", bs.get(i))),
+                new Variant("raw GET, SDK's default client", defaultClient.counter,
+                        (bs, i) -> rawGet(defaultClient.client, settings, "raw/", bs.get(i))),
+                new Variant("S3Blockstore.get", counter, (bs, i) -> store.get(bs.get(i).cid())));
+        get.forEach(m -> row(label, m));
+        ratios.add(ratioRow(label + " get", get.get(2), get.get(0)));
+        ratios.add(ratioRow(label + " get", get.get(2), get.get(1)));
+    }
+
+    /** Mean and half-width of its 95 % confidence interval (Student's t over the rounds). */
+    private static String meanCi(double[] xs, String format) {
+        int n = xs.length;
+        double mean = Arrays.stream(xs).average().orElse(Double.NaN);
+        if (n < 2) {
+            return String.format(Locale.ROOT, format, mean);
+        }
+        double var = Arrays.stream(xs).map(x -> (x - mean) * (x - mean)).sum() / (n - 1);
+        double half = t975(n - 1) * Math.sqrt(var / n);
+        return String.format(Locale.ROOT, format + " ± " + format, mean, half);
+    }
+
+    /** The 97.5 % quantile of Student's t with {@code df} degrees of freedom. */
+    private static double t975(int df) {
+        double[] t = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+                2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086};
+        return df <= t.length ? t[df - 1] : df <= 30 ? 2.042 : 1.96;
+    }
+
+    private static String median(double[] xs) {
+        double[] s = xs.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        double m = n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+        return String.format(Locale.ROOT, "%.2f× [%.2f–%.2f]", m, s[0], s[n - 1]);
+    }
+
+    /** A variant's row: ops/s, latency, CPU and allocation of the calling threads, requests sent. */
+    private static void row(String size, Result m) {
+        Percentiles p = Percentiles.of(m.latenciesMs);
+        StringBuilder req = new StringBuilder();
+        m.requestsPerOp.forEach((op, n) -> req.append(req.isEmpty() ? "" : " + ")
+                .append(String.format(Locale.ROOT, "%.2f %s", n, op.toUpperCase(Locale.ROOT))));
+        System.out.printf(Locale.ROOT, "| %s | %s | %s | %.1f / %.1f | %s | %s | %s |%n", size, m.name,
+                meanCi(m.opsPerSec, "%.0f"), p.p50(), p.p99(), meanCi(m.cpuMicrosPerOp, "%.0f"),
+                meanCi(m.allocKibPerOp, "%.1f"), req.isEmpty() ? "0" : req);
     }
 
     /**
-     * A table row: totals, the ratio of the totals, and the median of the per-round ratios (raw round
-     * time over the Cairn round run next to it: above 1 means Cairn was faster).
+     * Cairn against a raw call, round by round: throughput (raw round time over the Cairn round next to
+     * it, so above 1 means Cairn was faster) and CPU per operation (raw CPU over Cairn CPU, likewise).
      */
-    private static void row(String size, String op, String rawCall, double[] raw, double[] cairn) {
-        int n = raw.length - 3;
-        double[] ratios = new double[n];
+    private static String ratioRow(String what, Result cairn, Result raw) {
+        int n = cairn.opsPerSec.length;
+        double[] thr = new double[n];
+        double[] cpu = new double[n];
         for (int r = 0; r < n; r++) {
-            ratios[r] = raw[3 + r] / cairn[3 + r];
+            thr[r] = cairn.opsPerSec[r] / raw.opsPerSec[r];
+            cpu[r] = raw.cpuMicrosPerOp[r] / cairn.cpuMicrosPerOp[r];
         }
-        Arrays.sort(ratios);
-        double median = n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2;
-        System.out.printf(Locale.ROOT, "| %s | %s | %s | %.0f | %.0f | %.2f× | %.2f× | %.1f / %.1f | %.1f / %.1f |%n",
-                size, op, rawCall, raw[0], cairn[0], cairn[0] / raw[0], median, raw[1], raw[2], cairn[1], cairn[2]);
+        double cairnCpu = Arrays.stream(cairn.cpuMicrosPerOp).average().orElse(Double.NaN);
+        double rawCpu = Arrays.stream(raw.cpuMicrosPerOp).average().orElse(Double.NaN);
+        return String.format(Locale.ROOT, "| %s | %s vs %s | %s | %s | %.2f× | %+.0f µs |", what, cairn.name, raw.name,
+                median(thr), median(cpu), rawCpu / cairnCpu, cairnCpu - rawCpu);
     }
 
     private static double[] concat(List<double[]> parts) {
@@ -252,45 +310,97 @@ public final class S3Command implements Callable<Integer> {
         return prefix + k.substring(k.length() - 3, k.length() - 1) + "/" + k + ".data";
     }
 
-    private void requestCosts(S3Client client, S3RequestCounter counter, S3Settings settings) {
-        S3Settings fresh = new S3Settings(settings.endpoint(), settings.region(), settings.bucket(), "costs", true,
+    /**
+     * S3 requests per Cairn operation, exact counts from the client's request counter, without and with
+     * the local disk cache (each "node" a store of its own over the same prefix; with the cache, each its
+     * own cache directory).
+     */
+    private void requestCosts(S3Client client, S3RequestCounter counter, S3Settings settings, Path dir) throws Exception {
+        List<String[]> without = costs(client, counter, settings, "costs", null);
+        List<String[]> with = costs(client, counter, settings, "costs-disk", dir.resolve("costs-cache"));
+        System.out.println("| Cairn operation (200 each, 4 KiB blocks) | S3 requests per operation, no disk cache | with s3-cache-dir |");
+        System.out.println("|---|---|---|");
+        for (int i = 0; i < without.size(); i++) {
+            System.out.printf(Locale.ROOT, "| %s | %s | %s |%n", without.get(i)[0], without.get(i)[1], with.get(i)[1]);
+        }
+    }
+
+    private List<String[]> costs(S3Client client, S3RequestCounter counter, S3Settings settings, String prefix, Path cacheDir)
+            throws Exception {
+        S3Settings fresh = new S3Settings(settings.endpoint(), settings.region(), settings.bucket(), prefix, true,
                 settings.callTimeout(), settings.attemptTimeout(), settings.maxAttempts(), settings.retryBase(),
                 settings.retryMax(), settings.maxConnections());
-        S3Blockstore a = S3Blockstore.over(client, counter, fresh, S3StoreOptions.defaults());
-        S3Blockstore other = S3Blockstore.over(client, counter, fresh, S3StoreOptions.defaults());
-        System.out.println("| Cairn operation | S3 requests |");
-        System.out.println("|---|---|");
+        AtomicInteger nodes = new AtomicInteger();
+        // the nodes' clock only moves when told: the counts below do not depend on how fast the machine is
+        SteppedClock clock = new SteppedClock();
+        java.util.function.Supplier<S3Blockstore> node = () -> {
+            S3StoreOptions.Builder o = S3StoreOptions.builder().clock(clock);
+            if (cacheDir != null) {
+                o.diskCache(S3DiskCache.open(cacheDir.resolve("node-" + nodes.incrementAndGet()), 64L << 20, BlockSizeLimit.DEFAULT));
+            }
+            return S3Blockstore.over(client, counter, fresh, o.build());
+        };
+        List<String[]> rows = new ArrayList<>();
         int n = 200;
         List<Block> blocks = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             blocks.add(block(4096));
         }
-        cost(counter, "put of a new block", n, () -> blocks.forEach(a::put));
-        cost(counter, "put of a block this node stored", n, () -> blocks.forEach(a::put));
-        cost(counter, "has / getSize of a block this node stored", n, () -> blocks.forEach(b -> a.has(b.cid())));
-        cost(counter, "get (no disk cache)", n, () -> blocks.forEach(b -> a.get(b.cid())));
-        cost(counter, "has of a block another node stored, first time", n, () -> blocks.forEach(b -> other.has(b.cid())));
-        cost(counter, "has of a block another node stored, again", n, () -> blocks.forEach(b -> other.has(b.cid())));
         List<Cid> missing = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             missing.add(block(10).cid());
         }
-        cost(counter, "has of a missing block, first time", n, () -> missing.forEach(a::has));
-        cost(counter, "has of a missing block, again within 2 s", n, () -> missing.forEach(a::has));
-        cost(counter, "put of a block another node stored (412)", n, () -> blocks.forEach(b -> {
-            S3Blockstore third = S3Blockstore.over(client, counter, fresh, S3StoreOptions.defaults());
-            third.put(b);
-            third.close();
-        }));
-        cost(counter, "delete", n, () -> blocks.forEach(b -> a.delete(b.cid())));
-        a.close();
-        other.close();
+        try (S3Blockstore a = node.get(); S3Blockstore other = node.get(); S3Blockstore third = node.get()) {
+            cost(rows, counter, "put of a new block", n, () -> blocks.forEach(a::put));
+            cost(rows, counter, "put of a block this node stored", n, () -> blocks.forEach(a::put));
+            cost(rows, counter, "has / getSize of a block this node stored", n, () -> blocks.forEach(b -> a.getSize(b.cid())));
+            cost(rows, counter, "get of a block this node stored", n, () -> blocks.forEach(b -> a.get(b.cid())));
+            cost(rows, counter, "get of a block another node stored, first time", n, () -> blocks.forEach(b -> other.get(b.cid())));
+            cost(rows, counter, "get of it again", n, () -> blocks.forEach(b -> other.get(b.cid())));
+            cost(rows, counter, "has of a block another node stored, first time", n, () -> blocks.forEach(b -> third.has(b.cid())));
+            cost(rows, counter, "has of it again", n, () -> blocks.forEach(b -> third.has(b.cid())));
+            cost(rows, counter, "has of a missing block, first time", n, () -> missing.forEach(a::has));
+            cost(rows, counter, "has of a missing block, again within 2 s", n, () -> missing.forEach(a::has));
+            clock.advance(java.time.Duration.ofMillis(2_100));
+            cost(rows, counter, "has of a missing block, again after 2 s", n, () -> missing.forEach(a::has));
+            cost(rows, counter, "put of a block another node stored (412)", n, () -> blocks.forEach(b -> {
+                try (S3Blockstore late = node.get()) {
+                    late.put(b);
+                }
+            }));
+            cost(rows, counter, "delete", n, () -> blocks.forEach(b -> a.delete(b.cid())));
+        }
+        return rows;
     }
 
-    private static void cost(S3RequestCounter counter, String what, int n, Runnable r) {
-        java.util.Map<String, Long> before = counter.snapshot();
+    /** A clock that moves only when {@link #advance} is called. */
+    private static final class SteppedClock extends java.time.Clock {
+        private volatile java.time.Instant now = java.time.Instant.now();
+
+        void advance(java.time.Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+    }
+
+    private static void cost(List<String[]> rows, S3RequestCounter counter, String what, int n, Runnable r) {
+        Map<String, Long> before = counter.snapshot();
         r.run();
-        java.util.Map<String, Long> after = counter.snapshot();
+        Map<String, Long> after = counter.snapshot();
         StringBuilder sb = new StringBuilder();
         long total = 0;
         for (var e : after.entrySet()) {
@@ -301,7 +411,7 @@ public final class S3Command implements Callable<Integer> {
                 total += d;
             }
         }
-        System.out.printf(Locale.ROOT, "| %s | %s |%n", what, total == 0 ? "0" : sb);
+        rows.add(new String[] {what, total == 0 ? "0" : sb.toString()});
     }
 
     private void diskCache(S3Client client, S3RequestCounter counter, S3Settings settings, Path dir) throws Exception {
@@ -330,14 +440,14 @@ public final class S3Command implements Callable<Integer> {
     }
 
     private interface Measured {
-        Round run() throws Exception;
+        Rounds.Round run() throws Exception;
     }
 
     private static void diskRow(String what, S3RequestCounter counter, int n, Measured m) throws Exception {
         long gets = counter.count("get");
-        Round r = m.run();
-        Percentiles p = Percentiles.of(r.latenciesMs);
-        System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f / %.2f | %.2f |%n", what, n / r.seconds, p.p50(), p.p99(),
+        Rounds.Round r = m.run();
+        Percentiles p = Percentiles.of(r.latenciesMs());
+        System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f / %.2f | %.2f |%n", what, n / r.seconds(), p.p50(), p.p99(),
                 (counter.count("get") - gets) / (double) n);
     }
 

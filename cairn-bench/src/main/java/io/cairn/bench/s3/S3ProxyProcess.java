@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
  * s3proxy (filesystem backend) as a child process for the S3 benchmark, from the jars Maven copies
  * into {@code cairn-s3/s3proxy/target/lib}; on 127.0.0.1, a free port, data in a temporary directory.
  */
-final class S3ProxyProcess implements AutoCloseable {
-    static final String IDENTITY = "cairn-bench";
-    static final String CREDENTIAL = "cairn-bench-secret";
+public final class S3ProxyProcess implements AutoCloseable {
+    public static final String IDENTITY = "cairn-bench";
+    public static final String CREDENTIAL = "cairn-bench-secret";
 
     private final Process process;
     private final int port;
@@ -29,7 +29,7 @@ final class S3ProxyProcess implements AutoCloseable {
         this.dir = dir;
     }
 
-    static S3ProxyProcess start(Path lib, Path dir) throws Exception {
+    public static S3ProxyProcess start(Path lib, Path dir) throws Exception {
         if (!Files.exists(lib.resolve("s3proxy-4.1.0.jar"))) {
             throw new IllegalStateException("s3proxy's jars are not in " + lib.toAbsolutePath()
                     + " (./cairn build puts them there), or pass --s3proxy-lib");
@@ -66,7 +66,7 @@ final class S3ProxyProcess implements AutoCloseable {
         throw new IllegalStateException("s3proxy did not start within 60 s");
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + port);
     }
 

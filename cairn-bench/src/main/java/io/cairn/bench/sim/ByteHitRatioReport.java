@@ -24,7 +24,7 @@ import java.util.function.LongBinaryOperator;
  * with its size. {@code java -cp ... io.cairn.bench.sim.ByteHitRatioReport traces/adapt_size_request.trace.xz}
  */
 public final class ByteHitRatioReport {
-    private static final List<String> POLICIES = List.of("lru", "lfu", "arc", "wtinylfu", "default", "caffeine");
+    private static final List<String> POLICIES = List.of("lru", "lfu", "arc", "wtinylfu", "s3fifo", "default", "caffeine");
 
     private ByteHitRatioReport() {
     }

@@ -13,7 +13,7 @@ import java.util.List;
  */
 final class EngineReplay implements OnlinePolicy.ReplayCache {
     /** {@code default} is whatever the builder picks when no policy is named. */
-    static final List<String> POLICIES = List.of("lru", "lfu", "arc", "wtinylfu", "adaptive", "default");
+    static final List<String> POLICIES = List.of("lru", "lfu", "arc", "wtinylfu", "sieve", "s3fifo", "adaptive", "default");
 
     private final Cache<Long, Boolean> cache;
 

@@ -52,12 +52,17 @@ public final class UnixFsCommand implements Callable<Integer> {
     @Option(names = "--heap", defaultValue = "128m", description = "Child server -Xmx (default ${DEFAULT-VALUE}).")
     String heap;
 
+    @Option(names = "--cache-size", description = "The child server's --cache-size (default: the server's own default).")
+    String cacheSize;
+
     @Option(names = "--work", description = "Work directory for the child server (default: a temporary one, deleted after).")
     Path work;
 
     @Override
     public Integer call() throws Exception {
-        throughput();
+        if (throughputMib > 0) {
+            throughput();
+        }
         pathSegments();
         if (addMib > 0) {
             return addAndExport();
@@ -178,9 +183,15 @@ public final class UnixFsCommand implements Callable<Integer> {
     private int addAndExport() throws Exception {
         Path dir = work != null ? work : Files.createTempDirectory("cairn-bench-unixfs-");
         long bytes = addMib << 20;
-        System.out.printf("## child server -Xmx%s: /api/v0/add of %d MiB (Kubo defaults), then GET ?format=car%n", heap, addMib);
+        System.out.printf("## child server -Xmx%s%s: /api/v0/add of %d MiB (Kubo defaults), then GET ?format=car and ?format=tar%n",
+                heap, cacheSize == null ? "" : " --cache-size " + cacheSize, addMib);
         int code = 0;
-        try (ChildServer server = ChildServer.start(dir, heap, null, List.of("-XX:+UseG1GC"), Duration.ofSeconds(60))) {
+        // The upload guard's whole-body read-timeout (30 s by default) would cut a long add off.
+        List<String> serverArgs = new ArrayList<>(List.of("--read-timeout", "1h"));
+        if (cacheSize != null) {
+            serverArgs.addAll(List.of("--cache-size", cacheSize));
+        }
+        try (ChildServer server = ChildServer.start(dir, heap, null, List.of("-XX:+UseG1GC"), serverArgs, Duration.ofSeconds(60))) {
             List<long[]> samples = new ArrayList<>();
             AtomicBoolean running = new AtomicBoolean(true);
             Thread sampler = Thread.ofPlatform().daemon().start(() -> {
@@ -222,18 +233,10 @@ public final class UnixFsCommand implements Callable<Integer> {
             }
             System.out.printf("add: status %d in %.1f s (%.0f MiB/s over HTTP into flatfs), root %s%n", r.statusCode(),
                     addNanos / 1e9, mibPerSecond(bytes, addNanos), root);
-            t0 = System.nanoTime();
-            HttpResponse<InputStream> car = http.send(HttpRequest.newBuilder(server.gatewayUri().resolve("/ipfs/" + root + "?format=car"))
-                    .timeout(Duration.ofMinutes(30)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-            long carBytes = 0;
-            try (InputStream in = car.body()) {
-                byte[] b = new byte[1 << 16];
-                for (int n; (n = in.read(b)) > 0; ) {
-                    carBytes += n;
-                }
-            }
-            long carNanos = System.nanoTime() - t0;
-            System.out.printf("export: status %d, %d MiB of CAR in %.1f s%n", car.statusCode(), carBytes >> 20, carNanos / 1e9);
+            int addPauses = GcLog.read(server.gcLog()).size();
+            int carStatus = export(http, server, root, "car", addPauses);
+            int carPauses = GcLog.read(server.gcLog()).size();
+            int tarStatus = export(http, server, root, "tar", carPauses);
             running.set(false);
             sampler.join();
             List<GcLog.Event> gc = GcLog.read(server.gcLog());
@@ -253,7 +256,7 @@ public final class UnixFsCommand implements Callable<Integer> {
                 }
             }
             System.out.println(line.toString().strip());
-            if (r.statusCode() != 200 || car.statusCode() != 200 || server.outOfMemoryErrors() > 0) {
+            if (r.statusCode() != 200 || carStatus != 200 || tarStatus != 200 || server.outOfMemoryErrors() > 0) {
                 code = 1;
             }
         } finally {
@@ -264,5 +267,40 @@ public final class UnixFsCommand implements Callable<Integer> {
             }
         }
         return code;
+    }
+
+    /**
+     * Reads {@code GET /ipfs/{root}?format=FORMAT} to the end and prints its size, time and the heap
+     * after each GC pause logged while it ran ({@code from}: the GC log events before it started).
+     */
+    private static int export(HttpClient http, ChildServer server, String root, String format, int from) throws Exception {
+        long t0 = System.nanoTime();
+        HttpResponse<InputStream> resp = http.send(HttpRequest.newBuilder(server.gatewayUri().resolve("/ipfs/" + root + "?format=" + format))
+                .timeout(Duration.ofMinutes(30)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        long bytes = 0;
+        try (InputStream in = resp.body()) {
+            byte[] b = new byte[1 << 16];
+            for (int n; (n = in.read(b)) > 0; ) {
+                bytes += n;
+            }
+        }
+        long nanos = System.nanoTime() - t0;
+        List<GcLog.Event> gc = GcLog.read(server.gcLog());
+        long min = Long.MAX_VALUE;
+        long max = 0;
+        int pauses = 0;
+        StringBuilder series = new StringBuilder();
+        for (GcLog.Event e : gc.subList(Math.min(from, gc.size()), gc.size())) {
+            if (e.isPause() && e.heapAfterBytes() >= 0) {
+                min = Math.min(min, e.heapAfterBytes());
+                max = Math.max(max, e.heapAfterBytes());
+                pauses++;
+                series.append(e.heapAfterBytes() >> 20).append(' ');
+            }
+        }
+        System.out.printf("export %s: status %d, %d MiB in %.1f s; heap after GC %d-%d MiB over %d pauses%n", format,
+                resp.statusCode(), bytes >> 20, nanos / 1e9, pauses == 0 ? 0 : min >> 20, max >> 20, pauses);
+        System.out.println("heap after each pause (MiB): " + series.toString().strip());
+        return resp.statusCode();
     }
 }

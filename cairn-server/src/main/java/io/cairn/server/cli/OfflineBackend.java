@@ -297,7 +297,7 @@ final class OfflineBackend implements Backend {
         List<String> out = new ArrayList<>();
         try {
             stack.garbageCollector().collect(cid -> out.add(cid.toString()));
-        } catch (GcException e) {
+        } catch (GcException | io.cairn.pin.CollectionBusyException | io.cairn.pin.LeaseUnavailableException e) {
             throw new CliException(e.getMessage());
         }
         return out;

@@ -129,6 +129,13 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--redis-ttl", paramLabel = "DURATION", description = "How long a block lives in Redis (default 1h).")
     String redisTtl;
 
+    @Option(names = "--gc-lease-ttl", paramLabel = "DURATION",
+            description = "How long the cross-node GC lease in Redis outlives a holder that died (default 30s).")
+    String gcLeaseTtl;
+    @Option(names = "--dns-resolver", paramLabel = "HOST[:PORT]",
+            description = "DNS server for DNSLink names (default: the system's resolvers).")
+    String dnsResolver;
+
     Map<Setting, String> flags() {
         Map<Setting, String> m = new EnumMap<>(Setting.class);
         put(m, Setting.DATA, data);
@@ -165,6 +172,8 @@ final class ServeCommand implements Callable<Integer> {
         put(m, Setting.REDIS_CLUSTER, redisCluster);
         put(m, Setting.REDIS_MAX_VALUE, redisMaxValue);
         put(m, Setting.REDIS_TTL, redisTtl);
+        put(m, Setting.GC_LEASE_TTL, gcLeaseTtl);
+        put(m, Setting.DNS_RESOLVER, dnsResolver);
         return m;
     }
 

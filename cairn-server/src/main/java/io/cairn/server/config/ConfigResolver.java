@@ -101,6 +101,8 @@ public final class ConfigResolver {
         String redisCluster = get(merged, Setting.REDIS_CLUSTER, v -> v, rd.clusterSeeds());
         long redisMaxValue = get(merged, Setting.REDIS_MAX_VALUE, Values::parseSize, rd.maxValueBytes());
         Duration redisTtl = get(merged, Setting.REDIS_TTL, Values::parseDuration, rd.ttl());
+        Duration gcLeaseTtl = get(merged, Setting.GC_LEASE_TTL, Values::parseDuration, d.gcLeaseTtl());
+        String dnsResolver = get(merged, Setting.DNS_RESOLVER, v -> v, d.dnsResolver());
         java.util.Optional<String> redisPassword = java.util.Optional.ofNullable(env.get(io.cairn.server.RedisConfig.PASSWORD_ENV));
         if (maxBlock > Integer.MAX_VALUE || header > Integer.MAX_VALUE) {
             throw new ConfigException((maxBlock > Integer.MAX_VALUE ? "max-block-size" : "max-header-size") + ": too large");
@@ -118,6 +120,8 @@ public final class ConfigResolver {
                     .maxConcurrentUploads(uploads)
                     .gateway(new io.cairn.server.gateway.GatewayConfig(deserialized, corsOrigin))
                     .redis(new io.cairn.server.RedisConfig(redis, redisCluster, redisMaxValue, redisTtl, redisPassword))
+                    .gcLeaseTtl(gcLeaseTtl)
+                    .dnsResolver(dnsResolver)
                     .build();
         } catch (ConfigException e) {
             // Say where the offending value came from when it was not a default.

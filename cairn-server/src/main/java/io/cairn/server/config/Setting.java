@@ -41,7 +41,9 @@ public enum Setting {
     REDIS("redis", "one Redis server as the shared L2 tier, redis://host:port (password from CAIRN_REDIS_PASSWORD)", "none"),
     REDIS_CLUSTER("redis-cluster", "Redis Cluster seeds as the L2 tier, comma-separated host:port", "none"),
     REDIS_MAX_VALUE("redis-max-value", "largest block kept in Redis; larger ones skip the tier", "1m"),
-    REDIS_TTL("redis-ttl", "how long a block lives in Redis", "1h");
+    REDIS_TTL("redis-ttl", "how long a block lives in Redis", "1h"),
+    GC_LEASE_TTL("gc-lease-ttl", "how long the cross-node GC lease in Redis outlives a dead holder (store = s3 with redis)", "30s"),
+    DNS_RESOLVER("dns-resolver", "DNS server for DNSLink names, host[:port] (system: the system's resolvers)", "system");
 
     private final String key;
     private final String description;

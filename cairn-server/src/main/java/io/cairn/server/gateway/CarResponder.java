@@ -132,7 +132,8 @@ final class CarResponder {
         return b.append('"').toString();
     }
 
-    private static String shortHash(String s) {
+    /** The first 8 bytes of the SHA-256 of {@code s}, in hex: a compact, stable tag for Etags. */
+    static String shortHash(String s) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d, 0, 8);

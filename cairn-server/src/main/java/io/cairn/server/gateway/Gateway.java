@@ -9,6 +9,8 @@ import org.eclipse.jetty.util.Fields;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.StringJoiner;
@@ -29,13 +31,24 @@ public final class Gateway {
     private final RawResponder raw;
     private final CarResponder car;
     private final DeserializedResponder deserialized;
+    private final TarResponder tar;
+    private final NameResolver names;
+    private final Redirects redirects;
 
     public Gateway(GatewayBackend backend, GatewayConfig config) {
+        this(backend, config, NameResolver.NONE);
+    }
+
+    /** A gateway that also serves {@code /ipns/} names through {@code names}. */
+    public Gateway(GatewayBackend backend, GatewayConfig config, NameResolver names) {
         this.backend = backend;
+        this.names = names;
         this.config = config;
         this.raw = new RawResponder(backend);
         this.car = new CarResponder(backend, raw);
         this.deserialized = new DeserializedResponder(backend);
+        this.tar = new TarResponder(backend);
+        this.redirects = new Redirects(backend, this);
     }
 
     public GatewayConfig config() {
@@ -78,18 +91,44 @@ public final class Gateway {
                     "the gateway is read-only: " + method + " is not allowed, use GET or HEAD");
         }
         String decoded = request.getHttpURI().getDecodedPath();
-        if (decoded == null || !decoded.startsWith("/ipfs/")) {
-            throw GatewayException.notFound("not found: this gateway serves /ipfs/{cid}[/path]");
+        String host = Request.getServerName(request);
+        // The path inside an origin-isolated root (a DNSLink Host), where _redirects applies; else null.
+        String isolated = null;
+        if (decoded != null && !decoded.startsWith("/ipfs/") && !decoded.startsWith("/ipns/") && host != null
+                && names.servesHost(host)) {
+            // dnslink-gateway: the Host names the content root, the path is inside it
+            isolated = decoded;
+            decoded = "/ipns/" + host + decoded;
+        }
+        boolean ipns = decoded != null && decoded.startsWith("/ipns/");
+        if (decoded == null || !decoded.startsWith("/ipfs/") && !ipns) {
+            throw GatewayException.notFound("not found: this gateway serves /ipfs/{cid}[/path] and /ipns/{name}[/path]");
         }
         if ("script".equalsIgnoreCase(request.getHeaders().get("Service-Worker"))) {
             // path-gateway: a service worker must not be registered over content
             throw GatewayException.badRequest("registering a service worker is not allowed on this gateway");
         }
-        ContentPath path = ContentPath.parse(decoded);
         Fields q = query(request);
         Wanted wanted = Negotiation.negotiate(param(q, "format"), request.getHeaders().get(HttpHeader.ACCEPT),
                 new Negotiation.CarQuery(param(q, "car-version"), param(q, "car-order"), param(q, "car-dups")),
                 config.serveDeserialized());
+        if (wanted.format() == Wanted.Format.IPNS_RECORD) {
+            record(request, response, decoded, ipns, wanted, head);
+            return;
+        }
+        String contentPath = decoded;
+        String siteRoot = null;
+        String cache = IMMUTABLE;
+        if (ipns) {
+            String rest = decoded.substring("/ipns/".length());
+            int slash = rest.indexOf('/');
+            NameResolver.Resolution r = names.resolve(slash < 0 ? rest : rest.substring(0, slash));
+            siteRoot = r.path();
+            contentPath = r.path() + (slash < 0 ? "" : rest.substring(slash));
+            // path-gateway: mutable paths are cached for the record's remaining TTL, and not at all when it is unknown
+            cache = r.ttl() == null ? null : "public, max-age=" + r.ttl().toSeconds();
+        }
+        ContentPath path = ContentPath.parse(contentPath);
         EntityBytes range = wanted.format() == Wanted.Format.CAR ? EntityBytes.parse(param(q, "entity-bytes")) : null;
         DagScope scope = DagScope.parse(param(q, "dag-scope"));
         if (range != null) {
@@ -103,7 +142,9 @@ public final class Gateway {
                 blankToNull(param(q, "filename")), download != null && download.trim().equalsIgnoreCase("true"));
 
         var h = response.getHeaders();
-        h.put(HttpHeader.CACHE_CONTROL, IMMUTABLE);
+        if (cache != null) {
+            h.put(HttpHeader.CACHE_CONTROL, cache);
+        }
         h.put("X-Ipfs-Path", decoded);
         h.put(HttpHeader.VARY, "Accept");
         h.put("X-Content-Type-Options", "nosniff");
@@ -116,11 +157,53 @@ public final class Gateway {
             throw new GatewayException(GatewayException.Kind.PRECONDITION_FAILED,
                     "block " + path.root() + " is not in the local store (only-if-cached)");
         }
-        switch (wanted.format()) {
+        try {
+            dispatch(g);
+        } catch (GatewayException e) {
+            // web-redirects-file: only for origin-isolated roots, only for paths the DAG does not have
+            if (isolated == null || e.kind() != GatewayException.Kind.NOT_FOUND || response.isCommitted()
+                    || !redirects.apply(g, siteRoot, isolated, request.getHttpURI().getQuery())) {
+                throw e;
+            }
+        }
+    }
+
+    /** Serves {@code g} with the responder of its format. */
+    void dispatch(GatewayRequest g) throws IOException {
+        switch (g.wanted().format()) {
             case RAW -> raw.serve(g);
             case CAR -> car.serve(g);
+            case TAR -> tar.serve(g);
             default -> deserialized.serve(g);
         }
+    }
+
+    /** {@code /ipns/{name}?format=ipns-record}: the verified record as stored, for the client to verify again. */
+    private void record(Request request, Response response, String decoded, boolean ipns, Wanted wanted, boolean head)
+            throws IOException {
+        String name = ipns ? decoded.substring("/ipns/".length()) : "";
+        if (name.endsWith("/")) {
+            name = name.substring(0, name.length() - 1);
+        }
+        if (!ipns || name.isEmpty() || name.contains("/")) {
+            throw GatewayException.badRequest("an IPNS record is served for /ipns/{name} alone, without a path"
+                    + (ipns ? "" : ", not for /ipfs/ content"));
+        }
+        byte[] bytes = names.record(name);
+        Duration ttl = names.recordTtl(name);
+        var h = response.getHeaders();
+        if (ttl != null) {
+            h.put(HttpHeader.CACHE_CONTROL, "public, max-age=" + ttl.toSeconds());
+        }
+        h.put("X-Ipfs-Path", decoded);
+        h.put(HttpHeader.VARY, "Accept");
+        h.put("X-Content-Type-Options", "nosniff");
+        if (wanted.fromAccept()) {
+            h.put(HttpHeader.CONTENT_LOCATION, contentLocation(request, wanted));
+        }
+        h.put(HttpHeader.ETAG, "\"" + CarResponder.shortHash(HexFormat.of().formatHex(bytes)) + ".ipns-record\"");
+        h.put(HttpHeader.CONTENT_DISPOSITION, GatewayRequest.disposition("attachment", name + ".ipns-record"));
+        Responses.send(response, 200, Negotiation.IPNS_RECORD, bytes, head);
     }
 
     /** The request's own URL with the format Accept chose spelled out as query parameters. */

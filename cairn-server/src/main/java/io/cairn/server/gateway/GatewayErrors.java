@@ -6,6 +6,7 @@ import io.cairn.blockstore.StoreClosedException;
 import io.cairn.cid.InvalidCidException;
 import io.cairn.ipld.MalformedBlockException;
 import io.cairn.memory.MemoryPressureException;
+import io.cairn.unixfs.UnixFsTar;
 
 import java.time.Duration;
 
@@ -29,6 +30,7 @@ final class GatewayErrors {
             case InvalidCidException e -> new Problem(400, "invalid CID: " + e.getMessage(), null);
             case BlockNotFoundException e -> new Problem(404, e.getMessage(), null);
             case MalformedBlockException e -> new Problem(502, "a stored block does not decode: " + e.getMessage(), null);
+            case UnixFsTar.UnsafeEntryException e -> new Problem(502, "unsafe UnixFS entry name: " + e.getMessage(), null);
             case MemoryPressureException e -> new Problem(503, "memory pressure refused the request: " + e.getMessage(),
                     e.retryAfter());
             case StoreClosedException e -> new Problem(503, "the store is closed (server shutting down): " + e.getMessage(),

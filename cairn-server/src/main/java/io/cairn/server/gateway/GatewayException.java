@@ -16,7 +16,9 @@ public final class GatewayException extends RuntimeException {
         PRECONDITION_FAILED(412),
         RANGE_NOT_SATISFIABLE(416),
         /** A stored block that does not decode as its codec says: the data is bad, not the request. */
-        BAD_GATEWAY_DATA(502);
+        BAD_GATEWAY_DATA(502),
+        /** A site's _redirects file that cannot be read or parsed: web-redirects-file asks for a 500. */
+        INVALID_REDIRECTS(500);
 
         private final int status;
 

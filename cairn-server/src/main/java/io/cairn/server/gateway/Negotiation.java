@@ -13,6 +13,8 @@ import java.util.Locale;
 final class Negotiation {
     static final String DAG_JSON = "application/vnd.ipld.dag-json";
     static final String DAG_CBOR = "application/vnd.ipld.dag-cbor";
+    static final String TAR = "application/x-tar";
+    static final String IPNS_RECORD = "application/vnd.ipfs.ipns-record";
 
     private Negotiation() {
     }
@@ -26,18 +28,20 @@ final class Negotiation {
             Wanted.Format f = switch (format.trim().toLowerCase(Locale.ROOT)) {
                 case "raw" -> Wanted.Format.RAW;
                 case "car" -> Wanted.Format.CAR;
+                case "tar" -> Wanted.Format.TAR;
+                case "ipns-record" -> Wanted.Format.IPNS_RECORD;
                 case "dag-json" -> Wanted.Format.DAG_JSON;
                 case "dag-cbor" -> Wanted.Format.DAG_CBOR;
                 case "json" -> Wanted.Format.JSON;
                 case "cbor" -> Wanted.Format.CBOR;
                 default -> throw GatewayException.notAcceptable("format '" + format + "' is not served; use format=raw, "
-                        + "format=car" + (deserialized ? ", dag-json, dag-cbor, json or cbor" : ""));
+                        + "format=car" + (deserialized ? ", tar, dag-json, dag-cbor, json or cbor" : ""));
             };
             if (f == Wanted.Format.CAR) {
                 CarParams fromAccept = accept == null ? null : acceptedCar(accept);
                 return new Wanted(f, carParams(fromAccept, carQuery), false);
             }
-            if (f != Wanted.Format.RAW) {
+            if (f != Wanted.Format.RAW && f != Wanted.Format.IPNS_RECORD) {
                 requireDeserialized(f, deserialized);
             }
             return new Wanted(f, null, false);
@@ -54,6 +58,14 @@ final class Negotiation {
                         CarParams p = carRange(parts);
                         if (p != null) {
                             return new Wanted(Wanted.Format.CAR, carParams(p, carQuery), true);
+                        }
+                    }
+                    case IPNS_RECORD -> {
+                        return new Wanted(Wanted.Format.IPNS_RECORD, null, true);
+                    }
+                    case TAR -> {
+                        if (deserialized) {
+                            return new Wanted(Wanted.Format.TAR, null, true);
                         }
                     }
                     case DAG_JSON, DAG_CBOR, "application/json", "application/cbor" -> {

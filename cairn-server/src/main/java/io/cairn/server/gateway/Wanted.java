@@ -8,7 +8,7 @@ package io.cairn.server.gateway;
  */
 record Wanted(Format format, CarParams car, boolean fromAccept) {
     enum Format {
-        RAW("raw"), CAR("car"), DESERIALIZED(null), DAG_JSON("dag-json"), DAG_CBOR("dag-cbor"), JSON("json"), CBOR("cbor");
+        RAW("raw"), CAR("car"), TAR("tar"), IPNS_RECORD("ipns-record"), DESERIALIZED(null), DAG_JSON("dag-json"), DAG_CBOR("dag-cbor"), JSON("json"), CBOR("cbor");
 
         final String param;
 

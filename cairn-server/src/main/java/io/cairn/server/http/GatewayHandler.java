@@ -4,6 +4,7 @@ import io.cairn.blockstore.Blockstore;
 import io.cairn.server.gateway.BlockstoreBackend;
 import io.cairn.server.gateway.Gateway;
 import io.cairn.server.gateway.GatewayConfig;
+import io.cairn.server.gateway.NameResolver;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -26,7 +27,12 @@ public final class GatewayHandler extends Handler.Abstract {
     }
 
     public GatewayHandler(Blockstore store, GatewayConfig config) {
-        this.gateway = new Gateway(new BlockstoreBackend(store), config);
+        this(store, config, NameResolver.NONE);
+    }
+
+    /** Also serving {@code /ipns/} through {@code names}. */
+    public GatewayHandler(Blockstore store, GatewayConfig config, NameResolver names) {
+        this.gateway = new Gateway(new BlockstoreBackend(store), config, names);
     }
 
     @Override

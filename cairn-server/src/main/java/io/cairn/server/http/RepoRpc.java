@@ -2,7 +2,9 @@ package io.cairn.server.http;
 
 import io.cairn.blockstore.Blockstore;
 import io.cairn.pin.GarbageCollector;
+import io.cairn.pin.CollectionBusyException;
 import io.cairn.pin.GcException;
+import io.cairn.pin.LeaseUnavailableException;
 import io.cairn.server.ops.RepoStat;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Fields;
@@ -44,6 +46,11 @@ final class RepoRpc {
             });
         } catch (GcException e) {
             throw new HttpProblem(500, 0, e.getMessage());
+        } catch (CollectionBusyException e) {
+            // another node sharing the store is collecting: nothing was deleted here
+            throw new HttpProblem(409, 0, e.getMessage());
+        } catch (LeaseUnavailableException e) {
+            throw new HttpProblem(503, 0, e.getMessage(), java.time.Duration.ofSeconds(5));
         }
         response.getHeaders().put("X-Chunked-Output", "1");
         RpcLines.send(response, lines);

@@ -7,7 +7,6 @@ import io.cairn.blockstore.GcLocker;
 import io.cairn.blockstore.MemoryAwareBlockstore;
 import io.cairn.cid.Cid;
 import io.cairn.memory.MemoryGovernor;
-import io.cairn.memory.MemoryPressureException;
 import io.cairn.memory.PressureLevel;
 import io.cairn.memory.offheap.SegmentChain;
 import io.cairn.pin.GarbageCollector;
@@ -29,7 +28,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,9 +51,18 @@ public final class RpcHandler extends Handler.Abstract {
     private final Pinner pinner;
     private final PinRpc pins;
     private final RepoRpc repo;
+    private final KeyRpc keys;
+    private final NameRpc names;
 
     public RpcHandler(Blockstore store, MemoryGovernor governor, ServerConfig config, String version,
                       Pinner pinner, GarbageCollector collector) {
+        this(store, governor, config, version, pinner, collector, new io.cairn.server.ipns.Ipns(config.dataDir(),
+                java.time.Clock.systemUTC()));
+    }
+
+    /** With the IPNS keys and records of {@code ipns} ({@code key/*}, {@code name/*}, {@code routing/*}). */
+    public RpcHandler(Blockstore store, MemoryGovernor governor, ServerConfig config, String version,
+                      Pinner pinner, GarbageCollector collector, io.cairn.server.ipns.Ipns ipns) {
         this.store = store;
         this.governor = governor;
         this.config = config;
@@ -63,6 +70,8 @@ public final class RpcHandler extends Handler.Abstract {
         this.pinner = pinner;
         this.pins = new PinRpc(pinner);
         this.repo = new RepoRpc(store, collector, config::storageMaxBytes);
+        this.keys = new KeyRpc(ipns.keys());
+        this.names = new NameRpc(ipns, keys);
     }
 
     @Override
@@ -73,7 +82,7 @@ public final class RpcHandler extends Handler.Abstract {
         }
         String command = path.substring(PREFIX.length());
         boolean write = command.equals("block/put") || command.equals("dag/import") || command.equals("block/rm")
-                || command.equals("add") || command.equals("dag/put");
+                || command.equals("add") || command.equals("dag/put") || command.equals("routing/put");
         try {
             if (!"POST".equals(request.getMethod())) {
                 response.getHeaders().put(HttpHeader.ALLOW, "POST");
@@ -101,6 +110,13 @@ public final class RpcHandler extends Handler.Abstract {
                 case "repo/gc" -> repo.gc(response, q);
                 case "repo/stat" -> repo.stat(response, q);
                 case "repo/verify" -> RepoVerifyHandler.handle(store, response);
+                case "key/gen" -> keys.gen(response, q);
+                case "key/list" -> keys.list(response);
+                case "key/rm" -> keys.rm(response, q);
+                case "name/publish" -> names.publish(response, q);
+                case "name/resolve" -> names.resolve(response, q);
+                case "routing/put" -> names.put(request, response, q);
+                case "routing/get" -> names.get(response, q);
                 default -> throw new HttpProblem(404, 1, "unknown command \"" + command + "\"");
             }
             callback.succeeded();
@@ -337,11 +353,9 @@ public final class RpcHandler extends Handler.Abstract {
     }
 
     private void refuseWritesAtCritical() {
-        PressureLevel level = governor.level();
-        if (level == PressureLevel.CRITICAL) {
-            var s = governor.stats();
-            throw new MemoryPressureException("write refused", level, 0, s.usedBytes(), s.budgetBytes(),
-                    Duration.ofSeconds(1));
+        if (governor.level() == PressureLevel.CRITICAL) {
+            // The governor's own refusal: it names the binding limit and its figures, and reads no file.
+            throw governor.refusal("write refused", 0);
         }
     }
 

@@ -61,6 +61,8 @@ final class AutoGc implements StorageWatermarkListener, AutoCloseable {
             GarbageCollector.Result r = collector.collect();
             LOG.info("garbage collection at the watermark removed {} blocks ({} bytes), kept {}",
                     r.removedBlocks(), r.removedBytes(), r.keptBlocks());
+        } catch (io.cairn.pin.CollectionBusyException e) {
+            LOG.info("garbage collection at the watermark skipped: {}", e.getMessage());
         } catch (RuntimeException e) {
             if (!closed) {
                 LOG.warn("garbage collection at the watermark failed: {}", e.toString());

@@ -39,9 +39,15 @@ final class SharedInvalidation {
         }
     }
 
-    /** Subscribes this node's caches: the caching layer (when there is one) and an S3 base store. */
-    static void listen(InvalidationBus bus, Supplier<CachingBlockstore> caching, Blockstore base) {
+    /**
+     * Subscribes this node's caches: the caching layer (when there is one), the Redis tier (which then
+     * never serves the block from Redis, in case the deleting node's DEL was lost) and an S3 base store.
+     */
+    static void listen(InvalidationBus bus, Supplier<CachingBlockstore> caching, Blockstore l2, Blockstore base) {
         bus.subscribe((Cid cid) -> {
+            if (l2 instanceof io.cairn.redis.RedisBlockTier tier) {
+                tier.forget(cid);
+            }
             CachingBlockstore c = caching.get();
             if (c != null) {
                 c.invalidate(cid);

@@ -14,6 +14,7 @@ import io.cairn.blockstore.StorageStatus;
 import io.cairn.memory.GovernorConfig;
 import io.cairn.memory.JvmMemoryGovernor;
 import io.cairn.memory.MemoryGovernor;
+import io.cairn.pin.CollectionLease;
 import io.cairn.pin.GarbageCollector;
 import io.cairn.pin.PinLockingBlockstore;
 import io.cairn.pin.PinStore;
@@ -37,8 +38,8 @@ import java.util.Optional;
  * (with {@code redis} or {@code redis-cluster} set, a {@code RedisBlockTier} sits between the
  * integrity layer and the base store, see {@link RedisTierSetup})
  * (or, with {@code store = s3 | memory}, an {@code S3Blockstore} or {@code MemoryBlockstore} at the bottom; see {@link BaseStore})
- * together with the process's {@link MemoryGovernor} and the pins ({@code DATA/pins}) with their
- * {@link Pinner} and {@link GarbageCollector}. Closing the stack closes the store (flushing
+ * together with the process's {@link MemoryGovernor} and the pins ({@code DATA/pins}, or the bucket
+ * over S3, see {@link SharedPins}) with their {@link Pinner} and {@link GarbageCollector}. Closing the stack closes the store (flushing
  * whatever a write-behind layer holds) and then the governor.
  */
 public final class StoreStack implements AutoCloseable {
@@ -54,10 +55,12 @@ public final class StoreStack implements AutoCloseable {
     private InvalidationBus bus;
     private StorageGovernor storage;
     private AutoGc autoGc;
+    private final CollectionLease lease;
     private volatile boolean closed;
 
     private StoreStack(ServerConfig config, MemoryGovernor governor, BaseStore base,
-                       MemoryAwareBlockstore memoryAware, Blockstore top, PinStore pins, SweepGuard guard) {
+                       MemoryAwareBlockstore memoryAware, Blockstore top, PinStore pins, SweepGuard guard,
+                       CollectionLease lease) {
         this.config = config;
         this.governor = governor;
         this.base = base;
@@ -65,7 +68,8 @@ public final class StoreStack implements AutoCloseable {
         this.top = top;
         this.pins = pins;
         this.pinner = new Pinner(top, pins, guard);
-        this.collector = new GarbageCollector(top, pins, guard);
+        this.collector = new GarbageCollector(top, pins, guard, lease);
+        this.lease = lease;
     }
 
     /** Creates the governor and opens the store under {@code config.dataDir()}. */
@@ -85,12 +89,12 @@ public final class StoreStack implements AutoCloseable {
                     config, registry, base.absencesStayTrue());
             PinStore pins;
             try {
-                // Opened after the flatfs store, whose directory lock then guards the pin file too.
-                pins = PinStore.open(config.pinsFile());
+                pins = SharedPins.open(config, base.store());
             } catch (RuntimeException e) {
                 memoryAware.close();
                 throw e;
             }
+            CollectionLease lease = SharedPins.lease(config, pins);
             // Every write takes the shared pin lock and is recorded in the guard, so a garbage
             // collection never deletes a block put while it runs (see PinLockingBlockstore).
             SweepGuard guard = new SweepGuard();
@@ -99,10 +103,10 @@ public final class StoreStack implements AutoCloseable {
             Optional<InvalidationBus> bus = l2 instanceof RedisBlockTier
                     ? SharedInvalidation.connect(config.redis().endpoint().orElseThrow(), config.redis().options())
                     : Optional.empty();
-            bus.ifPresent(b -> SharedInvalidation.listen(b, memoryAware::cachingLayer, base.store()));
+            bus.ifPresent(b -> SharedInvalidation.listen(b, memoryAware::cachingLayer, l2, base.store()));
             Blockstore deletes = bus.<Blockstore>map(b -> new PublishingDeletes(memoryAware, b)).orElse(memoryAware);
             Blockstore top = new MeteredBlockstore(new PinLockingBlockstore(deletes, guard), registry);
-            StoreStack stack = new StoreStack(config, governor, base, memoryAware, top, pins, guard);
+            StoreStack stack = new StoreStack(config, governor, base, memoryAware, top, pins, guard, lease);
             stack.redisLayer = l2;
             stack.bus = bus.orElse(null);
             stack.storage = storage;
@@ -180,7 +184,7 @@ public final class StoreStack implements AutoCloseable {
         return governor;
     }
 
-    /** Pins over this store (Kubo's rules), kept in {@code DATA/pins}. */
+    /** Pins over this store (Kubo's rules), kept in {@code DATA/pins} or, over S3, in the bucket. */
     public Pinner pinner() {
         return pinner;
     }
@@ -222,7 +226,12 @@ public final class StoreStack implements AutoCloseable {
         disk.put("watermarkBytes", s.watermarkBytes());
         disk.put("freeBytes", s.usableBytes());
         m.put("storage", disk);
+        m.put("pins", pins.describe());
         Map<String, Object> redis = RedisTierSetup.describe(redisLayer, config.redis().endpoint());
+        if (bus instanceof io.cairn.redis.LettuceInvalidationBus b) {
+            // the Redis node whose invalidation subscription is open, or "none" while it is moving
+            redis.put("invalidations", b.subscribedTo().orElse("none"));
+        }
         if (!redis.isEmpty()) {
             m.put("redis", redis);
         }
@@ -242,6 +251,14 @@ public final class StoreStack implements AutoCloseable {
             if (bus != null) {
                 bus.close();
             }
+            if (lease instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    // closing anyway
+                }
+            }
+            pins.close();
             top.close();
         } finally {
             governor.close();

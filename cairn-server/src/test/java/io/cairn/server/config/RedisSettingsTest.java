@@ -74,4 +74,16 @@ class RedisSettingsTest {
         assertThatThrownBy(() -> resolve(Map.of("CAIRN_REDIS_TTL", "soon"), Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("redis-ttl");
     }
+
+    @Test
+    void theGcLeaseTtlFromFlagsAndEnvironmentWithinItsBounds() {
+        assertThat(resolve(Map.of(), Map.of()).gcLeaseTtl()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(resolve(Map.of("CAIRN_GC_LEASE_TTL", "5s"), Map.of()).gcLeaseTtl()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(resolve(Map.of(), Map.of(Setting.GC_LEASE_TTL, "2m")).gcLeaseTtl()).isEqualTo(Duration.ofMinutes(2));
+        assertThatThrownBy(() -> resolve(Map.of("CAIRN_GC_LEASE_TTL", "50ms"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("gc-lease-ttl")
+                .hasMessageContaining("environment variable CAIRN_GC_LEASE_TTL");
+        assertThatThrownBy(() -> resolve(Map.of(), Map.of(Setting.GC_LEASE_TTL, "2h")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("between 100ms and 1h");
+    }
 }

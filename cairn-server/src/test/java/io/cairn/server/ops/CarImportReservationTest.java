@@ -29,6 +29,8 @@ class CarImportReservationTest {
     static final class Recording implements MemoryGovernor {
         final ManualMemoryGovernor inner = new ManualMemoryGovernor(1L << 30);
         final List<Long> reservations = new ArrayList<>();
+        /** What each released reservation said it really allocated. */
+        final List<Long> allocated = new ArrayList<>();
         long peak;
 
         @Override
@@ -36,7 +38,16 @@ class CarImportReservationTest {
             Reservation r = inner.tryReserve(bytes);
             reservations.add(bytes);
             peak = Math.max(peak, inner.reservedBytes());
-            return r;
+            return new Reservation() {
+                @Override public long bytes() { return r.bytes(); }
+                @Override public void release() { release(r.bytes()); }
+                @Override public void release(long allocatedBytes) {
+                    synchronized (Recording.this) {
+                        allocated.add(allocatedBytes);
+                    }
+                    r.release(allocatedBytes);
+                }
+            };
         }
 
         @Override public PressureLevel level() { return inner.level(); }
@@ -118,6 +129,33 @@ class CarImportReservationTest {
                 .hasMessageContaining("truncated");
         assertThat(store.count()).isZero();
         assertThat(g.reservedBytes()).isZero();
+        assertThat(POISONED.allocator().allocationCount()).isZero();
+    }
+
+    /**
+     * What lands on the heap is what was allocated there: with each block read into native memory
+     * that is nothing, so every reservation is released as landing 0 bytes (it covered exactly the
+     * block's native footprint, freed once the block is stored). Before the blocks moved off the heap
+     * a section landed its two arrays; before that, its whole reservation.
+     */
+    @Test
+    void eachSectionLandsWhatItAllocatedNotItsReservation() throws Exception {
+        Random rnd = new Random(6);
+        List<Block> blocks = new ArrayList<>();
+        for (int size : new int[] {1, 20, 1000, 70_000}) {
+            byte[] b = new byte[size];
+            rnd.nextBytes(b);
+            blocks.add(Block.raw(b));
+        }
+        Recording g = new Recording();
+        CarImport.run(new MemoryBlockstore(), new ByteArrayInputStream(car(blocks)), 4 << 20,
+                CarImport.reserving(g, POISONED), POISONED);
+        List<Long> expected = new ArrayList<>();
+        for (Block b : blocks) {
+            expected.add(POISONED.footprint(b.size()));
+        }
+        assertThat(g.reservations).containsExactlyElementsOf(expected);
+        assertThat(g.allocated).hasSize(blocks.size()).containsOnly(0L);
         assertThat(POISONED.allocator().allocationCount()).isZero();
     }
 }
