@@ -21,6 +21,11 @@ import java.util.List;
 public final class NativeBuffers {
     /** Regions of 4 MiB: 64 upload chunks of 64 KiB. */
     public static final long REGION_BYTES = 4L << 20;
+    /**
+     * Empty regions {@link #uploads()} keeps mapped: two, so that a 4 MiB part (65 chunks, two
+     * regions) does not map and fault in a fresh region on every request.
+     */
+    static final int SPARE_REGIONS = 2;
     private static final int SCRATCH = 8192;
     private static final ThreadLocal<byte[]> SCRATCH_ARRAY = ThreadLocal.withInitial(() -> new byte[SCRATCH]);
     private static volatile NativeBuffers uploads;
@@ -38,7 +43,8 @@ public final class NativeBuffers {
             synchronized (NativeBuffers.class) {
                 u = uploads;
                 if (u == null) {
-                    u = new NativeBuffers(AllocatorConfig.of(Long.MAX_VALUE).withRegionBytes(REGION_BYTES));
+                    u = new NativeBuffers(AllocatorConfig.of(Long.MAX_VALUE).withRegionBytes(REGION_BYTES)
+                            .withSpareRegions(SPARE_REGIONS));
                     uploads = u;
                 }
             }

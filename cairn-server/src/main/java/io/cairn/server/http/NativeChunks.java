@@ -9,8 +9,8 @@ import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
 
 /**
- * {@link UploadChunk}s in native memory, from {@link NativeBuffers} (4 MiB regions, 4 KiB pages, one
- * spare region). A chunk's footprint is exactly what the allocator hands out for it (its size
+ * {@link UploadChunk}s in native memory, from {@link NativeBuffers} (4 MiB regions, 4 KiB pages, two
+ * spare regions). A chunk's footprint is exactly what the allocator hands out for it (its size
  * rounded up to whole pages, or its size class: a 64 KiB chunk costs 64 KiB), so an upload reserves
  * exactly what it holds; the free pages of mapped regions are reported to the governor by
  * {@link NativeBuffers#registerWith}.
