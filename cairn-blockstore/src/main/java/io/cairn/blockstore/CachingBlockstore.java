@@ -11,6 +11,9 @@ import io.cairn.memory.MemoryGovernor;
 import java.nio.ByteBuffer;
 import java.util.Collection;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
@@ -74,6 +77,9 @@ public final class CachingBlockstore extends ForwardingBlockstore {
     private volatile BloomStatus bloomStatus;
     private volatile boolean closed;
     private final Thread bloomBuilder;
+    /** Loads in progress, by key: concurrent misses of one key wait for one load (see {@link #load}). */
+    private final ConcurrentHashMap<Multihash, Flight> flights = new ConcurrentHashMap<>();
+    private final LongAdder coalescedLoads = new LongAdder();
 
     private CachingBlockstore(Blockstore delegate, Options options, MemoryGovernor governor, GovernanceConfig governance,
                               LongSupplier nanoClock) {
@@ -176,25 +182,63 @@ public final class CachingBlockstore extends ForwardingBlockstore {
     public Block get(Cid cid) {
         checkOpen();
         Multihash mh = cid.multihash();
-        if (content != null) {
-            try (OffHeapBlockCache.Lease lease = content.acquire(mh)) {
-                if (lease != null) {
-                    ByteBuffer cached = lease.buffer();
-                    byte[] copy = new byte[cached.remaining()];
-                    cached.get(cached.position(), copy);
-                    return Block.of(cid, copy);
-                }
-            }
-        }
-        return load(cid, mh);
+        Block hit = cachedCopy(cid, mh, true);
+        return hit != null ? hit : load(cid, mh);
     }
 
-    /** A content miss: ask the store (unless known absent), cache what it returns, remember its size. */
+    /** A heap copy of the cached block, or null if it is not cached; {@code counted}: as a hit or a miss. */
+    private Block cachedCopy(Cid cid, Multihash mh, boolean counted) {
+        if (content == null) {
+            return null;
+        }
+        try (OffHeapBlockCache.Lease lease = counted ? content.acquire(mh) : content.lend(mh)) {
+            if (lease == null) {
+                return null;
+            }
+            ByteBuffer cached = lease.buffer();
+            byte[] copy = new byte[cached.remaining()];
+            cached.get(cached.position(), copy);
+            return Block.of(cid, copy);
+        }
+    }
+
+    /**
+     * A content miss: ask the store (unless known absent), cache what it returns, remember its size.
+     * One load per key at a time: a miss while another load of the key is in flight waits for it
+     * and answers from it, if no write to the key's stripe began or was in progress since that load
+     * began (see {@link #flightFor}); otherwise it loads on its own.
+     */
     private Block load(Cid cid, Multihash mh) {
         if (definitelyAbsent(mh) || knownAbsent(mh)) {
             throw new BlockNotFoundException(cid);
         }
         long epoch = epoch(mh);
+        Flight mine = new Flight(epoch, writers.get(stripe(mh)) == 0);
+        Flight flight = flightFor(mh, mine);
+        if (flight == null) {
+            return loadAlone(cid, mh, epoch);
+        }
+        if (flight != mine) {
+            Block got = await(flight, cid);
+            Block hit = cachedCopy(cid, mh, false);
+            if (hit != null) {
+                return hit;
+            }
+            return got != null ? got.withCid(cid) : loadAlone(cid, mh, epoch(mh));
+        }
+        try {
+            Block block = loadAlone(cid, mh, epoch);
+            mine.done.complete(block);
+            return block;
+        } catch (RuntimeException | Error e) {
+            mine.done.completeExceptionally(e);
+            throw e;
+        } finally {
+            flights.remove(mh, mine);
+        }
+    }
+
+    private Block loadAlone(Cid cid, Multihash mh, long epoch) {
         try {
             Block block = delegate().get(cid);
             if (content != null) {
@@ -209,9 +253,60 @@ public final class CachingBlockstore extends ForwardingBlockstore {
     }
 
     /**
+     * A load of one key in progress. {@code epoch} is the stripe's epoch when it began and
+     * {@code clean} whether no write was in progress then; {@code done} is completed with the block
+     * read (heap), or null when the load only filled the content cache (a view), or the failure.
+     */
+    private static final class Flight {
+        final long epoch;
+        final boolean clean;
+        final CompletableFuture<Block> done = new CompletableFuture<>();
+
+        Flight(long epoch, boolean clean) {
+            this.epoch = epoch;
+            this.clean = clean;
+        }
+    }
+
+    /**
+     * Registers {@code mine} as the load of {@code mh}, or returns the load already in flight if its
+     * answer is good for a read that began with {@code mine}: it began with no write in progress and
+     * no write has begun or ended on the stripe since (same epoch), none is in progress now. Then
+     * whatever it read was the store's state when this read began, or later. Returns null when a
+     * load is in flight but began before a write this read must see: load alone.
+     */
+    private Flight flightFor(Multihash mh, Flight mine) {
+        Flight f = flights.putIfAbsent(mh, mine);
+        if (f == null) {
+            return mine;
+        }
+        if (f.clean && mine.clean && f.epoch == mine.epoch && writers.get(stripe(mh)) == 0) {
+            coalescedLoads.increment();
+            return f;
+        }
+        return null;
+    }
+
+    /** The block another load read (null if it only cached), or its failure, rethrown for {@code cid}. */
+    private static Block await(Flight flight, Cid cid) {
+        try {
+            return flight.done.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof BlockNotFoundException) {
+                throw new BlockNotFoundException(cid);
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    /**
      * A cached block is lent from native memory, pinned until {@code reader} returns, so eviction
      * and trims cannot free it under a socket write. A block not cached is read from the store's
-     * own view (flatfs maps large blocks) and copied into the cache on the way, once.
+     * own view (flatfs maps large blocks) and copied into the cache on the way, once; concurrent
+     * misses of the key wait for that one load and are then lent the cached bytes.
      */
     @Override
     public <T> T view(Cid cid, Function<ByteBuffer, T> reader) {
@@ -231,15 +326,51 @@ public final class CachingBlockstore extends ForwardingBlockstore {
             return super.view(cid, reader);
         }
         long epoch = epoch(mh);
+        Flight mine = new Flight(epoch, writers.get(stripe(mh)) == 0);
+        Flight flight = flightFor(mh, mine);
+        if (flight != null && flight != mine) {
+            Block got = await(flight, cid);
+            try (OffHeapBlockCache.Lease lease = content.lend(mh)) {
+                if (lease != null) {
+                    return reader.apply(lease.buffer());
+                }
+            }
+            if (got != null) {
+                return reader.apply(got.data());
+            }
+            return viewAlone(cid, mh, epoch(mh), reader, null);
+        }
+        return viewAlone(cid, mh, epoch, reader, flight);
+    }
+
+    /** Reads through the store's view, caching the bytes; a {@code flight} led is done once they are cached. */
+    private <T> T viewAlone(Cid cid, Multihash mh, long epoch, Function<ByteBuffer, T> reader, Flight flight) {
         try {
             return super.view(cid, buffer -> {
                 cache(mh, buffer.duplicate(), epoch);
+                if (flight != null) {
+                    // Waiters need the cached bytes, not this reader's use of them (a socket write).
+                    flights.remove(mh, flight);
+                    flight.done.complete(null);
+                }
                 return reader.apply(buffer);
             });
-        } catch (BlockNotFoundException e) {
-            // e.g. found corrupt below and quarantined: a size learnt earlier must not outlive it
-            remember(mh, ABSENT, epoch);
+        } catch (RuntimeException | Error e) {
+            if (e instanceof BlockNotFoundException) {
+                // e.g. found corrupt below and quarantined: a size learnt earlier must not outlive it
+                remember(mh, ABSENT, epoch);
+            }
+            if (flight != null) {
+                flights.remove(mh, flight);
+                flight.done.completeExceptionally(e); // nothing if the bytes were cached already
+            }
             throw e;
+        } finally {
+            if (flight != null && !flight.done.isDone()) {
+                // the view returned without lending the bytes: waiters look for themselves
+                flights.remove(mh, flight);
+                flight.done.complete(null);
+            }
         }
     }
 
@@ -263,13 +394,21 @@ public final class CachingBlockstore extends ForwardingBlockstore {
      */
     public BlockBytes open(Cid cid) {
         checkOpen();
-        if (content != null) {
-            OffHeapBlockCache.Lease lease = content.acquire(cid.multihash());
+        if (content == null) {
+            return load(cid, cid.multihash()).open();
+        }
+        Multihash mh = cid.multihash();
+        // A hit is lent at once; a miss goes through view (one load per key, no heap copy of a large
+        // block) and is then lent from the cache, or copied if the cache did not take it.
+        return view(cid, buffer -> {
+            OffHeapBlockCache.Lease lease = content.lend(mh);
             if (lease != null) {
                 return new BlockBytes(lease.buffer(), lease);
             }
-        }
-        return load(cid, cid.multihash()).open();
+            byte[] copy = new byte[buffer.remaining()];
+            buffer.get(buffer.position(), copy);
+            return new BlockBytes(ByteBuffer.wrap(copy), null);
+        });
     }
 
     /**
@@ -404,6 +543,11 @@ public final class CachingBlockstore extends ForwardingBlockstore {
         if (metadata != null) {
             metadata.cleanUp();
         }
+    }
+
+    /** Misses that waited for another thread's load of the same key instead of asking the store. */
+    public long coalescedLoads() {
+        return coalescedLoads.sum();
     }
 
     public BloomStatus bloomStatus() {

@@ -1,5 +1,6 @@
 package io.cairn.blockstore;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -26,6 +27,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+
+import io.cairn.memory.offheap.AllocatorConfig;
+import io.cairn.memory.offheap.NativeBuffers;
+import io.cairn.memory.offheap.SegmentChain;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
@@ -104,6 +109,8 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker, Qua
     static final String TEMP_DIR = ".temp";
     static final String LOCK_FILE = ".cairn-lock";
     static final String DISK_USAGE_CACHE = "diskUsage.cache";
+    /** Regions of the native memory that views read small blocks into. */
+    private static final long READ_REGION_BYTES = 1L << 20;
     /** Bound on one read or write call; see "Reads" above. */
     static final int IO_CHUNK = 64 * 1024;
 
@@ -123,6 +130,8 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker, Qua
     /** Bytes in block files; exact when {@link FlatFsOptions#trackUsage()}, otherwise changes since open. */
     private final AtomicLong usedBytes = new AtomicLong();
     private final LongAdder quarantined = new LongAdder();
+    /** Native memory for {@link #view} of blocks below {@code mapViewsFrom}, each freed after its call. */
+    private final NativeBuffers reads = new NativeBuffers(AllocatorConfig.of(Long.MAX_VALUE).withRegionBytes(READ_REGION_BYTES));
     /** Test seam: told of every shard-directory fsync a put makes, on the putting thread. */
     volatile java.util.function.Consumer<Path> directorySyncObserver;
     private volatile boolean closed;
@@ -341,8 +350,10 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker, Qua
     /**
      * Blocks of at least {@link FlatFsOptions#mapViewsFrom()} bytes are memory-mapped for the duration
      * of the call and unmapped deterministically afterwards (a shared {@link Arena}, so the reader may
-     * hand the buffer to another thread while it runs); smaller ones are read into the heap. A buffer
-     * kept past the call fails on access instead of reading freed memory.
+     * hand the buffer to another thread while it runs); a buffer kept past the call fails on access.
+     * Smaller ones are read with {@code FileChannel.read} straight into native memory of this store's
+     * own (see {@link #readBufferBytes()}), a direct buffer valid for the call only: afterwards it is
+     * freed and its memory reused (in poison mode overwritten at once).
      */
     @Override
     public <T> T view(Cid cid, Function<ByteBuffer, T> reader) {
@@ -351,7 +362,21 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker, Qua
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < options.mapViewsFrom()) {
-                return reader.apply(ByteBuffer.wrap(readFully(ch, cid, path)).asReadOnlyBuffer());
+                int n = toIntSize(size, path);
+                if (n == 0) {
+                    return reader.apply(ByteBuffer.allocate(0).asReadOnlyBuffer());
+                }
+                // Read straight into native memory (faster than a mapping below mapViewsFrom, and no
+                // heap array; docs/BENCHMARKS.md, "Off-heap uploads and reads"), freed after the call.
+                SegmentChain bytes;
+                try {
+                    bytes = reads.read(ch, n);
+                } catch (EOFException e) {
+                    throw new StorageException("block file of " + n + " bytes ended early while reading " + cid, path);
+                }
+                try (bytes) {
+                    return reader.apply(bytes.buffers()[0]);
+                }
             }
             toIntSize(size, path);
             try (Arena arena = Arena.ofShared()) {
@@ -592,6 +617,14 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker, Qua
         return gcLock.gcRequested();
     }
 
+    /**
+     * Native memory mapped now for views of small blocks (in use by views in progress, plus at most one
+     * spare region of 1 MiB): an off-heap consumer the server reports to its governor.
+     */
+    public long readBufferBytes() {
+        return reads.allocator().mappedBytes();
+    }
+
     /** Releases the directory lock. Writes in flight on other threads may still complete. */
     @Override
     public void close() {
@@ -605,6 +638,7 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker, Qua
             // Closing the channel below releases the lock anyway.
         }
         closeQuietly(lockChannel);
+        reads.allocator().close();
     }
 
     @Override
@@ -620,7 +654,7 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker, Qua
         Path target = layout.path(block.cid().multihash());
         try {
             BasicFileAttributes attrs = Files.readAttributes(target, BasicFileAttributes.class);
-            if (attrs.isRegularFile() && attrs.size() == block.size() && sameBytes(target, block.bytes())) {
+            if (attrs.isRegularFile() && attrs.size() == block.size() && sameBytes(target, block)) {
                 // An intact copy, perhaps another put's that is renamed but not yet durable: the
                 // caller fsyncs the directory before acknowledging, so this put never rests on it.
                 return target.getParent();
@@ -634,7 +668,7 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker, Qua
         Path tmp = temp.resolve(tempPrefix + tempCounter.incrementAndGet());
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                writeFully(ch, block.bytes());
+                writeFully(ch, block);
                 if (options.sync()) {
                     // fdatasync: the data and the size, which is all a later read needs.
                     ch.force(false);
@@ -679,24 +713,32 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker, Qua
                         + (usable >= 0 ? " (" + usable + " bytes usable)" : ""), Duration.ofSeconds(5));
     }
 
-    /** Whether the file holds exactly {@code expected} (its size already matched). */
-    private static boolean sameBytes(Path file, byte[] expected) throws IOException {
+    /** Whether the file holds exactly {@code expected}'s bytes (its size already matched), compared where they are. */
+    private static boolean sameBytes(Path file, Block expected) throws IOException {
+        ByteBuffer[] parts = partsOf(expected);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer buf = ByteBuffer.allocate(Math.min(IO_CHUNK, Math.max(1, expected.length)));
-            int off = 0;
-            while (off < expected.length) {
-                buf.clear().limit(Math.min(buf.capacity(), expected.length - off));
-                int n = ch.read(buf);
-                if (n < 0) {
-                    return false;
+            ByteBuffer buf = ByteBuffer.allocate(Math.min(IO_CHUNK, Math.max(1, expected.size())));
+            for (ByteBuffer part : parts) {
+                while (part.hasRemaining()) {
+                    buf.clear().limit(Math.min(buf.capacity(), part.remaining()));
+                    int n = ch.read(buf);
+                    if (n < 0) {
+                        return false;
+                    }
+                    buf.flip();
+                    if (!buf.equals(part.slice(part.position(), n))) {
+                        return false;
+                    }
+                    part.position(part.position() + n);
                 }
-                if (!Arrays.equals(buf.array(), 0, n, expected, off, off + n)) {
-                    return false;
-                }
-                off += n;
             }
             return ch.read(ByteBuffer.allocate(1)) < 0;
         }
+    }
+
+    /** The block's bytes in place: its array, or its native chunks. */
+    private static ByteBuffer[] partsOf(Block block) {
+        return block.isNative() ? block.chain().buffers() : new ByteBuffer[] {ByteBuffer.wrap(block.bytes())};
     }
 
     private void moveIntoPlace(Path tmp, Path target) throws IOException {
@@ -752,6 +794,22 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker, Qua
             off += n;
         }
         return data;
+    }
+
+    /**
+     * A heap block in calls of at most {@value #IO_CHUNK} bytes (see "Reads" above); a native block
+     * with gathering writes straight from its chunks, which need no temporary direct buffer.
+     */
+    private static void writeFully(FileChannel ch, Block block) throws IOException {
+        if (!block.isNative()) {
+            writeFully(ch, block.bytes());
+            return;
+        }
+        ByteBuffer[] parts = block.chain().buffers();
+        long left = block.size();
+        while (left > 0) {
+            left -= ch.write(parts);
+        }
     }
 
     private static void writeFully(FileChannel ch, byte[] data) throws IOException {

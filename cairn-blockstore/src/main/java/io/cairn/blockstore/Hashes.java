@@ -130,6 +130,41 @@ final class Hashes {
         }
     }
 
+    /**
+     * As {@link #verify(Cid, byte[])} for the remaining bytes of {@code parts} in order, hashed in
+     * place (a native block's chunks are not copied to the heap).
+     */
+    static void verify(Cid cid, ByteBuffer[] parts) {
+        Multihash mh = cid.multihash();
+        HashFunction fn = supported(cid);
+        if (!mh.matches(parts)) {
+            byte[] actual = fn.digest(parts);
+            int len = fn == HashFunction.IDENTITY ? actual.length : Math.min(actual.length, mh.digestLength());
+            throw new HashMismatchException(cid, hex(mh.digest()), hex(Arrays.copyOf(actual, len)));
+        }
+    }
+
+    /** Whether the block's bytes hash to {@code cid}'s digest, hashed where they are (heap or native). */
+    static boolean matches(Cid cid, Block block) {
+        if (!block.isNative()) {
+            return matches(cid, block.bytes());
+        }
+        supported(cid);
+        return cid.multihash().matches(block.chain().buffers());
+    }
+
+    /** Checks a block being written, unless it is known to be verified already. */
+    static void verify(Block block) {
+        if (block.isVerified()) {
+            return;
+        }
+        if (block.isNative()) {
+            verify(block.cid(), block.chain().buffers());
+        } else {
+            verify(block.cid(), block.bytes());
+        }
+    }
+
     /** Identity "digests" are the data itself, so long ones are abbreviated to keep messages readable. */
     private static String hex(byte[] digest) {
         if (digest.length <= 64) {

@@ -69,8 +69,11 @@ public final class IntegrityBlockstore extends ForwardingBlockstore {
     public Block get(Cid cid) {
         for (int attempt = 0; attempt < 2; attempt++) {
             Block b = super.get(cid);
-            if (b.isVerified() || Hashes.matches(cid, b.bytes())) {
-                return b.isVerified() ? b : Block.trusted(cid, b.bytes());
+            if (b.isVerified()) {
+                return b;
+            }
+            if (Hashes.matches(cid, b)) {
+                return b.isNative() ? b : Block.trusted(cid, b.bytes());
             }
             if (setAside(cid)) {
                 break;
@@ -116,7 +119,7 @@ public final class IntegrityBlockstore extends ForwardingBlockstore {
         } catch (BlockNotFoundException gone) {
             return true;
         }
-        if (again.isVerified() || Hashes.matches(cid, again.bytes())) {
+        if (again.isVerified() || Hashes.matches(cid, again)) {
             return false;
         }
         if (delegate().delete(cid)) {

@@ -65,7 +65,8 @@ public final class MemoryBlockstore implements Blockstore, Viewer, GcLocker, Qua
     public void put(Block block) {
         ensureOpen();
         limit.check(block.size());
-        blocks.putIfAbsent(block.cid().multihash(), block);
+        // Kept by reference: a native block lives only as long as its owner keeps it open.
+        blocks.putIfAbsent(block.cid().multihash(), block.onHeap());
     }
 
     @Override
@@ -75,7 +76,7 @@ public final class MemoryBlockstore implements Blockstore, Viewer, GcLocker, Qua
             limit.check(b.size());
         }
         for (Block b : blocks) {
-            this.blocks.putIfAbsent(b.cid().multihash(), b);
+            this.blocks.putIfAbsent(b.cid().multihash(), b.onHeap());
         }
     }
 

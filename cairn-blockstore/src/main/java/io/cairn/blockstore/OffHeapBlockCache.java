@@ -185,6 +185,17 @@ final class OffHeapBlockCache implements AutoCloseable {
 
     /** The pinned entry for {@code key}, or null. Lock-free. */
     Lease acquire(Multihash key) {
+        Lease lease = lend(key);
+        if (lease == null) {
+            misses.increment();
+        } else {
+            hits.increment();
+        }
+        return lease;
+    }
+
+    /** As {@link #acquire}, counting neither a hit nor a miss (a lookup right after a counted miss). */
+    Lease lend(Multihash key) {
         byte[] k = keyBytes(key);
         int h = spread(key.hashCode());
         if (sketch != null) {
@@ -192,10 +203,8 @@ final class OffHeapBlockCache implements AutoCloseable {
         }
         int slot = find(k, h);
         if (slot < 0) {
-            misses.increment();
             return null;
         }
-        hits.increment();
         Chunk c = chunk(slot);
         int i = slot & (CHUNK - 1);
         MemorySegment seg = allocator.segment(c.handle[i], c.size[i]).asSlice(k.length);

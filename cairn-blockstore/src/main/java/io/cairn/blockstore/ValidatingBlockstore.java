@@ -54,8 +54,6 @@ public final class ValidatingBlockstore extends ForwardingBlockstore {
     }
 
     private static void check(Block block) {
-        if (!block.isVerified()) {
-            Hashes.verify(block.cid(), block.bytes());
-        }
+        Hashes.verify(block);
     }
 }

@@ -191,8 +191,83 @@ public final class CarReader implements AutoCloseable, Iterable<CarBlock> {
      */
     public CarBlock next(LongConsumer beforeRead) throws IOException {
         long at = in.count;
-        if (payloadEnd >= 0 && at >= payloadEnd) {
+        long len = sectionLength(at);
+        if (len < 0) {
             return null;
+        }
+        beforeRead.accept(len);
+        byte[] section = in.readExactly((int) len, "section at offset " + at);
+        ByteBuffer buf = ByteBuffer.wrap(section);
+        Cid cid = sectionCid(buf, at);
+        byte[] data = new byte[buf.remaining()];
+        buf.get(data);
+        return new CarBlock(cid, data);
+    }
+
+    /** Reads a section's data where the caller wants it (for example into native memory). */
+    @FunctionalInterface
+    public interface SectionReader<T> {
+        /**
+         * @param data a stream of exactly {@code dataLength} bytes, the section's data; what the
+         *             reader leaves unread is skipped afterwards
+         */
+        T read(Cid cid, int dataLength, InputStream data) throws IOException;
+    }
+
+    /**
+     * Like {@link #next(LongConsumer)}, but the section's data is not read into an array: only its
+     * first bytes (the CID, at most {@value #CID_PREFIX} bytes read to find it) are, and
+     * {@code reader} gets the CID and the rest as a stream. Returns what the reader returned, or
+     * null at the end of the payload. A stream that ends inside the data raises
+     * {@link InvalidCarException} from the reader's reads.
+     */
+    public <T> T nextSection(LongConsumer beforeRead, SectionReader<T> reader) throws IOException {
+        long at = in.count;
+        long len = sectionLength(at);
+        if (len < 0) {
+            return null;
+        }
+        beforeRead.accept(len);
+        String what = "section at offset " + at;
+        byte[] prefix = in.readExactly((int) Math.min(len, CID_PREFIX), what);
+        ByteBuffer buf = ByteBuffer.wrap(prefix);
+        Cid cid;
+        if (len > prefix.length && !parses(prefix)) {
+            // A CID longer than the prefix (a long identity CID): read the section whole, as next() does.
+            byte[] section = new byte[(int) len];
+            System.arraycopy(prefix, 0, section, 0, prefix.length);
+            byte[] rest = in.readExactly((int) len - prefix.length, what);
+            System.arraycopy(rest, 0, section, prefix.length, rest.length);
+            buf = ByteBuffer.wrap(section);
+            cid = sectionCid(buf, at);
+            return reader.read(cid, buf.remaining(), new ByteArrayInputStream(section, buf.position(), buf.remaining()));
+        }
+        cid = sectionCid(buf, at);
+        int dataLength = (int) (len - buf.position());
+        InputStream tail = in.limited(len - prefix.length, what);
+        InputStream data = new java.io.SequenceInputStream(
+                new ByteArrayInputStream(prefix, buf.position(), buf.remaining()), tail);
+        T result = reader.read(cid, dataLength, data);
+        tail.skipNBytes(tail.available());
+        return result;
+    }
+
+    /** First bytes read of a section to find its CID without reading its data. */
+    static final int CID_PREFIX = 1024;
+
+    private static boolean parses(byte[] prefix) {
+        try {
+            Cid.read(ByteBuffer.wrap(prefix));
+            return true;
+        } catch (InvalidCidException | java.nio.BufferUnderflowException e) {
+            return false;
+        }
+    }
+
+    /** The next section's length, checked against the limits, or -1 at the end of the payload. */
+    private long sectionLength(long at) throws IOException {
+        if (payloadEnd >= 0 && at >= payloadEnd) {
+            return -1;
         }
         long len = in.varint("section length");
         if (len < 0) {
@@ -200,7 +275,7 @@ public final class CarReader implements AutoCloseable, Iterable<CarBlock> {
                 throw new InvalidCarException("truncated CARv2: stream ended at offset " + at
                         + " before the data payload's end at " + payloadEnd);
             }
-            return null;
+            return -1;
         }
         if (len == 0) {
             throw new InvalidCarException("zero-length section at offset " + at);
@@ -213,19 +288,16 @@ public final class CarReader implements AutoCloseable, Iterable<CarBlock> {
             throw new InvalidCarException("section at offset " + at + " runs past the end of the CARv2 payload at "
                     + payloadEnd);
         }
-        beforeRead.accept(len);
-        byte[] section = in.readExactly((int) len, "section at offset " + at);
-        ByteBuffer buf = ByteBuffer.wrap(section);
-        Cid cid;
+        return len;
+    }
+
+    private static Cid sectionCid(ByteBuffer buf, long at) {
         try {
-            cid = Cid.read(buf);
-        } catch (InvalidCidException e) {
+            return Cid.read(buf);
+        } catch (InvalidCidException | java.nio.BufferUnderflowException e) {
             throw new InvalidCarException("section at offset " + at + " does not start with a valid CID: "
                     + e.getMessage(), e);
         }
-        byte[] data = new byte[buf.remaining()];
-        buf.get(data);
-        return new CarBlock(cid, data);
     }
 
     /** Bytes consumed from the underlying stream so far. */
@@ -314,6 +386,49 @@ public final class CarReader implements AutoCloseable, Iterable<CarBlock> {
                         + b.length);
             }
             return b;
+        }
+
+        /**
+         * The next {@code len} bytes as a stream that counts what it reads and raises
+         * {@link InvalidCarException} if the source ends first; {@code available()} is what is left.
+         */
+        InputStream limited(long len, String what) {
+            return new InputStream() {
+                private long left = len;
+
+                @Override
+                public int read() throws IOException {
+                    byte[] one = new byte[1];
+                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int n) throws IOException {
+                    if (left == 0) {
+                        return -1;
+                    }
+                    int got = stream.read(b, off, (int) Math.min(n, left));
+                    if (got < 0) {
+                        throw new InvalidCarException("truncated CAR: " + what + " ended " + left + " bytes early");
+                    }
+                    left -= got;
+                    count += got;
+                    return got;
+                }
+
+                @Override
+                public int available() {
+                    return (int) Math.min(Integer.MAX_VALUE, left);
+                }
+
+                @Override
+                public long skip(long n) throws IOException {
+                    long skipped = stream.skip(Math.min(n, left));
+                    left -= skipped;
+                    count += skipped;
+                    return skipped;
+                }
+            };
         }
 
         void skipExactly(long len, String what) throws IOException {

@@ -1,5 +1,6 @@
 package io.cairn.cid;
 
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -123,6 +124,55 @@ public enum HashFunction {
         }
         Digest d = this == BLAKE3 ? new Blake3Digest(256) : new Blake2bDigest(256);
         d.update(data, off, len);
+        byte[] out = new byte[d.getDigestSize()];
+        d.doFinal(out, 0);
+        return out;
+    }
+
+    /**
+     * Full-length digest of the remaining bytes of {@code parts}, in order, as if they were one
+     * array: hashed in place (a direct buffer over native memory is not copied to the heap whole;
+     * the buffers' positions do not move). For {@link #IDENTITY} a copy of the bytes.
+     */
+    public byte[] digest(ByteBuffer... parts) {
+        if (this == IDENTITY) {
+            int total = 0;
+            for (ByteBuffer p : parts) {
+                total = Math.addExact(total, p.remaining());
+            }
+            byte[] out = new byte[total];
+            int at = 0;
+            for (ByteBuffer p : parts) {
+                int n = p.remaining();
+                p.get(p.position(), out, at, n);
+                at += n;
+            }
+            return out;
+        }
+        if (prototype != null) {
+            MessageDigest md = copyOfPrototype();
+            for (ByteBuffer p : parts) {
+                md.update(p.duplicate());
+            }
+            return md.digest();
+        }
+        Digest d = this == BLAKE3 ? new Blake3Digest(256) : new Blake2bDigest(256);
+        byte[] scratch = null;
+        for (ByteBuffer p : parts) {
+            if (p.hasArray()) {
+                d.update(p.array(), p.arrayOffset() + p.position(), p.remaining());
+                continue;
+            }
+            if (scratch == null) {
+                scratch = new byte[8192];
+            }
+            for (int at = p.position(); at < p.limit(); ) {
+                int n = Math.min(scratch.length, p.limit() - at);
+                p.get(at, scratch, 0, n);
+                d.update(scratch, 0, n);
+                at += n;
+            }
+        }
         byte[] out = new byte[d.getDigestSize()];
         d.doFinal(out, 0);
         return out;

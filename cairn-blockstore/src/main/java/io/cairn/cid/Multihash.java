@@ -42,13 +42,28 @@ public final class Multihash implements Comparable<Multihash> {
      * digest (-1 for the full digest). For identity the length, if given, must equal the data length.
      */
     public static Multihash digest(HashFunction fn, byte[] data, int truncatedLength) {
-        byte[] full = fn.digest(data);
+        return ofDigest(fn, fn.digest(data), truncatedLength, data.length);
+    }
+
+    /**
+     * As {@link #digest(HashFunction, byte[], int)} over the remaining bytes of {@code parts} taken
+     * in order as one input, hashed in place (see {@link HashFunction#digest(ByteBuffer...)}).
+     */
+    public static Multihash digest(HashFunction fn, ByteBuffer[] parts, int truncatedLength) {
+        long length = 0;
+        for (ByteBuffer p : parts) {
+            length += p.remaining();
+        }
+        return ofDigest(fn, fn.digest(parts), truncatedLength, length);
+    }
+
+    private static Multihash ofDigest(HashFunction fn, byte[] full, int truncatedLength, long dataLength) {
         if (truncatedLength == -1 || truncatedLength == full.length) {
             return of(fn.code(), full);
         }
         if (fn == HashFunction.IDENTITY) {
             throw new InvalidCidException("identity multihash length " + truncatedLength
-                    + " differs from the data length " + data.length + "; identity digests cannot be truncated");
+                    + " differs from the data length " + dataLength + "; identity digests cannot be truncated");
         }
         if (truncatedLength <= 0 || truncatedLength > full.length) {
             throw new InvalidCidException("invalid digest length " + truncatedLength + " for " + fn.multihashName()
@@ -163,6 +178,20 @@ public final class Multihash implements Comparable<Multihash> {
         }
         byte[] actual = fn.get().digest(data);
         return len > 0 && Arrays.equals(bytes, digestOffset, bytes.length, actual, 0, len);
+    }
+
+    /** As {@link #matches(byte[])} for the remaining bytes of {@code parts}, in order, hashed in place. */
+    public boolean matches(ByteBuffer... parts) {
+        Optional<HashFunction> fn = function();
+        if (fn.isEmpty()) {
+            return false;
+        }
+        int len = digestLength();
+        byte[] actual = fn.get().digest(parts);
+        if (fn.get() == HashFunction.IDENTITY) {
+            return Arrays.equals(bytes, digestOffset, bytes.length, actual, 0, actual.length);
+        }
+        return len > 0 && len <= actual.length && Arrays.equals(bytes, digestOffset, bytes.length, actual, 0, len);
     }
 
     /** Lower-case hex of the whole encoded multihash (header included). */

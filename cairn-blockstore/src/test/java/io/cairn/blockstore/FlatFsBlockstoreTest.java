@@ -423,8 +423,9 @@ class FlatFsBlockstoreTest {
             // a buffer kept past the call is unmapped: touching it fails rather than reading freed memory
             assertThatThrownBy(() -> leaked[0].get(0)).isInstanceOf(IllegalStateException.class);
 
-            boolean smallIsHeap = store.view(small.cid(), buf -> !buf.isDirect());
-            assertThat(smallIsHeap).isTrue();
+            // below mapViewsFrom: read into native memory of the store's own, not mapped, not a heap array
+            boolean smallIsDirect = store.view(small.cid(), java.nio.ByteBuffer::isDirect);
+            assertThat(smallIsDirect).isTrue();
         }
     }
 

@@ -80,6 +80,8 @@ public final class CairnServer implements AutoCloseable {
         this.gateway = jetty("gateway", config.gatewayPort(), new RequestMetricsHandler(gatewayChain, registry, "gateway"), true);
 
         // Uploads and everything else have a pool each, so neither can take the other's slots.
+        // Upload chunks' free mapped pages are counted too (held chunks by their reservations).
+        binders.add(io.cairn.memory.offheap.NativeBuffers.uploads().registerWith(governor, "upload-buffers-spare"));
         Handler rpc = new ConcurrencyLimitHandler(new RpcHandler(store, governor, config, version(),
                 stack.pinner(), stack.garbageCollector(), ipns),
                 config.maxConcurrentRequests(), true, 0, 0, r -> !isUpload(r), "requests");

@@ -25,9 +25,9 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reading one upload part into memory: {@code chunked}, today's {@link ReservedBuffer} (64 KiB
- * chunks reserved as they are filled, the first no bigger than the declared body, then the exact
- * array), against {@code doubling}, the anchor:
+ * Reading one upload part into memory: {@code chunked}, today's {@link ReservedBuffer} (native
+ * 64 KiB chunks reserved as they are filled, the first no bigger than the declared body, handed on
+ * as a chain over the chunks, no array), against {@code doubling}, the anchor:
  * the buffer it replaced (reserve the declared body, grow by doubling and copying, keep every
  * reservation). The stream hands out at most 64 KiB per read, as the multipart reader's window does.
  *
@@ -69,14 +69,14 @@ public class UploadBufferBench {
     }
 
     @Benchmark
-    public byte[] readPart() throws IOException {
+    public int readPart() throws IOException {
         long declared = size + 200L; // one part: the block plus multipart framing
         if (buffer.equals("chunked")) {
             try (ReservedBuffer b = new ReservedBuffer(governor, declared)) {
-                return b.readPart(part(), LIMIT);
+                return b.readPart(part(), LIMIT).size();
             }
         }
-        return doubling(part(), declared);
+        return doubling(part(), declared).length;
     }
 
     /** The anchor: the pre-issue-10 ReservedBuffer.readAll, declared body as the size hint. */

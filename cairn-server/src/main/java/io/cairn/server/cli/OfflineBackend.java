@@ -6,8 +6,9 @@ import io.cairn.blockstore.Blockstore;
 import io.cairn.blockstore.GcLocker;
 import io.cairn.blockstore.MemoryAwareBlockstore;
 import io.cairn.cid.Cid;
-import io.cairn.memory.HeapFootprint;
 import io.cairn.memory.MemoryGovernor;
+import io.cairn.memory.offheap.NativeBuffers;
+import io.cairn.memory.offheap.SegmentChain;
 import io.cairn.server.ServerConfig;
 import io.cairn.server.ops.CarImport;
 import io.cairn.server.ops.DagExport;
@@ -23,8 +24,10 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,13 +55,19 @@ final class OfflineBackend implements Backend {
             throw new CliException(file + " is " + size + " bytes, over the " + limit + "-byte block limit"
                     + (o.allowBigBlock() ? " (max-block-size)" : " (pass --allow-big-block for up to max-block-size)"));
         }
-        // Reserve what the file's bytes will hold before reading them, as the server does for an upload.
-        try (MemoryGovernor.Reservation r = stack.governor().tryReserve(HeapFootprint.ofByteArray(size))) {
-            byte[] data = Files.readAllBytes(file);
+        // Reserve what the file's bytes will hold before reading them, as the server does for an
+        // upload: read straight into native memory, hashed there, written from there.
+        NativeBuffers memory = NativeBuffers.uploads();
+        MemoryGovernor.Reservation r = stack.governor().tryReserve(memory.footprint((int) Math.max(1, size)));
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+             SegmentChain data = memory.read(ch, (int) size)) {
             Cid cid = encoding.cidFor(data);
-            Block block = Block.of(cid, data);
-            MemoryAwareBlockstore.writeReserved(r.bytes(), () -> store.put(block));
-            return new Stored(cid.toString(), data.length);
+            try (Block block = Block.over(cid, data)) {
+                MemoryAwareBlockstore.writeReserved(r.bytes(), () -> store.put(block));
+            }
+            return new Stored(cid.toString(), (int) size);
+        } finally {
+            r.release(0); // native memory, freed: nothing landed on the heap
         }
     }
 

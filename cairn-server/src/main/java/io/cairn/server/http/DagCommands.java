@@ -104,7 +104,7 @@ final class DagCommands {
         try (ReservedBuffer memory = new ReservedBuffer(governor)) {
             MultipartReader.Part part;
             while ((part = parts.next()) != null) {
-                byte[] input = memory.readPart(part.body(), config.maxBlockSize());
+                byte[] input = memory.readPartOnHeap(part.body(), config.maxBlockSize());
                 if (input == null) {
                     throw new HttpProblem(413, 1, "dag/put node is over this server's " + config.maxBlockSize()
                             + "-byte limit (max-block-size)");

@@ -1,7 +1,11 @@
 package io.cairn.server.http;
 
+import io.cairn.memory.offheap.SegmentSource;
+
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -254,7 +258,7 @@ public final class MultipartReader {
     }
 
     /** A part's body: the bytes up to the next delimiter. */
-    private final class PartStream extends InputStream {
+    private final class PartStream extends InputStream implements SegmentSource {
         private boolean done;
 
         @Override
@@ -266,6 +270,28 @@ public final class MultipartReader {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            int n = available(len);
+            if (n > 0) {
+                System.arraycopy(buf, pos, b, off, n);
+                pos += n;
+            }
+            return n;
+        }
+
+        /** Copies straight from the window into native memory (an upload chunk): no array between. */
+        @Override
+        public int read(MemorySegment target) throws IOException {
+            int n = available((int) Math.min(Integer.MAX_VALUE, target.byteSize()));
+            if (n > 0) {
+                MemorySegment.copy(buf, pos, target, ValueLayout.JAVA_BYTE, 0, n);
+                pos += n;
+            }
+            return n;
+        }
+
+        /** How many body bytes at {@code pos} can be taken now, at most {@code len}; -1 at the part's end. */
+        private int available(int len) throws IOException {
             if (done) {
                 return -1;
             }
@@ -276,10 +302,7 @@ public final class MultipartReader {
                 int at = find();
                 if (at >= 0) {
                     if (at > pos) {
-                        int n = Math.min(len, at - pos);
-                        System.arraycopy(buf, pos, b, off, n);
-                        pos += n;
-                        return n;
+                        return Math.min(len, at - pos);
                     }
                     pos = at + delimiter.length;
                     done = true;
@@ -289,10 +312,7 @@ public final class MultipartReader {
                 // Everything but a possible delimiter prefix at the end is part body.
                 int safe = lim - delimiter.length + 1;
                 if (safe > pos) {
-                    int n = Math.min(len, safe - pos);
-                    System.arraycopy(buf, pos, b, off, n);
-                    pos += n;
-                    return n;
+                    return Math.min(len, safe - pos);
                 }
                 if (eof) {
                     throw new MultipartException("multipart body ends inside a part (no closing boundary)");

@@ -8,6 +8,7 @@ import io.cairn.blockstore.MemoryAwareBlockstore;
 import io.cairn.cid.Cid;
 import io.cairn.memory.MemoryGovernor;
 import io.cairn.memory.PressureLevel;
+import io.cairn.memory.offheap.SegmentChain;
 import io.cairn.pin.GarbageCollector;
 import io.cairn.pin.Pinner;
 import io.cairn.server.ServerConfig;
@@ -153,24 +154,29 @@ public final class RpcHandler extends Handler.Abstract {
             MultipartReader.Part part;
             while ((part = parts.next()) != null) {
                 UploadLimits.checkParts("block/put", lines.size() + 1);
-                byte[] data = memory.readPart(part.body(), partLimit);
+                SegmentChain data = memory.readPart(part.body(), partLimit);
                 if (data == null) {
                     if (!allowBig && config.maxBlockSize() > ServerConfig.SOFT_BLOCK_LIMIT) {
                         throw HttpProblem.badRequest(BIG_BLOCK_MESSAGE);
                     }
                     throw new HttpProblem(413, 1, "block is over this server's " + partLimit + "-byte limit (max-block-size)");
                 }
+                // Hashed over the chunks in place, and stored as a view of them: the block's
+                // lifetime is the part's (closing it releases the chunks and their reservations).
                 Cid cid = encoding.cidFor(data);
-                Block block = Block.of(cid, data);
-                // The part's bytes were reserved before they were read: an admitted write.
-                MemoryAwareBlockstore.writeReserved(memory.reservedBytes(), () -> store.put(block));
-                memory.releasePart();
+                int size = data.size();
+                try (Block block = Block.over(cid, data)) {
+                    // The part's bytes were reserved before they were read: an admitted write.
+                    MemoryAwareBlockstore.writeReserved(memory.reservedBytes(), () -> store.put(block));
+                } finally {
+                    memory.releasePart();
+                }
                 if (pin) {
                     pinner.pinLocked(cid, true);
                 }
                 Map<String, Object> line = new LinkedHashMap<>();
                 line.put("Key", cid.toString());
-                line.put("Size", data.length);
+                line.put("Size", size);
                 lines.add(line);
             }
         }
@@ -262,7 +268,7 @@ public final class RpcHandler extends Handler.Abstract {
         long bytes = 0;
         List<Cid> roots = new ArrayList<>();
         // A CAR may be far larger than one block, so the body is not capped as a whole; memory is
-        // reserved per section instead, for the section's own length, as it is read. With pin-roots
+        // reserved per block instead, exactly the native memory its data is read into. With pin-roots
         // the pin lock is held from the first block to the last pin, so no collection runs between.
         List<Map<String, Object>> lines = new ArrayList<>();
         // Held for the whole request besides the sections: the multipart window and the CAR reader's buffer.

@@ -2,10 +2,12 @@ package io.cairn.server.http;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.foreign.MemorySegment;
 
 /**
- * One fixed-size piece of an upload being read. Heap arrays back it today ({@link HeapChunks});
- * the interface is what lets native memory segments back it later without touching the readers.
+ * One fixed-size piece of an upload being read: native memory from {@link NativeChunks}. The block
+ * handed to the store is a view over a part's chunks ({@link io.cairn.memory.offheap.SegmentChain}),
+ * so what is read is never copied again on its way to the disk.
  */
 interface UploadChunk {
 
@@ -18,8 +20,11 @@ interface UploadChunk {
     /** Reads into the chunk at {@code offset}; like {@link InputStream#read(byte[], int, int)}. */
     int readFrom(InputStream in, int offset, int length) throws IOException;
 
-    /** Copies {@code length} bytes from the chunk's {@code offset} into {@code target} at {@code at}. */
-    void copyTo(int offset, byte[] target, int at, int length);
+    /** The chunk's bytes, {@code capacity()} of them. Valid until {@link #free()}. */
+    MemorySegment segment();
+
+    /** Gives the chunk's memory back. Idempotent. */
+    void free();
 
     /** Where chunks come from. */
     interface Allocator {

@@ -6,6 +6,7 @@ import io.cairn.cid.HashFunction;
 import io.cairn.cid.InvalidCidException;
 import io.cairn.cid.Multicodec;
 import io.cairn.cid.Multihash;
+import io.cairn.memory.offheap.SegmentChain;
 
 /**
  * How new block bytes become a CID: version, codec, hash function and digest length. The CID is
@@ -64,7 +65,15 @@ public record BlockEncoding(int cidVersion, long codec, HashFunction hash, int m
 
     /** The CID of {@code data} under this encoding. */
     public Cid cidFor(byte[] data) {
-        Multihash mh = Multihash.digest(hash, data, mhLength);
+        return cidOf(Multihash.digest(hash, data, mhLength));
+    }
+
+    /** The CID of the bytes in {@code data} under this encoding, hashed over its segments in place. */
+    public Cid cidFor(SegmentChain data) {
+        return cidOf(Multihash.digest(hash, data.buffers(), mhLength));
+    }
+
+    private Cid cidOf(Multihash mh) {
         // Kubo's CID policy: a digest of at least 20 bytes, identity data of at most 128.
         return CidPolicy.check(cidVersion == 0 ? Cid.v0(mh) : Cid.v1(codec, mh));
     }

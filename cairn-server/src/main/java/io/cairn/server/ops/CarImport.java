@@ -3,7 +3,6 @@ package io.cairn.server.ops;
 import io.cairn.blockstore.Block;
 import io.cairn.blockstore.Blockstore;
 import io.cairn.blockstore.MemoryAwareBlockstore;
-import io.cairn.car.CarBlock;
 import io.cairn.car.CarReader;
 import io.cairn.car.InvalidCarException;
 import io.cairn.cid.Cid;
@@ -12,14 +11,20 @@ import io.cairn.cid.InvalidCidException;
 import io.cairn.memory.HeapFootprint;
 import io.cairn.memory.MemoryGovernor;
 import io.cairn.memory.MemoryGovernor.Reservation;
+import io.cairn.memory.offheap.NativeBuffers;
+import io.cairn.memory.offheap.SegmentChain;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 
 /**
- * Streams a CAR (v1 or v2) into a store one block at a time. Every block is verified against its
- * CID before it is stored, so a CAR cannot plant bytes under a CID they do not hash to.
+ * Streams a CAR (v1 or v2) into a store one block at a time. Each block's data is read from the
+ * stream straight into native memory ({@link NativeBuffers}, one allocation of exactly its length),
+ * verified against its CID there, and stored as a view of that memory ({@code Block.verifiedOver}),
+ * so no heap array of the block's size is made. A CAR cannot plant bytes under a CID they do not
+ * hash to.
  */
 public final class CarImport {
     private CarImport() {
@@ -28,12 +33,12 @@ public final class CarImport {
     /** Called around each block, for memory reservations and progress. */
     public interface Listener {
         /**
-         * Before a section of {@code sectionLength} bytes (CID + data) is read from the stream: a
+         * Before a block's data of {@code dataLength} bytes is read into native memory: a
          * reservation covering what reading it will hold, released once the block is stored, or null
          * for none. May refuse by throwing. A block read under a reservation is stored as an admitted
          * write (see {@link MemoryAwareBlockstore#writeReserved}).
          */
-        default Reservation beforeSection(long sectionLength) {
+        default Reservation beforeSection(long dataLength) {
             return null;
         }
 
@@ -43,66 +48,76 @@ public final class CarImport {
     }
 
     /**
-     * A listener that reserves, per section, what the reader holds while it splits that section:
-     * the section's array and the block's data array (see {@link CarReader#next(java.util.function.LongConsumer)}).
-     * Nothing is reserved for a section before its length is known, and never more than it needs.
+     * A listener that reserves, per block, exactly the native memory its data will occupy in
+     * {@code memory} (see {@link NativeBuffers#footprint}). Nothing is reserved for a section before
+     * its length is known, and never more than it needs.
      */
-    public static Listener reserving(MemoryGovernor governor) {
+    public static Listener reserving(MemoryGovernor governor, NativeBuffers memory) {
         return new Listener() {
             @Override
-            public Reservation beforeSection(long sectionLength) {
-                return governor.tryReserve(2 * HeapFootprint.ofByteArray(sectionLength));
+            public Reservation beforeSection(long dataLength) {
+                return governor.tryReserve(memory.footprint((int) Math.max(1, dataLength)));
             }
         };
     }
 
-    /** What {@link CarReader} holds besides its sections: its 64 KiB read buffer. */
-    public static final long READER_FOOTPRINT = HeapFootprint.ofByteArray(64 * 1024);
+    /** As {@link #reserving(MemoryGovernor, NativeBuffers)} over the process's {@link NativeBuffers#uploads()}. */
+    public static Listener reserving(MemoryGovernor governor) {
+        return reserving(governor, NativeBuffers.uploads());
+    }
+
+    /** What {@link CarReader} holds besides the blocks: its 64 KiB read buffer and a CID's first bytes. */
+    public static final long READER_FOOTPRINT = HeapFootprint.ofByteArray(64 * 1024) + HeapFootprint.ofByteArray(1024);
 
     public record Result(List<Cid> roots, long blocks, long bytes) {
     }
 
+    /** Into the process's {@link NativeBuffers#uploads()}. */
     public static Result run(Blockstore store, InputStream in, int maxSection, Listener listener) throws IOException {
+        return run(store, in, maxSection, listener, NativeBuffers.uploads());
+    }
+
+    public static Result run(Blockstore store, InputStream in, int maxSection, Listener listener, NativeBuffers memory)
+            throws IOException {
         CarReader reader = CarReader.open(in, maxSection);
         List<Cid> roots = reader.roots();
         long blocks = 0;
         long bytes = 0;
-        Reservation[] held = new Reservation[1];
-        long[] sectionLength = new long[1];
         while (true) {
-            // What reading the section really allocated, once known; until then all of the reservation counts.
-            long allocated = -1;
-            try {
-                CarBlock cb = reader.next(length -> {
-                    sectionLength[0] = length;
-                    held[0] = listener.beforeSection(length);
-                });
-                if (cb == null) {
-                    break;
-                }
-                allocated = HeapFootprint.ofByteArray(sectionLength[0]) + HeapFootprint.ofByteArray(cb.data().length);
-                Block block = Block.verified(acceptable(cb.cid(), blocks), cb.data());
-                Reservation reservation = held[0];
-                if (reservation == null) {
-                    store.put(block);
-                } else {
-                    MemoryAwareBlockstore.writeReserved(reservation.bytes(), () -> store.put(block));
-                }
-                blocks++;
-                bytes += block.size();
-                listener.stored(block.cid(), block.size());
-            } finally {
-                if (held[0] != null) {
-                    if (allocated >= 0) {
-                        held[0].release(allocated);
+            long index = blocks;
+            Integer size = reader.nextSection(length -> { }, (cid, dataLength, data) -> {
+                Cid checked = acceptable(cid, index);
+                Reservation reservation = listener.beforeSection(dataLength);
+                try (SegmentChain chain = readData(memory, data, dataLength, index);
+                     Block block = Block.verifiedOver(checked, chain)) {
+                    if (reservation == null) {
+                        store.put(block);
                     } else {
-                        held[0].release();
+                        MemoryAwareBlockstore.writeReserved(reservation.bytes(), () -> store.put(block));
                     }
-                    held[0] = null;
+                } finally {
+                    if (reservation != null) {
+                        reservation.release(0); // native memory, freed: nothing landed on the heap
+                    }
                 }
+                listener.stored(checked, dataLength);
+                return dataLength;
+            });
+            if (size == null) {
+                break;
             }
+            blocks++;
+            bytes += size;
         }
         return new Result(roots, blocks, bytes);
+    }
+
+    private static SegmentChain readData(NativeBuffers memory, InputStream data, int length, long index) throws IOException {
+        try {
+            return memory.read(data, length);
+        } catch (EOFException e) {
+            throw new InvalidCarException("truncated CAR: block " + (index + 1) + " ends early", e);
+        }
     }
 
     /** A section's CID must pass the policy a client's CID does (Kubo refuses such blocks too). */

@@ -34,11 +34,16 @@ final class BaseStore {
     static BaseStore open(ServerConfig config, MemoryGovernor governor, MeterRegistry registry) {
         BlockSizeLimit limit = BlockSizeLimit.of(config.maxBlockSize());
         return switch (config.store()) {
-            case FLATFS -> new BaseStore(FlatFsBlockstore.open(config.dataDir(), FlatFsOptions.builder()
-                    .sync(config.fsync())
-                    .blockSizeLimit(config.maxBlockSize())
-                    .trackUsage(true)
-                    .build()), config);
+            case FLATFS -> {
+                FlatFsBlockstore fs = FlatFsBlockstore.open(config.dataDir(), FlatFsOptions.builder()
+                        .sync(config.fsync())
+                        .blockSizeLimit(config.maxBlockSize())
+                        .trackUsage(true)
+                        .build());
+                // What its views read small blocks into: native memory, counted as it is mapped.
+                governor.registerConsumer("flatfs-read-buffers", MemoryGovernor.Residence.OFF_HEAP, fs::readBufferBytes);
+                yield new BaseStore(fs, config);
+            }
             case MEMORY -> new BaseStore(new MemoryBlockstore(limit), config);
             case S3 -> {
                 S3StoreConfig c = config.s3();

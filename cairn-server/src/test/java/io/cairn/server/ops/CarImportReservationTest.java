@@ -3,7 +3,9 @@ package io.cairn.server.ops;
 import io.cairn.blockstore.Block;
 import io.cairn.blockstore.MemoryBlockstore;
 import io.cairn.car.CarWriter;
-import io.cairn.memory.HeapFootprint;
+import io.cairn.car.InvalidCarException;
+import io.cairn.memory.offheap.AllocatorConfig;
+import io.cairn.memory.offheap.NativeBuffers;
 import io.cairn.memory.ManualMemoryGovernor;
 import io.cairn.memory.MemoryGovernor;
 import io.cairn.memory.MemoryStats;
@@ -20,7 +22,7 @@ import java.util.function.LongSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A CAR import reserves, per section, what reading that section holds: no fixed per-block amount. */
+/** A CAR import reserves, per block, exactly the native memory its data is read into, and frees it once stored. */
 class CarImportReservationTest {
 
     /** Records every reservation and the most held at once. */
@@ -58,8 +60,21 @@ class CarImportReservationTest {
         @Override public void close() { inner.close(); }
     }
 
+    static final NativeBuffers POISONED = new NativeBuffers(AllocatorConfig.of(Long.MAX_VALUE)
+            .withRegionBytes(NativeBuffers.REGION_BYTES).withPoison(true));
+
+    static byte[] car(List<Block> blocks) throws java.io.IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CarWriter w = new CarWriter(out, List.of(blocks.getFirst().cid()));
+        for (Block b : blocks) {
+            w.write(b.cid(), b.bytes());
+        }
+        w.flush();
+        return out.toByteArray();
+    }
+
     @Test
-    void eachSectionReservesTwiceItsOwnFootprintAndReleasesIt() throws Exception {
+    void eachBlockReservesExactlyItsNativeFootprintAndReleasesIt() throws Exception {
         Random rnd = new Random(5);
         List<Block> blocks = new ArrayList<>();
         for (int size : new int[] {1000, 1000, 50_000, 10, 300_000}) {
@@ -67,33 +82,61 @@ class CarImportReservationTest {
             rnd.nextBytes(b);
             blocks.add(Block.raw(b));
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        CarWriter w = new CarWriter(out, List.of(blocks.getFirst().cid()));
-        for (Block b : blocks) {
-            w.write(b.cid(), b.bytes());
-        }
-        w.flush();
         Recording g = new Recording();
         MemoryBlockstore store = new MemoryBlockstore();
-        CarImport.Result r = CarImport.run(store, new ByteArrayInputStream(out.toByteArray()), 4 << 20, CarImport.reserving(g));
+        long[] heldWhileStoring = new long[blocks.size()];
+        int[] at = {0};
+        CarImport.Listener reserving = CarImport.reserving(g, POISONED);
+        CarImport.Result r = CarImport.run(store, new ByteArrayInputStream(car(blocks)), 4 << 20, new CarImport.Listener() {
+            @Override
+            public MemoryGovernor.Reservation beforeSection(long dataLength) {
+                return reserving.beforeSection(dataLength);
+            }
+
+            @Override
+            public void stored(io.cairn.cid.Cid cid, int size) {
+                heldWhileStoring[at[0]++] = POISONED.allocator().allocatedBytes();
+            }
+        }, POISONED);
         assertThat(r.blocks()).isEqualTo(5);
         List<Long> expected = new ArrayList<>();
         long maxExpected = 0;
         for (Block b : blocks) {
-            long section = b.cid().encodedLength() + b.size();
-            long e = 2 * HeapFootprint.ofByteArray(section);
+            long e = POISONED.footprint(b.size());
             expected.add(e);
             maxExpected = Math.max(maxExpected, e);
+            assertThat(store.get(b.cid()).bytes()).isEqualTo(b.bytes());
         }
-        assertThat(g.reservations).containsExactlyElementsOf(expected);
-        assertThat(g.peak).as("one section at a time").isEqualTo(maxExpected);
+        // 300,000 bytes take 74 pages (303,104 bytes): no heap arrays, no doubling
+        assertThat(g.reservations).containsExactlyElementsOf(expected).contains(303_104L);
+        assertThat(g.peak).as("one block at a time").isEqualTo(maxExpected);
         assertThat(g.reservedBytes()).isZero();
+        assertThat(heldWhileStoring).as("each block's memory is freed once it is stored").containsOnly(0L);
+        assertThat(POISONED.allocator().allocationCount()).isZero();
+        assertThat(POISONED.allocator().mappedBytes()).isZero();
+    }
+
+    @Test
+    void aTruncatedBlockIsRefusedAndItsMemoryReturned() throws Exception {
+        byte[] data = new byte[100_000];
+        new Random(6).nextBytes(data);
+        byte[] car = car(List.of(Block.raw(data)));
+        byte[] cut = java.util.Arrays.copyOf(car, car.length - 10);
+        Recording g = new Recording();
+        MemoryBlockstore store = new MemoryBlockstore();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CarImport.run(store, new ByteArrayInputStream(cut), 4 << 20,
+                CarImport.reserving(g, POISONED), POISONED)).isInstanceOf(InvalidCarException.class)
+                .hasMessageContaining("truncated");
+        assertThat(store.count()).isZero();
+        assertThat(g.reservedBytes()).isZero();
+        assertThat(POISONED.allocator().allocationCount()).isZero();
     }
 
     /**
-     * A section's reservation covers the section and its data at their largest (twice the section); what
-     * lands is what was allocated: the section's array and the data's, which is shorter by the CID.
-     * Failed before the fix: every section released its whole reservation as allocated.
+     * What lands on the heap is what was allocated there: with each block read into native memory
+     * that is nothing, so every reservation is released as landing 0 bytes (it covered exactly the
+     * block's native footprint, freed once the block is stored). Before the blocks moved off the heap
+     * a section landed its two arrays; before that, its whole reservation.
      */
     @Test
     void eachSectionLandsWhatItAllocatedNotItsReservation() throws Exception {
@@ -104,22 +147,15 @@ class CarImportReservationTest {
             rnd.nextBytes(b);
             blocks.add(Block.raw(b));
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        CarWriter w = new CarWriter(out, List.of(blocks.getFirst().cid()));
-        for (Block b : blocks) {
-            w.write(b.cid(), b.bytes());
-        }
-        w.flush();
         Recording g = new Recording();
-        CarImport.run(new MemoryBlockstore(), new ByteArrayInputStream(out.toByteArray()), 4 << 20, CarImport.reserving(g));
+        CarImport.run(new MemoryBlockstore(), new ByteArrayInputStream(car(blocks)), 4 << 20,
+                CarImport.reserving(g, POISONED), POISONED);
         List<Long> expected = new ArrayList<>();
         for (Block b : blocks) {
-            long section = b.cid().encodedLength() + b.size();
-            expected.add(HeapFootprint.ofByteArray(section) + HeapFootprint.ofByteArray(b.size()));
+            expected.add(POISONED.footprint(b.size()));
         }
-        assertThat(g.allocated).containsExactlyElementsOf(expected);
-        for (int i = 0; i < blocks.size(); i++) {
-            assertThat(g.allocated.get(i)).isLessThan(g.reservations.get(i));
-        }
+        assertThat(g.reservations).containsExactlyElementsOf(expected);
+        assertThat(g.allocated).hasSize(blocks.size()).containsOnly(0L);
+        assertThat(POISONED.allocator().allocationCount()).isZero();
     }
 }
