@@ -32,11 +32,16 @@ class MemoryPressureFloodTest {
      * As many as the server admits at once (max-concurrent-uploads, 64), of 2 MiB (the largest block
      * without allow-big-block). Uploads now reserve exactly the native chunks they hold and nothing
      * of them lingers as landed heap bytes, so the old flood (48 at once of 1 MiB) fitted the 64 MiB
-     * budget: 240 of 240 accepted, none refused, and 64 at once of 1 MiB likewise; this one is
-     * refused in part (201 accepted, 39 refused in one run on the loaded build machine).
+     * budget: 240 of 240 accepted, none refused, and 64 at once of 1 MiB likewise. On a quiet machine
+     * even 64 at once of 2 MiB were stored faster than they arrived together (240 accepted, 0
+     * refused), so each sender now holds back its last 64 KiB for {@link #HOLD_MILLIS}: the uploads
+     * then hold about 124 MiB at once against the 64 MiB budget, whatever the machine's speed, and
+     * refusals follow from the arithmetic, not from timing.
      */
     static final int CONCURRENCY = 64;
     static final int SIZE = 2 * 1024 * 1024;
+    static final long HOLD_MILLIS = 1500;
+    static final int HELD_BACK = 64 * 1024;
 
     @TempDir
     Path data;
@@ -45,6 +50,41 @@ class MemoryPressureFloodTest {
         byte[] b = new byte[SIZE];
         new Random(1000 + i).nextBytes(b);
         return b;
+    }
+
+    /** A block/put whose body arrives at once but for its last {@link #HELD_BACK} bytes, sent {@link #HOLD_MILLIS} later. */
+    static HttpResponse<byte[]> heldPut(java.net.URI api, byte[] data) throws Exception {
+        byte[] body = TestHttp.multipart("held", List.of(new TestHttp.Part("file", data)));
+        int split = body.length - HELD_BACK;
+        java.io.InputStream held = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(body, 0, split),
+                new java.io.InputStream() {
+                    private java.io.InputStream rest;
+
+                    @Override
+                    public int read() throws java.io.IOException {
+                        byte[] one = new byte[1];
+                        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) throws java.io.IOException {
+                        if (rest == null) {
+                            try {
+                                Thread.sleep(HOLD_MILLIS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                throw new java.io.InterruptedIOException();
+                            }
+                            rest = new java.io.ByteArrayInputStream(body, split, HELD_BACK);
+                        }
+                        return rest.read(b, off, len);
+                    }
+                });
+        java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(api.resolve("/api/v0/block/put"))
+                .header("Content-Type", "multipart/form-data; boundary=held")
+                .timeout(Duration.ofSeconds(60))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> held)).build();
+        return TestHttp.CLIENT.send(req, HttpResponse.BodyHandlers.ofByteArray());
     }
 
     @Test
@@ -65,7 +105,7 @@ class MemoryPressureFloodTest {
                     int n = i;
                     fs.add(pool.submit(() -> {
                         try {
-                            HttpResponse<byte[]> r = TestHttp.put(child.api, payload(n), "");
+                            HttpResponse<byte[]> r = heldPut(child.api, payload(n));
                             status.put(n, r.statusCode());
                             if (r.statusCode() == 503) {
                                 if (TestHttp.header(r, "Retry-After") == null) {
