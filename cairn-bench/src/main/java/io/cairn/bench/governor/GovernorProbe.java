@@ -84,13 +84,20 @@ public final class GovernorProbe {
     static double latencyTrial(MemoryGovernor governor, PressureLevel target, long heapMax, int churnMbPerSecond,
                                Growth growth) throws InterruptedException {
         awaitCalm(governor);
+        // The probe's own guard against overrunning its heap: what is really live now, measured
+        // after a full collection. The governor's estimate may lag behind it (a quiet run died of
+        // OutOfMemoryError in the idle mode when it did), and growth stops at 90 % of the heap.
+        System.gc();
+        long liveBaseline = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        long ceiling = (long) (heapMax * 0.90);
         AtomicLong notifiedAt = new AtomicLong();
         CountDownLatch notified = new CountDownLatch(1);
         List<byte[]> retained = new ArrayList<>();
         double threshold = thresholdOf(target);
         // fill to 10 points below the threshold (beyond the default 5-point hysteresis) and let
         // the governor settle there
-        fill(retained, (long) (heapMax * (threshold - 0.10)) - governor.stats().usedBytes());
+        fill(retained, Math.min((long) (heapMax * (threshold - 0.10)) - governor.stats().usedBytes(),
+                ceiling - liveBaseline));
         for (int i = 0; i < 10 && governor.level().atLeast(target); i++) {
             System.gc();
             Thread.sleep(500);
@@ -120,7 +127,8 @@ public final class GovernorProbe {
             // 128 KiB steps stay below G1's humongous size on small heaps, so each costs its size.
             // The crossing is the moment the chunk that takes base + added past the threshold is
             // reserved (RESERVED: the governor is told then) or allocated (HEAP).
-            while (base + added < goal) {
+            long filled = (long) retained.size() * CHUNK;
+            while (base + added < goal && liveBaseline + filled + added + CHUNK < ceiling) {
                 boolean crosses = crossedAt == 0 && base + added + CHUNK >= crossing;
                 if (crosses && growth == Growth.RESERVED) {
                     crossedAt = System.nanoTime();
