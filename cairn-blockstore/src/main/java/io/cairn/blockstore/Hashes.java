@@ -96,22 +96,6 @@ final class Hashes {
     }
 
     /**
-     * A fresh incremental JDK digest for {@code fn}, or {@code null} when the JDK has none for it (the
-     * caller then hashes the whole array at the end).
-     */
-    static MessageDigest incremental(HashFunction fn) {
-        MessageDigest prototype = JDK.get(fn);
-        if (prototype == null) {
-            return null;
-        }
-        try {
-            return (MessageDigest) prototype.clone();
-        } catch (CloneNotSupportedException e) {
-            return null;
-        }
-    }
-
-    /**
      * @throws HashMismatchException naming both digests if {@code data} does not hash to the CID's digest
      * @throws BlockstoreException if the CID's hash function is one Cairn cannot compute, since such
      *         bytes can be neither trusted nor refused on evidence

@@ -2,11 +2,11 @@ package io.cairn.blockstore;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Objects;
 
 import io.cairn.cid.Cid;
+import io.cairn.cid.HashFunction;
 import io.cairn.cid.Multihash;
 
 /**
@@ -16,9 +16,9 @@ import io.cairn.cid.Multihash;
  * {@link #finish()} has compared the digest: only then does it leave, as a block marked verified, so
  * a layer above does not hash it again.
  *
- * <p>Hash functions the JDK computes incrementally (the SHA families) are hashed as the bytes arrive;
- * the others (blake2b, blake3) are hashed in one pass by {@link #finish()}. One receiver per transfer;
- * not thread-safe.
+ * <p>Every hash function is hashed as the bytes arrive ({@link HashFunction#newHasher()}); identity,
+ * whose digest is the data, is compared by {@link #finish()}. One receiver per transfer; not
+ * thread-safe.
  */
 public final class VerifyingReceiver {
     /** The most read (and hashed) in one step: small enough to stay in a core's L2 cache. */
@@ -26,7 +26,7 @@ public final class VerifyingReceiver {
 
     private final Cid cid;
     private final byte[] data;
-    private final MessageDigest digest;
+    private final HashFunction.Hasher digest;
     private int received;
     private boolean finished;
 
@@ -36,7 +36,7 @@ public final class VerifyingReceiver {
             throw new IllegalArgumentException("length must not be negative, got " + length);
         }
         this.data = new byte[length];
-        this.digest = cid.multihash().function().map(Hashes::incremental).orElse(null);
+        this.digest = cid.multihash().function().map(HashFunction::newHasher).orElse(null);
     }
 
     /** A receiver for {@code length} bytes named {@code cid}; allocates the array now. */
@@ -96,7 +96,7 @@ public final class VerifyingReceiver {
         }
         finished = true;
         if (digest == null || !matches(cid.multihash(), digest.digest())) {
-            Hashes.verify(cid, data); // unhashed so far, or a mismatch: this names both digests
+            Hashes.verify(cid, data); // identity, or a mismatch: this names both digests
         }
         return Block.trusted(cid, data);
     }

@@ -149,33 +149,83 @@ public enum HashFunction {
             }
             return out;
         }
+        Hasher h = newHasher();
+        for (ByteBuffer p : parts) {
+            h.update(p.duplicate());
+        }
+        return h.digest();
+    }
+
+    /** Bytes in as they arrive, the full-length digest out once at the end. Not thread-safe. */
+    public interface Hasher {
+        void update(byte[] data, int offset, int length);
+
+        /** Hashes the remaining bytes of {@code data}, moving its position to its limit. */
+        void update(ByteBuffer data);
+
+        byte[] digest();
+    }
+
+    /**
+     * A fresh incremental hasher for this function (JDK digests for the SHA families, BouncyCastle's
+     * for blake2b and blake3), or {@code null} for {@link #IDENTITY}, whose "digest" is the data.
+     */
+    public Hasher newHasher() {
+        if (this == IDENTITY) {
+            return null;
+        }
         if (prototype != null) {
             MessageDigest md = copyOfPrototype();
-            for (ByteBuffer p : parts) {
-                md.update(p.duplicate());
-            }
-            return md.digest();
+            return new Hasher() {
+                @Override
+                public void update(byte[] data, int offset, int length) {
+                    md.update(data, offset, length);
+                }
+
+                @Override
+                public void update(ByteBuffer data) {
+                    md.update(data);
+                }
+
+                @Override
+                public byte[] digest() {
+                    return md.digest();
+                }
+            };
         }
         Digest d = this == BLAKE3 ? new Blake3Digest(256) : new Blake2bDigest(256);
-        byte[] scratch = null;
-        for (ByteBuffer p : parts) {
-            if (p.hasArray()) {
-                d.update(p.array(), p.arrayOffset() + p.position(), p.remaining());
-                continue;
+        return new Hasher() {
+            private byte[] scratch;
+
+            @Override
+            public void update(byte[] data, int offset, int length) {
+                d.update(data, offset, length);
             }
-            if (scratch == null) {
-                scratch = new byte[8192];
+
+            @Override
+            public void update(ByteBuffer data) {
+                if (data.hasArray()) {
+                    d.update(data.array(), data.arrayOffset() + data.position(), data.remaining());
+                    data.position(data.limit());
+                    return;
+                }
+                if (scratch == null) {
+                    scratch = new byte[8192];
+                }
+                while (data.hasRemaining()) {
+                    int n = Math.min(scratch.length, data.remaining());
+                    data.get(scratch, 0, n);
+                    d.update(scratch, 0, n);
+                }
             }
-            for (int at = p.position(); at < p.limit(); ) {
-                int n = Math.min(scratch.length, p.limit() - at);
-                p.get(at, scratch, 0, n);
-                d.update(scratch, 0, n);
-                at += n;
+
+            @Override
+            public byte[] digest() {
+                byte[] out = new byte[d.getDigestSize()];
+                d.doFinal(out, 0);
+                return out;
             }
-        }
-        byte[] out = new byte[d.getDigestSize()];
-        d.doFinal(out, 0);
-        return out;
+        };
     }
 
     private MessageDigest copyOfPrototype() {

@@ -19,6 +19,26 @@ import net.jqwik.api.constraints.Size;
 class MultihashTest {
 
     @Test
+    void everyFunctionHashesSplitHeapAndDirectBuffersAsOneArray() {
+        byte[] data = new byte[70_001];
+        new java.util.Random(5).nextBytes(data);
+        for (HashFunction fn : HashFunction.values()) {
+            ByteBuffer direct = ByteBuffer.allocateDirect(50_000).put(data, 0, 50_000).flip();
+            ByteBuffer heap = ByteBuffer.wrap(data, 50_000, data.length - 50_000);
+            assertThat(fn.digest(direct, heap)).as(fn.multihashName()).isEqualTo(fn.digest(data));
+            assertThat(direct.position()).as("positions stay").isZero();
+            HashFunction.Hasher h = fn.newHasher();
+            if (fn == HashFunction.IDENTITY) {
+                assertThat(h).isNull();
+                continue;
+            }
+            h.update(data, 0, 1_000);
+            h.update(ByteBuffer.allocateDirect(data.length - 1_000).put(data, 1_000, data.length - 1_000).flip());
+            assertThat(h.digest()).as(fn.multihashName() + " incrementally").isEqualTo(fn.digest(data));
+        }
+    }
+
+    @Test
     void everyRowOfTheSpecVectorsPasses() {
         List<String> lines = Vectors.lines("multihash/test_cases.csv");
         assertThat(lines.getFirst()).isEqualTo("algorithm,bits,input,multihash");
