@@ -1,12 +1,8 @@
 package io.cairn.blockstore;
 
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.Optional;
 
 import io.cairn.cid.Cid;
@@ -15,28 +11,7 @@ import io.cairn.cid.Multihash;
 
 /** Re-hashing a block's bytes against its CID, shared by {@link Block} and {@link ValidatingBlockstore}. */
 final class Hashes {
-    /** JDK algorithms by function, for hashing a buffer (a memory-mapped view) without copying it. */
-    private static final Map<HashFunction, MessageDigest> JDK = new EnumMap<>(HashFunction.class);
-
-    static {
-        jdk(HashFunction.SHA1, "SHA-1");
-        jdk(HashFunction.SHA2_256, "SHA-256");
-        jdk(HashFunction.SHA2_512, "SHA-512");
-        jdk(HashFunction.SHA3_224, "SHA3-224");
-        jdk(HashFunction.SHA3_256, "SHA3-256");
-        jdk(HashFunction.SHA3_384, "SHA3-384");
-        jdk(HashFunction.SHA3_512, "SHA3-512");
-    }
-
     private Hashes() {
-    }
-
-    private static void jdk(HashFunction fn, String algorithm) {
-        try {
-            JDK.put(fn, MessageDigest.getInstance(algorithm));
-        } catch (NoSuchAlgorithmException e) {
-            // left out: such buffers are copied to the heap and hashed through HashFunction
-        }
     }
 
     /**
@@ -51,38 +26,14 @@ final class Hashes {
 
     /**
      * Whether the remaining bytes of {@code data} hash to the CID's digest. The buffer's position is
-     * left where it was (a duplicate is consumed), so the caller can hand the same buffer on.
+     * left where it was, so the caller can hand the same buffer on; a direct buffer is hashed in place
+     * by the function's incremental hasher ({@link HashFunction#newHasher()}).
      *
      * @throws BlockstoreException if the CID's hash function is one Cairn cannot compute
      */
     static boolean matches(Cid cid, ByteBuffer data) {
-        HashFunction fn = supported(cid);
-        Multihash mh = cid.multihash();
-        if (data.hasArray()) {
-            byte[] a = data.array();
-            int off = data.arrayOffset() + data.position();
-            if (off == 0 && data.remaining() == a.length) {
-                return mh.matches(a);
-            }
-        }
-        MessageDigest prototype = JDK.get(fn);
-        if (prototype == null) {
-            byte[] copy = new byte[data.remaining()];
-            data.duplicate().get(copy);
-            return mh.matches(copy);
-        }
-        MessageDigest md;
-        try {
-            md = (MessageDigest) prototype.clone();
-        } catch (CloneNotSupportedException e) {
-            byte[] copy = new byte[data.remaining()];
-            data.duplicate().get(copy);
-            return mh.matches(copy);
-        }
-        md.update(data.duplicate());
-        byte[] actual = md.digest();
-        int len = mh.digestLength();
-        return len > 0 && len <= actual.length && Arrays.equals(mh.digest(), 0, len, actual, 0, len);
+        supported(cid);
+        return cid.multihash().matches(data);
     }
 
     private static HashFunction supported(Cid cid) {
@@ -101,16 +52,9 @@ final class Hashes {
      *         bytes can be neither trusted nor refused on evidence
      */
     static void verify(Cid cid, byte[] data) {
-        Multihash mh = cid.multihash();
-        Optional<HashFunction> fn = mh.function();
-        if (fn.isEmpty()) {
-            throw new BlockstoreException("cannot verify " + cid + ": hash function 0x" + Long.toHexString(mh.code())
-                    + " is not supported");
-        }
-        if (!mh.matches(data)) {
-            byte[] actual = fn.get().digest(data);
-            int len = fn.get() == HashFunction.IDENTITY ? actual.length : Math.min(actual.length, mh.digestLength());
-            throw new HashMismatchException(cid, hex(mh.digest()), hex(Arrays.copyOf(actual, len)));
+        HashFunction fn = supported(cid);
+        if (!cid.multihash().matches(data)) {
+            throw mismatch(cid, fn, fn.digest(data));
         }
     }
 
@@ -119,13 +63,16 @@ final class Hashes {
      * place (a native block's chunks are not copied to the heap).
      */
     static void verify(Cid cid, ByteBuffer[] parts) {
-        Multihash mh = cid.multihash();
         HashFunction fn = supported(cid);
-        if (!mh.matches(parts)) {
-            byte[] actual = fn.digest(parts);
-            int len = fn == HashFunction.IDENTITY ? actual.length : Math.min(actual.length, mh.digestLength());
-            throw new HashMismatchException(cid, hex(mh.digest()), hex(Arrays.copyOf(actual, len)));
+        if (!cid.multihash().matches(parts)) {
+            throw mismatch(cid, fn, fn.digest(parts));
         }
+    }
+
+    private static HashMismatchException mismatch(Cid cid, HashFunction fn, byte[] actual) {
+        Multihash mh = cid.multihash();
+        int len = fn == HashFunction.IDENTITY ? actual.length : Math.min(actual.length, mh.digestLength());
+        return new HashMismatchException(cid, hex(mh.digest()), hex(Arrays.copyOf(actual, len)));
     }
 
     /** Whether the block's bytes hash to {@code cid}'s digest, hashed where they are (heap or native). */

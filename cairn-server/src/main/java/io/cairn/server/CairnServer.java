@@ -89,7 +89,7 @@ public final class CairnServer implements AutoCloseable {
                 (long) config.maxBlockSize() + 64 * 1024, config.readTimeout().toMillis(), CairnServer::isUpload, "uploads");
         Handler apiChain = new Handler.Sequence(new AdminHandler(governor, registry, stack::describe), rpc, new NotFoundHandler());
         apiChain = new TransferCodingHandler(new UploadGuardHandler(apiChain, config.readTimeout(), config.minUploadRate(),
-                config.uploadGrace()), true);
+                config.uploadGrace(), RpcHandler.STREAMING_UPLOADS), true);
         if (config.token().isPresent()) {
             apiChain = new TokenAuthHandler(apiChain, config.apiToken());
         }
@@ -166,8 +166,7 @@ public final class CairnServer implements AutoCloseable {
     }
 
     private static boolean isUpload(org.eclipse.jetty.server.Request request) {
-        String path = request.getHttpURI().getPath();
-        return "/api/v0/block/put".equals(path) || "/api/v0/dag/import".equals(path);
+        return RpcHandler.BLOCK_UPLOADS.contains(request.getHttpURI().getPath());
     }
 
     public ServerConfig config() {

@@ -39,6 +39,16 @@ import java.util.Map;
  */
 public final class RpcHandler extends Handler.Abstract {
     public static final String PREFIX = "/api/v0/";
+    /**
+     * Paths whose bodies are blocks held whole while they arrive ({@code block/put}, {@code dag/import}):
+     * they share the upload slots, each sized for the largest block.
+     */
+    public static final java.util.Set<String> BLOCK_UPLOADS = java.util.Set.of(PREFIX + "block/put", PREFIX + "dag/import");
+    /**
+     * Paths whose bodies stream through without being held ({@code add}: a file of any size, chunked as
+     * it arrives), so a body has no total deadline, only one per step.
+     */
+    public static final java.util.Set<String> STREAMING_UPLOADS = java.util.Set.of(PREFIX + "add");
     /** Room for multipart boundaries and part headers on top of the block bytes. */
     static final int MULTIPART_OVERHEAD = 64 * 1024;
     static final String BIG_BLOCK_MESSAGE = "produced block is over 2MiB: big blocks can't be exchanged with other "

@@ -9,6 +9,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -20,8 +21,8 @@ import java.util.function.LongSupplier;
  * (408) out of the next read, and a read already blocked waiting for bytes is woken at the deadline,
  * so a trickling client is cut off within the limit rather than at its next byte.
  *
- * <p>A streaming upload ({@code /api/v0/add}, whose body is a file of any size) has no total
- * deadline: instead every {@link #STREAMING_STEP} of it must arrive within {@code read-timeout}, so a
+ * <p>A streaming upload (a path the wiring names as streaming, such as {@code /api/v0/add}, whose
+ * body is a file of any size) has no total deadline: instead every {@link #STREAMING_STEP} of it must arrive within {@code read-timeout}, so a
  * 2 GiB add at an ordinary speed is not cut off at 30 s while a stalled one still is.
  *
  * <p>The rate counts only time spent waiting for the client (a demand pending), not time the server
@@ -31,20 +32,27 @@ import java.util.function.LongSupplier;
 public final class UploadGuardHandler extends Handler.Wrapper {
     /** How much of a streaming upload must arrive within each {@code read-timeout}. */
     static final long STREAMING_STEP = 1024 * 1024;
-    /** The paths whose bodies stream without a total deadline. */
-    private static final java.util.Set<String> STREAMING_PATHS = java.util.Set.of("/api/v0/add");
 
     private final long timeoutNanos;
     private final long minRate;
     private final long graceNanos;
     private final LongSupplier nanoClock;
+    /** The paths whose bodies stream without a total deadline. */
+    private final Set<String> streamingPaths;
 
-    public UploadGuardHandler(Handler next, Duration readTimeout, long minBytesPerSecond, Duration grace) {
-        this(next, readTimeout, minBytesPerSecond, grace, System::nanoTime);
+    /**
+     * @param streamingPaths paths (in context) whose bodies stream: each {@link #STREAMING_STEP} of them
+     *        must arrive within {@code readTimeout}, instead of the whole body
+     */
+    public UploadGuardHandler(Handler next, Duration readTimeout, long minBytesPerSecond, Duration grace,
+            Set<String> streamingPaths) {
+        this(next, readTimeout, minBytesPerSecond, grace, streamingPaths, System::nanoTime);
     }
 
-    UploadGuardHandler(Handler next, Duration readTimeout, long minBytesPerSecond, Duration grace, LongSupplier nanoClock) {
+    UploadGuardHandler(Handler next, Duration readTimeout, long minBytesPerSecond, Duration grace,
+            Set<String> streamingPaths, LongSupplier nanoClock) {
         super(next);
+        this.streamingPaths = Set.copyOf(streamingPaths);
         this.timeoutNanos = readTimeout.toNanos();
         this.minRate = minBytesPerSecond;
         this.graceNanos = grace.toNanos();
@@ -56,7 +64,7 @@ public final class UploadGuardHandler extends Handler.Wrapper {
         if (request.getLength() == 0 || (request.getLength() < 0 && !request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING))) {
             return super.handle(request, response, callback);
         }
-        Guarded guarded = new Guarded(request, response, STREAMING_PATHS.contains(Request.getPathInContext(request)));
+        Guarded guarded = new Guarded(request, response, streamingPaths.contains(Request.getPathInContext(request)));
         guarded.start();
         Callback done = Callback.from(callback, guarded::stop);
         boolean handled;
