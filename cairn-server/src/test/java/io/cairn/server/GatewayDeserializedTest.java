@@ -6,16 +6,12 @@ import io.cairn.cid.HashFunction;
 import io.cairn.cid.Multicodec;
 import io.cairn.ipld.DagCbor;
 import io.cairn.server.gateway.GatewayConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -30,29 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * directories with index.html or an HTML listing, IPLD rendered as dag-json / dag-cbor; and the
  * strict trustless mode that refuses them.
  */
-class GatewayDeserializedTest {
-    static ServerExtension ext;
-    static URI gw;
-    static Cid tree;
-    static Cid hamt;
-
-    @BeforeAll
-    static void start() throws Exception {
-        ext = new ServerExtension();
-        gw = ext.server.gatewayUri();
-        tree = UnixFsFixtures.load("tree", ext.server.blockstore());
-        hamt = UnixFsFixtures.load("hamt", ext.server.blockstore());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        ext.close();
-    }
-
-    static String sha256(byte[] b) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-    }
-
+class GatewayDeserializedTest extends UnixFsServerTest {
     @Test
     void filesAreServedWithTheirTypeAndRanges() throws Exception {
         HttpResponse<byte[]> hello = get(gw, "/ipfs/" + tree + "/hello.txt");

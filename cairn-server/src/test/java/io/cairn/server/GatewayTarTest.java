@@ -6,8 +6,6 @@ import io.cairn.ipld.DagCbor;
 import io.cairn.server.gateway.GatewayConfig;
 import io.cairn.unixfs.ImportParams;
 import io.cairn.unixfs.UnixFsImporter;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,27 +36,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * SHA-256 that ipfs-unixfs-exporter computed; the headers, HEAD, 304, the 406s, and the stream ending
  * unfinished for a missing block or an entry name that would escape the archive.
  */
-class GatewayTarTest {
-    static ServerExtension ext;
-    static URI gw;
-    static Cid tree;
-    static Cid hamt;
-
+class GatewayTarTest extends UnixFsServerTest {
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void start() throws Exception {
-        ext = new ServerExtension();
-        gw = ext.server.gatewayUri();
-        tree = UnixFsFixtures.load("tree", ext.server.blockstore());
-        hamt = UnixFsFixtures.load("hamt", ext.server.blockstore());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        ext.close();
-    }
 
     /** Unpacks {@code archive} with the system tar into a fresh directory; tar must succeed silently. */
     Path untar(byte[] archive) throws Exception {

@@ -11,19 +11,14 @@ import io.cairn.cid.Multihash;
 import io.cairn.ipld.DagCbor;
 import io.cairn.unixfs.FileVisitor;
 import io.cairn.unixfs.UnixFs;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpResponse;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,25 +34,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * through UnixFS (plain and HAMT-sharded, DAGs built by ipfs-unixfs-importer) and dag-cbor,
  * dag-scope, entity-bytes, the car-* parameters, identity blocks and a block missing mid-stream.
  */
-class GatewayTrustlessTest {
-    static ServerExtension ext;
-    static URI gw;
-    static Cid tree;
-    static Cid hamt;
-
-    @BeforeAll
-    static void start() throws Exception {
-        ext = new ServerExtension();
-        gw = ext.server.gatewayUri();
-        tree = UnixFsFixtures.load("tree", ext.server.blockstore());
-        hamt = UnixFsFixtures.load("hamt", ext.server.blockstore());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        ext.close();
-    }
-
+class GatewayTrustlessTest extends UnixFsServerTest {
     /** The CAR's blocks, each checked against its CID (a CAR block that does not hash fails here). */
     static List<Block> car(HttpResponse<byte[]> r) throws IOException {
         assertThat(r.statusCode()).as(TestHttp.text(r)).isEqualTo(200);
@@ -71,10 +48,6 @@ class GatewayTrustlessTest {
 
     static List<Cid> cids(List<Block> blocks) {
         return blocks.stream().map(Block::cid).toList();
-    }
-
-    static String sha256(byte[] b) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
     }
 
     @Test

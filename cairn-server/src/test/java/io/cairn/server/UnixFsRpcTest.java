@@ -2,18 +2,12 @@ package io.cairn.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cairn.blockstore.Block;
-import io.cairn.cid.Cid;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.net.http.HttpResponse;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
@@ -24,29 +18,7 @@ import static io.cairn.server.TestHttp.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code /api/v0/cat}, {@code ls} and {@code refs} over the ipfs-unixfs-importer fixtures, against what the exporter read. */
-class UnixFsRpcTest {
-    static ServerExtension ext;
-    static URI api;
-    static Cid tree;
-    static Cid hamt;
-
-    @BeforeAll
-    static void start() throws Exception {
-        ext = new ServerExtension();
-        api = ext.server.apiUri();
-        tree = UnixFsFixtures.load("tree", ext.server.blockstore());
-        hamt = UnixFsFixtures.load("hamt", ext.server.blockstore());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        ext.close();
-    }
-
-    static String sha256(byte[] b) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-    }
-
+class UnixFsRpcTest extends UnixFsServerTest {
     @Test
     void catStreamsFilesByPathWithOffsetAndLength() throws Exception {
         HttpResponse<byte[]> whole = post(api, "/api/v0/cat?arg=" + tree + "/big.bin");
