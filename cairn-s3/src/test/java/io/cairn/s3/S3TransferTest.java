@@ -124,6 +124,27 @@ class S3TransferTest {
     }
 
     @Test
+    void smallUploadsAreSentAtOnceAndOnlyLargeOnesAwait100Continue() {
+        S3Blockstore store = store(settings);
+        Block small = block(40, 4096);
+        Block medium = block(41, 256 * 1024);
+        Block large = block(42, (int) S3Clients.EXPECT_CONTINUE_THRESHOLD);
+        store.put(small);
+        store.put(medium);
+        store.put(large);
+        List<String> puts = proxy.heads().stream().filter(h -> h.startsWith("PUT ")).toList();
+        assertThat(puts).hasSize(3);
+        // Apache's own expect-continue would put the header on all three: a round trip per small PUT
+        assertThat(puts.get(0).toLowerCase(java.util.Locale.ROOT)).as("4 KiB").doesNotContain("expect:");
+        assertThat(puts.get(1).toLowerCase(java.util.Locale.ROOT)).as("256 KiB").doesNotContain("expect:");
+        assertThat(puts.get(2).toLowerCase(java.util.Locale.ROOT)).as("1 MiB").contains("expect: 100-continue\r\n");
+        S3Blockstore reader = store(settings);
+        for (Block b : List.of(small, medium, large)) {
+            assertThat(reader.get(b.cid()).bytes()).isEqualTo(b.bytes());
+        }
+    }
+
+    @Test
     void aDownloadComesOutVerifiedInOneArrayOfItsLength() {
         S3Blockstore store = store(settings);
         Block b = block(5, 200_000);
