@@ -145,6 +145,34 @@ class S3TransferTest {
     }
 
     @Test
+    void downloadsAreHashedOnceByCairnNotAgainByTheSdk() {
+        S3Blockstore store = store(settings);
+        Block b = block(43, 256 * 1024);
+        store.put(b);
+        proxy.inject(FaultProxy.Fault.WRONG_CHECKSUM, -1);
+        // the control: a GET asking for S3's checksum on a client validating it sees the wrong header
+        try (S3Client validating = S3Client.builder().endpointOverride(settings.endpoint())
+                .region(software.amazon.awssdk.regions.Region.of(settings.region()))
+                .credentialsProvider(S3ProxyFixture.credentials()).forcePathStyle(true)
+                .responseChecksumValidation(software.amazon.awssdk.core.checksums.ResponseChecksumValidation.WHEN_SUPPORTED)
+                .build()) {
+            assertThatThrownBy(() -> validating.getObjectAsBytes(r -> r.bucket(settings.bucket())
+                    .key(new S3Layout(settings.prefix()).objectKey(b.cid().multihash()))
+                    .checksumMode(software.amazon.awssdk.services.s3.model.ChecksumMode.ENABLED)))
+                    .hasMessageContaining("checksum");
+        }
+        // Cairn's client neither asks for S3's checksum nor computes one: the CID's hash is the only one
+        S3Blockstore reader = store(settings);
+        Block got = reader.get(b.cid());
+        assertThat(got.bytes()).isEqualTo(b.bytes());
+        assertThat(reader.corruptObjects()).isZero();
+        List<String> gets = proxy.heads().stream().filter(h -> h.startsWith("GET ")).toList();
+        assertThat(gets).hasSize(2);
+        assertThat(gets.getFirst().toLowerCase(java.util.Locale.ROOT)).as("the validating control asks").contains("x-amz-checksum-mode");
+        assertThat(gets.getLast().toLowerCase(java.util.Locale.ROOT)).as("Cairn does not").doesNotContain("x-amz-checksum-mode");
+    }
+
+    @Test
     void aDownloadComesOutVerifiedInOneArrayOfItsLength() {
         S3Blockstore store = store(settings);
         Block b = block(5, 200_000);
