@@ -24,10 +24,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code 503 SlowDown} itself, {@link Fault#RESET} resets the connection (RST), {@link Fault#TRUNCATE}
  * cuts a GET's body in half and {@link Fault#CORRUPT} flips one byte of it; {@link Fault#HOLD} stops a
  * GET's body halfway, and any other request before its answer, until {@link #release()} (so a test can
- * look at a transfer while it is in flight).
+ * look at a transfer while it is in flight); {@link Fault#WRONG_CHECKSUM} passes a GET's body through
+ * untouched but adds an {@code x-amz-checksum-crc32} header that does not match it, which only an SDK
+ * validating checksums of its own would notice.
  */
 final class FaultProxy implements AutoCloseable {
-    enum Fault { NONE, LATENCY, SLOW_DOWN, RESET, TRUNCATE, CORRUPT, HOLD }
+    enum Fault { NONE, LATENCY, SLOW_DOWN, RESET, TRUNCATE, CORRUPT, HOLD, WRONG_CHECKSUM }
 
     private final ServerSocket server;
     private final int upstreamPort;
@@ -106,7 +108,7 @@ final class FaultProxy implements AutoCloseable {
         if (f == Fault.NONE) {
             return f;
         }
-        if ((f == Fault.TRUNCATE || f == Fault.CORRUPT) && !method.equals("GET")) {
+        if ((f == Fault.TRUNCATE || f == Fault.CORRUPT || f == Fault.WRONG_CHECKSUM) && !method.equals("GET")) {
             return Fault.NONE;
         }
         while (true) {
@@ -191,6 +193,15 @@ final class FaultProxy implements AutoCloseable {
             }
             if (f == Fault.HOLD && !head.startsWith("GET ")) {
                 awaitGate();
+            }
+            if (f == Fault.WRONG_CHECKSUM) {
+                String respHead = readHead(upIn);
+                if (respHead == null) {
+                    return;
+                }
+                // the CRC32 of no bytes at all: right for an empty body only
+                out.write((respHead.substring(0, respHead.length() - 2) + "x-amz-checksum-crc32: AAAAAA==\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
             }
             if (f == Fault.TRUNCATE || f == Fault.CORRUPT || (f == Fault.HOLD && head.startsWith("GET "))) {
                 String respHead = readHead(upIn);

@@ -124,6 +124,55 @@ class S3TransferTest {
     }
 
     @Test
+    void smallUploadsAreSentAtOnceAndOnlyLargeOnesAwait100Continue() {
+        S3Blockstore store = store(settings);
+        Block small = block(40, 4096);
+        Block medium = block(41, 256 * 1024);
+        Block large = block(42, (int) S3Clients.EXPECT_CONTINUE_THRESHOLD);
+        store.put(small);
+        store.put(medium);
+        store.put(large);
+        List<String> puts = proxy.heads().stream().filter(h -> h.startsWith("PUT ")).toList();
+        assertThat(puts).hasSize(3);
+        // Apache's own expect-continue would put the header on all three: a round trip per small PUT
+        assertThat(puts.get(0).toLowerCase(java.util.Locale.ROOT)).as("4 KiB").doesNotContain("expect:");
+        assertThat(puts.get(1).toLowerCase(java.util.Locale.ROOT)).as("256 KiB").doesNotContain("expect:");
+        assertThat(puts.get(2).toLowerCase(java.util.Locale.ROOT)).as("1 MiB").contains("expect: 100-continue\r\n");
+        S3Blockstore reader = store(settings);
+        for (Block b : List.of(small, medium, large)) {
+            assertThat(reader.get(b.cid()).bytes()).isEqualTo(b.bytes());
+        }
+    }
+
+    @Test
+    void downloadsAreHashedOnceByCairnNotAgainByTheSdk() {
+        S3Blockstore store = store(settings);
+        Block b = block(43, 256 * 1024);
+        store.put(b);
+        proxy.inject(FaultProxy.Fault.WRONG_CHECKSUM, -1);
+        // the control: a GET asking for S3's checksum on a client validating it sees the wrong header
+        try (S3Client validating = S3Client.builder().endpointOverride(settings.endpoint())
+                .region(software.amazon.awssdk.regions.Region.of(settings.region()))
+                .credentialsProvider(S3ProxyFixture.credentials()).forcePathStyle(true)
+                .responseChecksumValidation(software.amazon.awssdk.core.checksums.ResponseChecksumValidation.WHEN_SUPPORTED)
+                .build()) {
+            assertThatThrownBy(() -> validating.getObjectAsBytes(r -> r.bucket(settings.bucket())
+                    .key(new S3Layout(settings.prefix()).objectKey(b.cid().multihash()))
+                    .checksumMode(software.amazon.awssdk.services.s3.model.ChecksumMode.ENABLED)))
+                    .hasMessageContaining("checksum");
+        }
+        // Cairn's client neither asks for S3's checksum nor computes one: the CID's hash is the only one
+        S3Blockstore reader = store(settings);
+        Block got = reader.get(b.cid());
+        assertThat(got.bytes()).isEqualTo(b.bytes());
+        assertThat(reader.corruptObjects()).isZero();
+        List<String> gets = proxy.heads().stream().filter(h -> h.startsWith("GET ")).toList();
+        assertThat(gets).hasSize(2);
+        assertThat(gets.getFirst().toLowerCase(java.util.Locale.ROOT)).as("the validating control asks").contains("x-amz-checksum-mode");
+        assertThat(gets.getLast().toLowerCase(java.util.Locale.ROOT)).as("Cairn does not").doesNotContain("x-amz-checksum-mode");
+    }
+
+    @Test
     void aDownloadComesOutVerifiedInOneArrayOfItsLength() {
         S3Blockstore store = store(settings);
         Block b = block(5, 200_000);

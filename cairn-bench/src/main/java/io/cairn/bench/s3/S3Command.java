@@ -51,11 +51,17 @@ public final class S3Command implements Callable<Integer> {
     @Option(names = "--rounds", description = "Alternating raw/Cairn rounds per measurement (default 5).")
     int rounds = 5;
 
-    @Option(names = "--ops-4k", description = "Operations per round at 4 KiB (default 80).")
-    int ops4k = 80;
+    @Option(names = "--ops-4k", description = "Operations per round at 4 KiB (default 240).")
+    int ops4k = 240;
 
-    @Option(names = "--ops-256k", description = "Operations per round at 256 KiB (default 40).")
-    int ops256k = 40;
+    @Option(names = "--ops-256k", description = "Operations per round at 256 KiB (default 120).")
+    int ops256k = 120;
+
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
+    /** The s3proxy under test, whose CPU time is read around every round. */
+    private S3ProxyProcess server;
 
     private final AtomicInteger seed = new AtomicInteger();
 
@@ -63,6 +69,7 @@ public final class S3Command implements Callable<Integer> {
     public Integer call() throws Exception {
         Path dir = Files.createTempDirectory("cairn-bench-s3");
         try (S3ProxyProcess s3 = S3ProxyProcess.start(lib, dir)) {
+            server = s3;
             S3Settings settings = S3Settings.of(s3.endpoint(), "us-east-1", "bench", "cairn", true);
             StaticCredentialsProvider creds = StaticCredentialsProvider.create(
                     AwsBasicCredentials.create(S3ProxyProcess.IDENTITY, S3ProxyProcess.CREDENTIAL));
@@ -78,8 +85,9 @@ public final class S3Command implements Callable<Integer> {
                 S3Blockstore store = S3Blockstore.over(client, counter, settings, S3StoreOptions.defaults());
                 System.out.printf(Locale.ROOT, "s3proxy 4.1.0 filesystem backend on 127.0.0.1, %d threads, %d alternating rounds%n%n",
                         threads, rounds);
-                System.out.println("| size | variant | ops/s (mean ± 95 % CI over rounds) | p50 / p99 ms | CPU µs/op, calling thread | allocated KiB/op | S3 requests/op |");
-                System.out.println("|---|---|---|---|---|---|---|");
+                System.out.println("| size | variant | ops/s (mean ± 95 % CI over rounds) | p50 / p99 ms | CPU µs/op, calling threads "
+                        + "| CPU µs/op, bench JVM | CPU µs/op, s3proxy | allocated KiB/op | S3 requests/op |");
+                System.out.println("|---|---|---|---|---|---|---|---|---|");
                 List<String> ratios = new ArrayList<>();
                 for (int size : new int[] {4096, 256 * 1024}) {
                     int ops = size == 4096 ? ops4k : ops256k;
@@ -87,8 +95,10 @@ public final class S3Command implements Callable<Integer> {
                             settings, ratios);
                 }
                 System.out.println();
-                System.out.println("| size, op | Cairn vs raw | throughput ratio, median [min–max] of rounds | CPU ratio (raw/Cairn), median [min–max] | CPU ratio of means | CPU difference per op |");
-                System.out.println("|---|---|---|---|---|---|");
+                System.out.println("| size, op | Cairn vs raw | throughput ratio, median [min–max] of rounds "
+                        + "| CPU ratio (raw/Cairn), median [min–max] | CPU ratio of means | CPU difference per op "
+                        + "| machine CPU ratio of means (bench JVM + s3proxy) |");
+                System.out.println("|---|---|---|---|---|---|---|");
                 ratios.forEach(System.out::println);
                 System.out.println();
                 requestCosts(client, counter, settings, dir);
@@ -120,8 +130,17 @@ public final class S3Command implements Callable<Integer> {
     }
 
     /** What {@link #measure} found for one variant, per counted round. */
-    private record Result(String name, double[] opsPerSec, double[] cpuMicrosPerOp, double[] allocKibPerOp,
-                            double[] latenciesMs, Map<String, Double> requestsPerOp) {
+    private record Result(String name, double[] opsPerSec, double[] cpuMicrosPerOp, double[] processCpuMicrosPerOp,
+                          double[] serverCpuMicrosPerOp, double[] allocKibPerOp, double[] latenciesMs,
+                          Map<String, Double> requestsPerOp) {
+        /** CPU per operation on the whole machine for this work: the bench JVM's threads and s3proxy's, mean over rounds. */
+        double machineCpuMicrosPerOp() {
+            return mean(processCpuMicrosPerOp) + mean(serverCpuMicrosPerOp);
+        }
+    }
+
+    private static double mean(double[] xs) {
+        return Arrays.stream(xs).average().orElse(Double.NaN);
     }
 
     /**
@@ -134,6 +153,8 @@ public final class S3Command implements Callable<Integer> {
         int v = variants.length;
         double[][] opsPerSec = new double[v][rounds];
         double[][] cpu = new double[v][rounds];
+        double[][] processCpu = new double[v][rounds];
+        double[][] serverCpu = new double[v][rounds];
         double[][] alloc = new double[v][rounds];
         List<List<double[]>> lat = new ArrayList<>();
         List<Map<String, Long>> requests = new ArrayList<>();
@@ -160,11 +181,17 @@ public final class S3Command implements Callable<Integer> {
                 List<Block> bs = blocks.get(k);
                 Variant var = variants[k];
                 Map<String, Long> before = var.counter.snapshot();
+                long process0 = OS.getProcessCpuTime();
+                long server0 = server.cpuNanos();
                 Rounds.Round x = run(ops, i -> var.op.apply(bs, i));
+                long process1 = OS.getProcessCpuTime();
+                long server1 = server.cpuNanos();
                 Map<String, Long> after = var.counter.snapshot();
                 if (r >= 0) {
                     opsPerSec[k][r] = ops / x.seconds();
                     cpu[k][r] = x.cpuNanos() / 1e3 / ops;
+                    processCpu[k][r] = (process1 - process0) / 1e3 / ops;
+                    serverCpu[k][r] = (server1 - server0) / 1e3 / ops;
                     alloc[k][r] = x.allocatedBytes() / 1024.0 / ops;
                     lat.get(k).add(x.latenciesMs());
                     Map<String, Long> req = requests.get(k);
@@ -181,7 +208,8 @@ public final class S3Command implements Callable<Integer> {
         for (int k = 0; k < v; k++) {
             Map<String, Double> perOp = new java.util.TreeMap<>();
             requests.get(k).forEach((op, n) -> perOp.put(op, n / (double) (ops * rounds)));
-            out.add(new Result(variants[k].name, opsPerSec[k], cpu[k], alloc[k], concat(lat.get(k)), perOp));
+            out.add(new Result(variants[k].name, opsPerSec[k], cpu[k], processCpu[k], serverCpu[k], alloc[k],
+                    concat(lat.get(k)), perOp));
         }
         return out;
     }
@@ -202,12 +230,15 @@ public final class S3Command implements Callable<Integer> {
                         (bs, i) -> rawPut(defaultClient.client, settings, "raw-default/", bs.get(i), true)),
                 new Variant("S3Blockstore.put", counter, (bs, i) -> store.put(bs.get(i))),
                 new Variant("S3Blockstore.put, unverified block", counter,
-                        (bs, i) -> store.put(Block.of(bs.get(i).cid(), bs.get(i).bytes()))));
+                        (bs, i) -> store.put(Block.of(bs.get(i).cid(), bs.get(i).bytes()))),
+                new Variant("raw PUT If-None-Match: *, Expect: 100-continue", rawCounter,
+                        (bs, i) -> rawPutAwaitingContinue(raw, settings, "raw-continue/", bs.get(i))));
         put.forEach(m -> row(label, m));
         ratios.add(ratioRow(label + " put", put.get(3), put.get(1)));
         ratios.add(ratioRow(label + " put", put.get(3), put.get(0)));
         ratios.add(ratioRow(label + " put (unverified block)", put.get(4), put.get(1)));
         ratios.add(ratioRow(label + " put", put.get(3), put.get(2)));
+        ratios.add(ratioRow(label + " put, raw", put.get(1), put.get(5)));
         // gets: every round's blocks are first stored both ways (untimed), then read back alternately
         List<Result> get = measure(size, ops,
                 (bs, i) -> {
@@ -256,8 +287,9 @@ public final class S3Command implements Callable<Integer> {
         StringBuilder req = new StringBuilder();
         m.requestsPerOp.forEach((op, n) -> req.append(req.isEmpty() ? "" : " + ")
                 .append(String.format(Locale.ROOT, "%.2f %s", n, op.toUpperCase(Locale.ROOT))));
-        System.out.printf(Locale.ROOT, "| %s | %s | %s | %.1f / %.1f | %s | %s | %s |%n", size, m.name,
+        System.out.printf(Locale.ROOT, "| %s | %s | %s | %.1f / %.1f | %s | %s | %s | %s | %s |%n", size, m.name,
                 meanCi(m.opsPerSec, "%.0f"), p.p50(), p.p99(), meanCi(m.cpuMicrosPerOp, "%.0f"),
+                meanCi(m.processCpuMicrosPerOp, "%.0f"), meanCi(m.serverCpuMicrosPerOp, "%.0f"),
                 meanCi(m.allocKibPerOp, "%.1f"), req.isEmpty() ? "0" : req);
     }
 
@@ -273,10 +305,12 @@ public final class S3Command implements Callable<Integer> {
             thr[r] = cairn.opsPerSec[r] / raw.opsPerSec[r];
             cpu[r] = raw.cpuMicrosPerOp[r] / cairn.cpuMicrosPerOp[r];
         }
-        double cairnCpu = Arrays.stream(cairn.cpuMicrosPerOp).average().orElse(Double.NaN);
-        double rawCpu = Arrays.stream(raw.cpuMicrosPerOp).average().orElse(Double.NaN);
-        return String.format(Locale.ROOT, "| %s | %s vs %s | %s | %s | %.2f× | %+.0f µs |", what, cairn.name, raw.name,
-                median(thr), median(cpu), rawCpu / cairnCpu, cairnCpu - rawCpu);
+        double cairnCpu = mean(cairn.cpuMicrosPerOp);
+        double rawCpu = mean(raw.cpuMicrosPerOp);
+        return String.format(Locale.ROOT, "| %s | %s vs %s | %s | %s | %.2f× | %+.0f µs | %.2f× (%+.0f µs) |", what, cairn.name,
+                raw.name, median(thr), median(cpu), rawCpu / cairnCpu, cairnCpu - rawCpu,
+                raw.machineCpuMicrosPerOp() / cairn.machineCpuMicrosPerOp(),
+                cairn.machineCpuMicrosPerOp() - raw.machineCpuMicrosPerOp());
     }
 
     private static double[] concat(List<double[]> parts) {
@@ -291,6 +325,15 @@ public final class S3Command implements Callable<Integer> {
         } else {
             raw.putObject(r -> r.bucket(s.bucket()).key(key), RequestBody.fromBytes(b.bytes()));
         }
+    }
+
+    /**
+     * The conditional PUT as every upload was sent before {@link S3Clients} turned the Apache client's own
+     * expect-continue off: the head first, the body only after the server's {@code 100 Continue}.
+     */
+    private static void rawPutAwaitingContinue(S3Client raw, S3Settings s, String prefix, Block b) {
+        raw.putObject(r -> r.bucket(s.bucket()).key(key(prefix, b)).ifNoneMatch("*")
+                .overrideConfiguration(o -> o.putHeader("Expect", "100-continue")), RequestBody.fromBytes(b.bytes()));
     }
 
     private static void rawGet(S3Client raw, S3Settings s, String prefix, Block b) {

@@ -66,6 +66,14 @@ public final class S3ProxyProcess implements AutoCloseable {
         throw new IllegalStateException("s3proxy did not start within 60 s");
     }
 
+    /**
+     * CPU time s3proxy's process has used so far, every thread (user and system, as the kernel counts
+     * it, in clock ticks), or -1 where the platform does not say.
+     */
+    public long cpuNanos() {
+        return process.toHandle().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
+    }
+
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + port);
     }
