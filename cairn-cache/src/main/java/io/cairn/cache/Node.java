@@ -7,7 +7,8 @@ package io.cairn.cache;
  * in {@link Timed}, built only when the cache expires or refreshes; LFU hangs its heap rank on
  * {@link #aux} only while it holds the node. With compressed oops this is 48 bytes and there is no
  * map entry besides it (see docs/CACHE.md, "Costs per entry"). The value and the chain are read
- * without the lock (volatile); everything else is guarded by the cache's lock.
+ * without a lock (volatile); the chain and {@link #alive} are written under the cache's table lock,
+ * the weight, the links and the policy's state under its eviction lock.
  */
 class Node<K, V> {
     final K key;
@@ -27,8 +28,14 @@ class Node<K, V> {
     Object aux;
     /** Which of the policy's queues holds the node; meaning defined per policy. */
     byte queue;
-    /** False once the node left the map; buffered reads of a dead node are skipped. */
+    /** False once the node left the map. Guarded by the table lock (see {@link LocalCache}). */
     boolean alive = true;
+    /**
+     * True while the policy (and the weight, and the expiry queues) hold the node: set when its
+     * buffered insert is applied, cleared when it is evicted or its buffered removal is applied.
+     * Guarded by the eviction lock; buffered reads of an unlinked node are skipped.
+     */
+    boolean linked;
 
     Node(K key, V value, long weight) {
         this.key = key;
