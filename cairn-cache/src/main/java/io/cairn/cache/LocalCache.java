@@ -53,8 +53,8 @@ final class LocalCache<K, V> implements Cache<K, V> {
     private final NodeTable<K, V> data = new NodeTable<>(tableLock);
     private WriteLog<K, V> writeLog = new WriteLog<>();   // guarded by tableLock
     private WriteLog<K, V> applying = new WriteLog<>();   // guarded by lock: the log being applied
-    /** Tasks in {@link #writeLog}; written under the table lock, read anywhere. */
-    private volatile int pendingWrites;
+    /** Logged writes, the weight: on a cache line of their own. */
+    private final UpkeepCounters upkeep = new UpkeepCounters();
     /** Weight added by logged inserts not yet applied. Table lock. */
     private long pendingWeight;
     private final ArrayList<Removal<K, V>> tableRemovals = new ArrayList<>(); // guarded by tableLock
@@ -86,7 +86,6 @@ final class LocalCache<K, V> implements Cache<K, V> {
 
     private volatile long maximum;
     private volatile long effectiveMaximum;
-    private volatile long weightedSize;
 
     private final ArrayList<Removal<K, V>> pendingNotifications = new ArrayList<>(); // guarded by lock
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -310,7 +309,7 @@ final class LocalCache<K, V> implements Cache<K, V> {
      * writers that outrun the drain). Returns {@code removals} plus what the drain removed.
      */
     private List<Removal<K, V>> afterWrite(List<Removal<K, V>> removals) {
-        if (pendingWrites >= WRITE_LOG_MAX || overweightLog) {
+        if (upkeep.pendingWrites >= WRITE_LOG_MAX || upkeep.overweightLog) {
             lock.lock();
         } else if (maintenance != null) {
             scheduleDrain();
@@ -335,9 +334,6 @@ final class LocalCache<K, V> implements Cache<K, V> {
         all.addAll(more);
         return all;
     }
-
-    /** Set under the table lock when the logged inserts weigh more than a sixteenth of the bound. */
-    private volatile boolean overweightLog;
 
     /**
      * Takes the table lock, spinning briefly first: a writer holds it for a lookup and a link, far
@@ -391,7 +387,7 @@ final class LocalCache<K, V> implements Cache<K, V> {
      * Eviction lock held; the table lock is taken only to swap the log.
      */
     private void applyWrites() {
-        if (pendingWrites == 0) {
+        if (upkeep.pendingWrites == 0) {
             return;
         }
         WriteLog<K, V> log;
@@ -400,9 +396,9 @@ final class LocalCache<K, V> implements Cache<K, V> {
             log = writeLog;
             writeLog = applying;
             applying = log;
-            pendingWrites = 0;
+            upkeep.pendingWrites = 0;
             pendingWeight = 0;
-            overweightLog = false;
+            upkeep.overweightLog = false;
         } finally {
             tableLock.unlock();
         }
@@ -411,7 +407,7 @@ final class LocalCache<K, V> implements Cache<K, V> {
             byte kind = log.kind(i);
             if (kind == WriteLog.ADD) {
                 n.linked = true;
-                weightedSize += n.weight;
+                upkeep.weightedSize += n.weight;
                 strategy.onInsert(n);
                 expiry.onInsert(n);
                 evictToBound(RemovalCause.SIZE);
@@ -435,7 +431,7 @@ final class LocalCache<K, V> implements Cache<K, V> {
             return;
         }
         n.weight = weight;
-        weightedSize += weight - oldWeight;
+        upkeep.weightedSize += weight - oldWeight;
         if (weight != oldWeight) {
             strategy.onWeightChange(n, oldWeight);
         }
@@ -452,7 +448,7 @@ final class LocalCache<K, V> implements Cache<K, V> {
             return;
         }
         n.linked = false;
-        weightedSize -= n.weight;
+        upkeep.weightedSize -= n.weight;
         strategy.onRemove(n, evicted);
         expiry.onRemove(n);
     }
@@ -510,8 +506,8 @@ final class LocalCache<K, V> implements Cache<K, V> {
         data.add(n);
         log(n, WriteLog.ADD, n.weight, null);
         pendingWeight += n.weight;
-        if (pendingWeight > (effectiveMaximum >> 4) && !overweightLog) {
-            overweightLog = true;
+        if (pendingWeight > (effectiveMaximum >> 4) && !upkeep.overweightLog) {
+            upkeep.overweightLog = true;
         }
     }
 
@@ -545,7 +541,7 @@ final class LocalCache<K, V> implements Cache<K, V> {
 
     private void log(Node<K, V> n, byte kind, int weight, RemovalCause cause) {
         writeLog.add(n, kind, weight, cause);
-        pendingWrites = writeLog.size();
+        upkeep.pendingWrites = writeLog.size();
     }
 
     @Override
@@ -639,7 +635,7 @@ final class LocalCache<K, V> implements Cache<K, V> {
 
     /** Evicts at most {@code limit} entries; true if the cache is still over its bound. */
     private boolean evictToBound(RemovalCause cause, int limit) {
-        for (int i = 0; weightedSize > effectiveMaximum; i++) {
+        for (int i = 0; upkeep.weightedSize > effectiveMaximum; i++) {
             if (i == limit) {
                 return true;
             }
@@ -729,7 +725,7 @@ final class LocalCache<K, V> implements Cache<K, V> {
             }
             lock.unlock();
             // A write logged while we held the lock found it busy and left its upkeep to us.
-            if (pendingWrites == 0) {
+            if (upkeep.pendingWrites == 0) {
                 return toSend;
             }
             if (maintenance != null) {
@@ -813,7 +809,7 @@ final class LocalCache<K, V> implements Cache<K, V> {
 
     @Override
     public long weightedSize() {
-        return weightedSize;
+        return upkeep.weightedSize;
     }
 
     @Override
@@ -897,7 +893,7 @@ final class LocalCache<K, V> implements Cache<K, V> {
     }
 
     private void checkInvariantsLocked() {
-        Invariants.require(pendingWrites == 0 && writeLog.size() == 0, "%d logged writes left after a drain",
+        Invariants.require(upkeep.pendingWrites == 0 && writeLog.size() == 0, "%d logged writes left after a drain",
                 writeLog.size());
         long[] count = new long[2];
         data.forEach(n -> {
@@ -909,8 +905,8 @@ final class LocalCache<K, V> implements Cache<K, V> {
         long weight = count[1];
         Invariants.require(entries == data.size(), "the table counts %d entries, its chains hold %d",
                 data.size(), entries);
-        Invariants.require(weight == weightedSize, "nodes weigh %d, weightedSize says %d", weight, weightedSize);
-        Invariants.require(weightedSize <= effectiveMaximum, "weight %d over the bound %d", weightedSize,
+        Invariants.require(weight == upkeep.weightedSize, "nodes weigh %d, weightedSize says %d", weight, upkeep.weightedSize);
+        Invariants.require(upkeep.weightedSize <= effectiveMaximum, "weight %d over the bound %d", upkeep.weightedSize,
                 effectiveMaximum);
         expiry.checkInvariants(entries, weight);
         Invariants.require(pendingNotifications.isEmpty() && tableRemovals.isEmpty(),
@@ -921,6 +917,6 @@ final class LocalCache<K, V> implements Cache<K, V> {
     @Override
     public String toString() {
         return "Cache[" + name + ", " + evictionPolicy.shortName() + ", entries=" + estimatedSize()
-                + ", weight=" + weightedSize + "/" + effectiveMaximum + "]";
+                + ", weight=" + upkeep.weightedSize + "/" + effectiveMaximum + "]";
     }
 }
