@@ -44,6 +44,13 @@ final class LocalCache<K, V> implements Cache<K, V> {
     private static final int WRITE_SPINS = 32;
     /** Logged writes beyond which a writer applies the log itself, waiting for the eviction lock. */
     static final int WRITE_LOG_MAX = 1024;
+    /**
+     * With a maintenance executor, logged writes wait for this many before a drain is scheduled
+     * (reads schedule one too, when a read buffer stripe fills). A cache that falls idle may thus
+     * hold up to this many writes unapplied, over its bound by as many entries until its next
+     * operation or {@code cleanUp()}.
+     */
+    static final int WRITE_BATCH = 32;
 
     private final String name;
     /** The eviction lock: policy, expiry queues, weight, {@link #pendingNotifications}. */
@@ -312,7 +319,9 @@ final class LocalCache<K, V> implements Cache<K, V> {
         if (upkeep.pendingWrites >= WRITE_LOG_MAX || upkeep.overweightLog) {
             lock.lock();
         } else if (maintenance != null) {
-            scheduleDrain();
+            if (upkeep.pendingWrites >= WRITE_BATCH) {
+                scheduleDrain(); // a batch per hand-off: waking a pool thread costs microseconds
+            }
             return removals;
         } else if (!lock.tryLock()) {
             return removals; // the holder applies our write before it lets go (unlockTakingRemovals)
