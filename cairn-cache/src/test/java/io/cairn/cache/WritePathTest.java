@@ -2,11 +2,8 @@ package io.cairn.cache;
 
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.Field;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,23 +15,7 @@ class WritePathTest {
     void aWriteDoesNotWaitForTheEvictionLock() throws Exception {
         Cache<Integer, Integer> c = CacheBuilder.<Integer, Integer>newBuilder()
                 .maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(100_000).build();
-        ReentrantLock lock = evictionLock(c);
-        CountDownLatch held = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Thread holder = new Thread(() -> {
-            lock.lock();
-            try {
-                held.countDown();
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                lock.unlock();
-            }
-        });
-        holder.start();
-        held.await();
-        try {
+        try (HeldLock held = HeldLock.evictionLockOf(c)) {
             CompletableFuture<Void> writes = CompletableFuture.runAsync(() -> {
                 for (int i = 0; i < 500; i++) { // under the log's limits: no back-pressure yet
                     c.put(i, i);
@@ -45,9 +26,6 @@ class WritePathTest {
             assertThat(c.getIfPresent(3)).isEqualTo(3); // the table has the writes at once
             assertThat(c.getIfPresent(7)).isNull();
             assertThat(c.estimatedSize()).isEqualTo(499);
-        } finally {
-            release.countDown();
-            holder.join();
         }
         c.cleanUp();
         assertThat(c.weightedSize()).isEqualTo(499); // applied once the lock was free
@@ -83,11 +61,5 @@ class WritePathTest {
         assertThat(c.estimatedSize()).isEqualTo(1_600);
         assertThat(c.weightedSize()).isEqualTo(1_600);
         assertThat(c.getIfPresent(4_999)).isEqualTo(4_999); // LRU kept the newest
-    }
-
-    private static ReentrantLock evictionLock(Cache<?, ?> c) throws ReflectiveOperationException {
-        Field f = LocalCache.class.getDeclaredField("lock");
-        f.setAccessible(true);
-        return (ReentrantLock) f.get(c);
     }
 }
