@@ -15,10 +15,10 @@ class Node<K, V> {
     /** {@link NodeTable#spread spread} hash of the key. */
     final int hash;
     volatile V value;
-    /** The next node of the same hash chain; written under the cache lock, read by lock-free lookups. */
+    /** The next node of the same hash chain; written under the table lock, read by lock-free lookups. */
     volatile Node<K, V> chain;
 
-    // --- guarded by the cache lock ---
+    // --- guarded by the eviction lock (alive: the table lock) ---
     /** The weight, capped at Integer.MAX_VALUE (see Weigher): an int keeps the node at 48 bytes. */
     int weight;
     /** Links of the policy's queue (LRU list, ARC's T1/T2, W-TinyLFU's window/probation/protected). */

@@ -8,7 +8,7 @@ import java.util.function.Consumer;
 /**
  * The cache's hash table: open hashing whose chains run through the {@link Node}s themselves
  * ({@link Node#chain}), so an entry costs one object instead of a node plus a map entry. Written by
- * one thread at a time (every mutation happens under the cache's lock), read by any number without
+ * one thread at a time (every mutation happens under the cache's table lock), read by any number without
  * a lock.
  *
  * <p>Why lock-free reads are safe: a node is fully built before a release store publishes it at
@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  * chains, and a reader overlapping one could miss a key that is present; resizes are therefore
  * counted in a sequence number ({@link #resizes}, odd while one runs), and a miss is trusted only
  * if no resize began or ended during the lookup. Otherwise the lookup is repeated once and, if a
- * resize is still running, done under the cache lock (so readers never spin against the resizer).
+ * resize is still running, done under the cache's table lock (so readers never spin against the resizer).
  * A hit needs no check: a node found with an equal key is that key's node, whichever chain led to it.
  */
 final class NodeTable<K, V> {

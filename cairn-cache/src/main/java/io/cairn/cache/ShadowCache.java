@@ -8,7 +8,7 @@ package io.cairn.cache;
  * nodes that hold the key (the sampled key's mixed hash) and the weight only. The nodes are found
  * through an open-addressing table of the nodes themselves (no map entry, no boxing on a lookup:
  * a shadow hit allocates nothing; a miss allocates its node and the boxed hash it keeps as key).
- * Not thread-safe: it is driven under the cache lock.
+ * Not thread-safe: it is driven under the eviction lock.
  */
 final class ShadowCache {
     private final EvictionPolicy policy;
