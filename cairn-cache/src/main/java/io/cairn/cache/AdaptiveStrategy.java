@@ -44,7 +44,7 @@ final class AdaptiveStrategy<K, V> implements EvictionStrategy<K, V> {
     private int activeIndex;
     private long maximum;
 
-    private ShadowCache<Integer>[] shadows; // created at the first insert (needs an average weight)
+    private ShadowCache[] shadows; // created at the first insert (needs an average weight)
     private int threshold;            // sampled if (mixed hash & 0xFFFF) < threshold
     private double rate;
     private double estimatedWeight;
@@ -54,7 +54,6 @@ final class AdaptiveStrategy<K, V> implements EvictionStrategy<K, V> {
     static final int BATCH = 64;
     private final int[] pendingKeys = new int[BATCH];
     private final int[] pendingWeights = new int[BATCH];
-    private final Integer[] boxedKeys = new Integer[BATCH];
     private final int[] hitBits = new int[BATCH];
     private int pending;
     /** beats[i][j]: decayed count of sampled requests candidate i hit and candidate j missed. */
@@ -91,7 +90,7 @@ final class AdaptiveStrategy<K, V> implements EvictionStrategy<K, V> {
         maximum = m;
         active.setMaximum(m);
         if (shadows != null) {
-            for (ShadowCache<Integer> s : shadows) {
+            for (ShadowCache s : shadows) {
                 s.setMaximum(shadowMaximum());
             }
         }
@@ -140,7 +139,7 @@ final class AdaptiveStrategy<K, V> implements EvictionStrategy<K, V> {
                 activeIndex);
         active.checkInvariants(entries, weight);
         if (shadows != null) {
-            for (ShadowCache<Integer> s : shadows) {
+            for (ShadowCache s : shadows) {
                 s.checkInvariants();
             }
         }
@@ -159,7 +158,7 @@ final class AdaptiveStrategy<K, V> implements EvictionStrategy<K, V> {
     int shadowEntries() {
         int n = 0;
         if (shadows != null) {
-            for (ShadowCache<Integer> s : shadows) {
+            for (ShadowCache s : shadows) {
                 n += s.size();
             }
         }
@@ -193,7 +192,7 @@ final class AdaptiveStrategy<K, V> implements EvictionStrategy<K, V> {
         rate = (double) threshold / (1 << HASH_BITS);
         shadows = new ShadowCache[CANDIDATES.length];
         for (int i = 0; i < CANDIDATES.length; i++) {
-            shadows[i] = new ShadowCache<>(CANDIDATES[i], shadowMaximum());
+            shadows[i] = new ShadowCache(CANDIDATES[i], shadowMaximum());
         }
         long sampledEntries = Math.max(1, Math.round(expectedEntries * rate));
         epochLength = (int) Math.clamp(EPOCH_MULT * sampledEntries, EPOCH_MIN, 50_000);
@@ -233,19 +232,17 @@ final class AdaptiveStrategy<K, V> implements EvictionStrategy<K, V> {
         int n = pending;
         pending = 0;
         for (int j = 0; j < n; j++) {
-            boxedKeys[j] = pendingKeys[j];
             hitBits[j] = 0;
         }
         for (int i = 0; i < shadows.length; i++) {
-            ShadowCache<Integer> shadow = shadows[i];
+            ShadowCache shadow = shadows[i];
             for (int j = 0; j < n; j++) {
-                if (shadow.access(boxedKeys[j], pendingWeights[j])) {
+                if (shadow.access(pendingKeys[j], pendingWeights[j])) {
                     hitBits[j] |= 1 << i;
                 }
             }
         }
         for (int j = 0; j < n; j++) {
-            boxedKeys[j] = null;
             score(hitBits[j]);
         }
     }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -44,6 +45,7 @@ public final class CacheBuilder<K, V> {
     private RemovalListener<? super K, ? super V> removalListener;
     private boolean recordStats;
     private Executor executor;
+    private Executor maintenanceExecutor;
     private CacheWriter<K, V> writer;
     private WritePolicy writePolicy;
     private Integer queueCapacity;
@@ -165,6 +167,36 @@ public final class CacheBuilder<K, V> {
         this.executor = Objects.requireNonNull(executor, "executor");
         return this;
     }
+
+    /**
+     * Where the policy upkeep runs: applying buffered reads and writes to the eviction policy,
+     * evicting to the bound, expiring. Default {@link java.util.concurrent.ForkJoinPool#commonPool()}
+     * (as Caffeine): callers only append to the buffers and a pool thread applies them, so on a
+     * multi-core machine the upkeep overlaps the callers' work; the bound may then be exceeded for a
+     * moment by the writes not yet applied (at most {@link LocalCache#WRITE_LOG_MAX} entries or a
+     * sixteenth of the bound in weight, beyond which writers apply the buffer themselves).
+     * {@link #CALLING_THREAD}: the upkeep runs on the threads that read and write, under a
+     * {@code tryLock}; single-threaded use is then exact and deterministic (every write is applied
+     * and evicted before it returns), which tests and the hit-ratio simulator rely on.
+     */
+    public CacheBuilder<K, V> maintenanceExecutor(Executor executor) {
+        requireUnset(this.maintenanceExecutor, "maintenanceExecutor");
+        this.maintenanceExecutor = Objects.requireNonNull(executor, "maintenanceExecutor");
+        return this;
+    }
+
+    /** For {@link #maintenanceExecutor}: run the policy upkeep on the calling threads. */
+    public static final Executor CALLING_THREAD = new Executor() {
+        @Override
+        public void execute(Runnable command) {
+            command.run();
+        }
+
+        @Override
+        public String toString() {
+            return "CALLING_THREAD";
+        }
+    };
 
     /** The store behind the cache and how to write to it. */
     @SuppressWarnings("unchecked")
@@ -314,7 +346,9 @@ public final class CacheBuilder<K, V> {
                 refreshFraction, reloader, removalListener, recordStats, executor, writer,
                 writePolicy != null ? writePolicy : WritePolicy.WRITE_THROUGH, wb, writeFailureListener,
                 governor, governance, ticker != null ? ticker : System::nanoTime,
-                scheduler != null ? scheduler : CacheScheduler.system());
+                scheduler != null ? scheduler : CacheScheduler.system(),
+                maintenanceExecutor == CALLING_THREAD ? null
+                        : maintenanceExecutor != null ? maintenanceExecutor : ForkJoinPool.commonPool());
         LocalCache<K, V> engine = new LocalCache<>(s);
         Cache<K, V> cache = switch (s.writer() == null ? null : s.writePolicy()) {
             case null -> engine;
@@ -333,7 +367,7 @@ public final class CacheBuilder<K, V> {
                           Executor executor, CacheWriter<K, V> writer, WritePolicy writePolicy,
                           WriteBehind.Settings writeBehindSettings, WriteFailureListener<? super K> writeFailureListener,
                           MemoryGovernor governor, GovernanceConfig governance, LongSupplier ticker,
-                          CacheScheduler scheduler) {
+                          CacheScheduler scheduler, Executor maintenanceExecutor) {
     }
 
     private static void requireUnset(Object current, String setting) {

@@ -1,7 +1,7 @@
 package io.cairn.cache;
 
 /**
- * An eviction policy's bookkeeping. Every method is called with the cache's lock held, in the order
+ * An eviction policy's bookkeeping. Every method is called with the cache's eviction lock held, in the order
  * the cache applied the operations, so an implementation needs no synchronization of its own.
  *
  * <p>Protocol: a new entry is {@link #onInsert inserted} after it joined the map and the cache's

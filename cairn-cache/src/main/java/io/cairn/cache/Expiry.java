@@ -61,11 +61,21 @@ final class Expiry<K, V> {
         }
     }
 
-    /** An entry's value was replaced at {@code now}: both clocks restart. Lock held. */
-    void onWrite(Node<K, V> n, long now) {
+    /**
+     * An entry's value was replaced at {@code now}: both clocks restart. Called by the writer under
+     * the table lock (the read path sees the new clocks at once); the queues follow in
+     * {@link #onReplaced} when the buffered write is applied.
+     */
+    void stampWrite(Node<K, V> n, long now) {
         if (n instanceof Node.Timed<K, V> t) {
             t.writeTime = now;
             t.accessTime = now;
+        }
+    }
+
+    /** A buffered replacement is applied: the entry moves to the young end of both queues. Eviction lock held. */
+    void onReplaced(Node<K, V> n) {
+        if (n instanceof Node.Timed<K, V> t) {
             if (afterWriteNanos > 0) {
                 writeOrder.moveToLast(t);
             }
@@ -120,12 +130,12 @@ final class Expiry<K, V> {
     /** Both queues link exactly the map's {@code entries}, weighing {@code weight}. Lock held. */
     void checkInvariants(long entries, long weight) {
         if (afterWriteNanos > 0) {
-            long w = writeOrder.checkLinks("write order", n -> n.weight, n -> n.alive);
+            long w = writeOrder.checkLinks("write order", n -> n.weight, n -> n.linked);
             Invariants.require(writeOrder.size() == entries && w == weight, "write order holds %d of %d entries",
                     writeOrder.size(), entries);
         }
         if (afterAccessNanos > 0) {
-            long w = accessOrder.checkLinks("access order", n -> n.weight, n -> n.alive);
+            long w = accessOrder.checkLinks("access order", n -> n.weight, n -> n.linked);
             Invariants.require(accessOrder.size() == entries && w == weight, "access order holds %d of %d entries",
                     accessOrder.size(), entries);
         }

@@ -42,22 +42,22 @@ final class Governance {
         return pressure != null;
     }
 
-    /** A new level; true if the bound in force changed. Cache lock held. */
+    /** A new level; true if the bound in force changed. Eviction lock held. */
     boolean onLevel(PressureLevel level, long now) {
         return pressure.onLevel(level, now);
     }
 
-    /** Takes a restore step if one is due; true if the bound in force changed. Cache lock held. */
+    /** Takes a restore step if one is due; true if the bound in force changed. Eviction lock held. */
     boolean restoreStepIfDue(long now) {
         return pressure != null && pressure.restoreStepIfDue(now);
     }
 
-    /** When the next restore step is due; {@link Pacer#NONE} if none. Cache lock held. */
+    /** When the next restore step is due; {@link Pacer#NONE} if none. Eviction lock held. */
     long nextRestoreDue() {
         return pressure == null ? Pacer.NONE : pressure.nextRestoreDue();
     }
 
-    /** The bound in force for the configured {@code maximum}. Cache lock held. */
+    /** The bound in force for the configured {@code maximum}. Eviction lock held. */
     long bound(long maximum) {
         return pressure == null ? maximum : pressure.bound(maximum);
     }

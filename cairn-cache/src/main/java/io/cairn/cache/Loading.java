@@ -33,7 +33,7 @@ final class Loading<K, V> {
     static final class Load<V> {
         final CompletableFuture<V> future = new CompletableFuture<>();
         final Thread owner = Thread.currentThread();
-        /** Set (under the cache lock) when the key was written or removed during the load. */
+        /** Set (under the cache's table lock) when the key was written or removed during the load. */
         boolean discarded;
 
         V await() {
@@ -111,7 +111,7 @@ final class Loading<K, V> {
         return value;
     }
 
-    /** A write or removal of the key: a load in flight must not cache its older value. Cache lock held. */
+    /** A write or removal of the key: a load in flight must not cache its older value. Table lock held. */
     void discard(K key) {
         Load<V> load = loads.get(key);
         if (load != null) {
@@ -119,7 +119,7 @@ final class Loading<K, V> {
         }
     }
 
-    /** invalidateAll: every load in flight is discarded. Cache lock held. */
+    /** invalidateAll: every load in flight is discarded. Table lock held. */
     void discardAll() {
         for (Load<V> load : loads.values()) {
             load.discarded = true;

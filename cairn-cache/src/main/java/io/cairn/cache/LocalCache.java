@@ -18,10 +18,14 @@ import java.util.function.LongSupplier;
 
 /**
  * The cache engine's core: the map, the eviction policy's upkeep, the weight and the maintenance.
- * Data lives in a {@link NodeTable} (the nodes are the map's entries); the policy, the expiry queues and the weight are
- * guarded by one lock. Reads are lock-free and recorded through a {@link ReadBuffer}; every write
- * takes the lock, applies buffered reads first (so the policy sees events in order), changes the map
- * and the policy, and evicts before returning. Removal listeners run after the lock is released.
+ * Data lives in a {@link NodeTable} (the nodes are the map's entries), changed under a short
+ * <em>table lock</em> that also guards the {@link WriteLog}; the policy, the expiry queues and the
+ * weight are guarded by the <em>eviction lock</em> ({@link #lock}). Reads are lock-free and
+ * recorded through a {@link ReadBuffer}. A write changes the table and logs the change under the
+ * table lock only; whoever holds the eviction lock next (the calling thread under {@code tryLock},
+ * or the maintenance executor) replays the buffered reads, then the logged writes, in order, and
+ * evicts to the bound. Lock order: eviction lock, then table lock. Removal listeners run after the
+ * locks are released.
  *
  * <p>The other concerns have their own files: {@link Expiry} (both kinds of expiry),
  * {@link Loading} (load coalescing and refresh-ahead), {@link Governance} (the governor and
@@ -36,18 +40,43 @@ final class LocalCache<K, V> implements Cache<K, V> {
      * instead of piling up a list as long as the cache at the moment memory is shortest.
      */
     private static final int REMOVAL_BATCH = 1024;
-    /** Tries of the lock before a writer parks (see {@link #lockForWrite}). */
+    /** Tries of the table lock before a writer parks (see {@link #lockTable}). */
     private static final int WRITE_SPINS = 32;
+    /** Logged writes beyond which a writer applies the log itself, waiting for the eviction lock. */
+    static final int WRITE_LOG_MAX = 1024;
+    /**
+     * With a maintenance executor, logged writes wait for this many before a drain is scheduled
+     * (reads schedule one too, when a read buffer stripe fills). A cache that falls idle may thus
+     * hold up to this many writes unapplied, over its bound by as many entries until its next
+     * operation or {@code cleanUp()}.
+     */
+    static final int WRITE_BATCH = 32;
 
     private final String name;
+    /** The eviction lock: policy, expiry queues, weight, {@link #pendingNotifications}. */
     private final ReentrantLock lock = new ReentrantLock();
-    private final NodeTable<K, V> data = new NodeTable<>(lock);
+    /** The table lock: the table, {@link #writeLog}, {@link #tableRemovals}. Taken after {@link #lock}, never before. */
+    private final ReentrantLock tableLock = new ReentrantLock();
+    private final NodeTable<K, V> data = new NodeTable<>(tableLock);
+    private WriteLog<K, V> writeLog = new WriteLog<>();   // guarded by tableLock
+    private WriteLog<K, V> applying = new WriteLog<>();   // guarded by lock: the log being applied
+    /** Logged writes, the weight: on a cache line of their own. */
+    private final UpkeepCounters upkeep = new UpkeepCounters();
+    /** Weight added by logged inserts not yet applied. Table lock. */
+    private long pendingWeight;
+    private final ArrayList<Removal<K, V>> tableRemovals = new ArrayList<>(); // guarded by tableLock
+    /** Nodes the maintenance evicted from the policy, still to leave the table; with their causes. Lock. */
+    private final ArrayList<Node<K, V>> evicted = new ArrayList<>();
+    private final ArrayList<RemovalCause> evictedCauses = new ArrayList<>();
+    /** Runs {@link #drainTask}; null: the calling threads maintain. */
+    private final Executor maintenance;
+    private final DrainTask drainTask = new DrainTask(this::runScheduledDrain);
     private final EvictionPolicy evictionPolicy;
     private final EvictionStrategy<K, V> strategy;
     private final Weigher<? super K, ? super V> weigher;
     private final ReadBuffer<Node<K, V>> readBuffer = new ReadBuffer<>();
     private final Consumer<Node<K, V>> applyRead = this::applyRead;
-    private final Consumer<Node<K, V>> expireNode = n -> removeNode(n, RemovalCause.EXPIRED);
+    private final Consumer<Node<K, V>> expireNode = n -> evictNode(n, RemovalCause.EXPIRED);
     private final StatsCounter stats;
     private final RemovalListener<? super K, ? super V> removalListener;
     private final LongSupplier ticker;
@@ -67,7 +96,6 @@ final class LocalCache<K, V> implements Cache<K, V> {
 
     private volatile long maximum;
     private volatile long effectiveMaximum;
-    private volatile long weightedSize;
 
     private final ArrayList<Removal<K, V>> pendingNotifications = new ArrayList<>(); // guarded by lock
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -98,6 +126,7 @@ final class LocalCache<K, V> implements Cache<K, V> {
         this.timedWrites = timedReads || s.governor() != null;
         this.timedNodes = timedReads || s.reloader() != null;
         this.executor = s.executor();
+        this.maintenance = s.maintenanceExecutor();
         this.loading = new Loading<>(this, stats, s.reloader(), s.reloader() == null ? Long.MAX_VALUE
                 : (long) (s.refreshFraction() * s.expireAfterWriteNanos()), s.executor());
         this.pacer = new Pacer<>(s.scheduler(), this, LocalCache::runPaced);
@@ -162,33 +191,31 @@ final class LocalCache<K, V> implements Cache<K, V> {
     /** Caches a loaded value unless the load was discarded or the cache is not admitting. */
     void storeLoaded(K key, V value, Loading.Load<V> load) {
         long weight = weigh(key, value);
-        lockForWrite();
+        lockTable();
         try {
-            drainReads();
-            long now = ticker();
             if (!load.discarded && isAdmitting()) {
-                store(key, value, weight, now, false);
+                store(key, value, weight, ticker(), false);
             }
-            maintain(now, RemovalCause.SIZE);
-        } finally {
-            unlockAndNotify();
+        } catch (RuntimeException | Error e) {
+            notifyRemovals(unlockTableTakingRemovals());
+            throw e;
         }
+        notifyRemovals(afterWrite(unlockTableTakingRemovals()));
     }
 
     /** Replaces a refreshed entry's value, unless it was written or removed since the refresh began. */
     void storeRefreshed(Node<K, V> n, V expected, V value) {
         long weight = weigh(n.key, value);
-        lock.lock();
+        lockTable();
         try {
-            drainReads();
             if (n.alive && n.value == expected && data.get(n.key) == n) {
-                long now = ticker();
-                replace(n, value, weight, now, false);
-                maintain(now, RemovalCause.SIZE);
+                replace(n, value, weight, ticker(), false);
             }
-        } finally {
-            unlockAndNotify();
+        } catch (RuntimeException | Error e) {
+            notifyRemovals(unlockTableTakingRemovals());
+            throw e;
         }
+        notifyRemovals(afterWrite(unlockTableTakingRemovals()));
     }
 
     /** The hit path after the value was read: record the read, maybe refresh, maybe maintain. */
@@ -198,7 +225,11 @@ final class LocalCache<K, V> implements Cache<K, V> {
         }
         int result = readBuffer.offer(n);
         if (result != ReadBuffer.SUCCESS) {
-            if (lock.tryLock()) {
+            if (maintenance != null) {
+                if (result == ReadBuffer.FULL) {
+                    scheduleDrain(); // the pool drains; this read is dropped, as Caffeine drops it
+                }
+            } else if (lock.tryLock()) {
                 try {
                     drainReads();
                     applyRead(n);
@@ -227,8 +258,7 @@ final class LocalCache<K, V> implements Cache<K, V> {
         long t = timedReads ? now : ticker.getAsLong();
         if (pacer.isDue(t) && lock.tryLock()) {
             try {
-                drainReads();
-                maintain(t, RemovalCause.SIZE);
+                drainAndMaintain(t);
             } finally {
                 unlockAndNotify();
             }
@@ -243,39 +273,105 @@ final class LocalCache<K, V> implements Cache<K, V> {
             if (closed.get()) {
                 return;
             }
-            drainReads();
-            maintain(ticker(), RemovalCause.SIZE);
+            drainAndMaintain(ticker());
         } finally {
             unlockAndNotify();
         }
     }
 
+    /** Hands the policy upkeep to the maintenance executor (or the read executor), once at a time. */
     private void scheduleDrain() {
-        if (drainScheduled.compareAndSet(false, true)) {
+        Executor ex = maintenance != null ? maintenance : executor;
+        if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
             try {
-                executor.execute(() -> {
-                    drainScheduled.set(false);
-                    cleanUp();
-                });
+                ex.execute(drainTask);
             } catch (RejectedExecutionException e) {
                 drainScheduled.set(false);
+                if (lock.tryLock()) { // no pool to run it: do it here rather than let the log grow
+                    try {
+                        drainAndMaintain(ticker());
+                    } finally {
+                        unlockAndNotify();
+                    }
+                }
+            }
+        }
+    }
+
+    /** The executor's drain: a busy lock means its holder applies the buffers before it lets go. */
+    private void runScheduledDrain() {
+        drainScheduled.set(false);
+        if (lock.tryLock()) {
+            try {
+                drainAndMaintain(ticker());
+            } catch (RuntimeException | Error e) {
+                log.error("cache '{}': maintenance failed", name, e); // nobody would see it on a pool thread
+            } finally {
+                unlockAndNotify();
             }
         }
     }
 
     /**
-     * Takes the lock for a write, spinning briefly first: the lock is held for a few hundred
-     * nanoseconds per write, far less than parking and waking a thread costs, so two writers on
-     * two cores mostly meet without a system call.
+     * After a write was logged (table lock released): applies the log on this thread if the
+     * maintenance runs on callers, or schedules it; waits for the eviction lock only when the log
+     * has grown past {@link #WRITE_LOG_MAX} or a sixteenth of the bound in weight (back-pressure on
+     * writers that outrun the drain). Returns {@code removals} plus what the drain removed.
      */
-    private void lockForWrite() {
+    private List<Removal<K, V>> afterWrite(List<Removal<K, V>> removals) {
+        if (upkeep.pendingWrites >= WRITE_LOG_MAX || upkeep.overweightLog) {
+            lock.lock();
+        } else if (maintenance != null) {
+            if (upkeep.pendingWrites >= WRITE_BATCH) {
+                scheduleDrain(); // a batch per hand-off: waking a pool thread costs microseconds
+            }
+            return removals;
+        } else if (!lock.tryLock()) {
+            return removals; // the holder applies our write before it lets go (unlockTakingRemovals)
+        }
+        try {
+            drainAndMaintain(ticker());
+        } catch (RuntimeException | Error e) {
+            unlockAndNotify();
+            throw e;
+        }
+        List<Removal<K, V>> more = unlockTakingRemovals();
+        if (more.isEmpty()) {
+            return removals;
+        }
+        if (removals.isEmpty()) {
+            return more;
+        }
+        List<Removal<K, V>> all = new ArrayList<>(removals);
+        all.addAll(more);
+        return all;
+    }
+
+    /**
+     * Takes the table lock, spinning briefly first: a writer holds it for a lookup and a link, far
+     * less than parking and waking a thread costs, so two writers on two cores mostly meet without
+     * a system call.
+     */
+    private void lockTable() {
         for (int i = 0; i < WRITE_SPINS; i++) {
-            if (lock.tryLock()) {
+            if (tableLock.tryLock()) {
                 return;
             }
             Thread.onSpinWait();
         }
-        lock.lock();
+        tableLock.lock();
+    }
+
+    /** Releases the table lock and hands over the removals the locked section made (empty if nested). */
+    private List<Removal<K, V>> unlockTableTakingRemovals() {
+        if (tableRemovals.isEmpty() || tableLock.getHoldCount() > 1) {
+            tableLock.unlock();
+            return List.of();
+        }
+        List<Removal<K, V>> toSend = new ArrayList<>(tableRemovals);
+        tableRemovals.clear();
+        tableLock.unlock();
+        return toSend;
     }
 
     private void drainReads() {
@@ -283,10 +379,90 @@ final class LocalCache<K, V> implements Cache<K, V> {
     }
 
     private void applyRead(Node<K, V> n) {
-        if (n.alive) {
+        if (n.linked) {
             strategy.onAccess(n);
             expiry.onReplayedRead(n);
         }
+    }
+
+    /** The whole upkeep: buffered reads, then logged writes, then expiry, restore steps, the bound. Lock held. */
+    private void drainAndMaintain(long now) {
+        drainReads();
+        applyWrites();
+        maintain(now, RemovalCause.SIZE);
+    }
+
+    /**
+     * Applies the logged writes to the policy, the weight and the expiry queues, in the order the
+     * table saw them, evicting to the bound after each insert and replacement (as a write did
+     * before it returned when the cache was single-locked: single-threaded use stays exact).
+     * Eviction lock held; the table lock is taken only to swap the log.
+     */
+    private void applyWrites() {
+        if (upkeep.pendingWrites == 0) {
+            return;
+        }
+        WriteLog<K, V> log;
+        tableLock.lock();
+        try {
+            log = writeLog;
+            writeLog = applying;
+            applying = log;
+            upkeep.pendingWrites = 0;
+            pendingWeight = 0;
+            upkeep.overweightLog = false;
+        } finally {
+            tableLock.unlock();
+        }
+        for (int i = 0, size = log.size(); i < size; i++) {
+            Node<K, V> n = log.node(i);
+            byte kind = log.kind(i);
+            if (kind == WriteLog.ADD) {
+                n.linked = true;
+                upkeep.weightedSize += n.weight;
+                strategy.onInsert(n);
+                expiry.onInsert(n);
+                evictToBound(RemovalCause.SIZE);
+            } else if (kind == WriteLog.REMOVE) {
+                stats.removal(log.cause(i), n.weight);
+                unlink(n, false);
+            } else {
+                applyUpdate(n, kind, log.weight(i));
+            }
+        }
+        log.clear();
+    }
+
+    private void applyUpdate(Node<K, V> n, byte kind, int weight) {
+        int oldWeight = n.weight;
+        if ((kind & WriteLog.NEW_VALUE) != 0) {
+            stats.removal(RemovalCause.REPLACED, oldWeight);
+        }
+        if (!n.linked) { // evicted since: only the weight is kept for its removal's count
+            n.weight = weight;
+            return;
+        }
+        n.weight = weight;
+        upkeep.weightedSize += weight - oldWeight;
+        if (weight != oldWeight) {
+            strategy.onWeightChange(n, oldWeight);
+        }
+        if ((kind & WriteLog.ACCESS) != 0) {
+            strategy.onAccess(n);
+        }
+        expiry.onReplaced(n);
+        evictToBound(RemovalCause.SIZE);
+    }
+
+    /** The node leaves the policy, the weight and the expiry queues. Eviction lock held. */
+    private void unlink(Node<K, V> n, boolean evicted) {
+        if (!n.linked) {
+            return;
+        }
+        n.linked = false;
+        upkeep.weightedSize -= n.weight;
+        strategy.onRemove(n, evicted);
+        expiry.onRemove(n);
     }
 
     // ------------------------------------------------------------------ writes
@@ -309,32 +485,29 @@ final class LocalCache<K, V> implements Cache<K, V> {
      * report them after their key lock, so a listener that writes cannot deadlock on it).
      */
     List<Removal<K, V>> putDeferringNotifications(K key, V value, long weight) {
-        lockForWrite();
+        lockTable();
         try {
-            drainReads();
-            long now = ticker();
             loading.discard(key);
             if (isAdmitting()) {
-                store(key, value, weight, now, true);
-                maintain(now, RemovalCause.SIZE);
+                store(key, value, weight, ticker(), true);
             } else {
                 Node<K, V> old = data.get(key);
                 if (old != null) {
-                    removeNode(old, RemovalCause.REPLACED);
+                    retire(old, RemovalCause.REPLACED);
                 }
             }
         } catch (RuntimeException | Error e) {
-            unlockAndNotify();
+            notifyRemovals(unlockTableTakingRemovals());
             throw e;
         }
-        return unlockTakingRemovals();
+        return afterWrite(unlockTableTakingRemovals());
     }
 
-    /** Inserts or replaces under the lock; a replacement counts as an access when {@code access}. */
+    /** Inserts or replaces in the table and logs it; a replacement counts as an access when {@code access}. Table lock held. */
     private void store(K key, V value, long weight, long now, boolean access) {
         Node<K, V> old = data.get(key);
         if (old != null && expiry.isExpired(old, now)) {
-            removeNode(old, RemovalCause.EXPIRED); // report the lapse as such, not as a replacement
+            retire(old, RemovalCause.EXPIRED); // report the lapse as such, not as a replacement
             old = null;
         }
         if (old != null) {
@@ -343,32 +516,44 @@ final class LocalCache<K, V> implements Cache<K, V> {
         }
         Node<K, V> n = timedNodes ? new Node.Timed<>(key, value, weight, now) : new Node<>(key, value, weight);
         data.add(n);
-        weightedSize += weight;
-        strategy.onInsert(n);
-        expiry.onInsert(n);
-        evictToBound(RemovalCause.SIZE);
+        log(n, WriteLog.ADD, n.weight, null);
+        pendingWeight += n.weight;
+        if (pendingWeight > (effectiveMaximum >> 4) && !upkeep.overweightLog) {
+            upkeep.overweightLog = true;
+        }
     }
 
+    /** Table lock held. */
     private void replace(Node<K, V> n, V value, long weight, long now, boolean access) {
         V oldValue = n.value;
-        long oldWeight = n.weight;
         n.value = value;
-        n.weight = (int) weight; // weigh() capped it
-        weightedSize += weight - oldWeight;
-        if (weight != oldWeight) {
-            strategy.onWeightChange(n, oldWeight);
-        }
+        expiry.stampWrite(n, now);
+        byte kind = WriteLog.UPDATE;
         if (access) {
-            strategy.onAccess(n);
+            kind |= WriteLog.ACCESS;
         }
-        expiry.onWrite(n, now);
         if (oldValue != value) {
-            stats.removal(RemovalCause.REPLACED, oldWeight);
+            kind |= WriteLog.NEW_VALUE;
             if (removalListener != null) {
-                pendingNotifications.add(new Removal<>(n.key, oldValue, RemovalCause.REPLACED));
+                tableRemovals.add(new Removal<>(n.key, oldValue, RemovalCause.REPLACED));
             }
         }
-        evictToBound(RemovalCause.SIZE);
+        log(n, kind, (int) weight, null); // weigh() capped it
+    }
+
+    /** The node leaves the table; the policy follows when the log is applied. Table lock held. */
+    private void retire(Node<K, V> n, RemovalCause cause) {
+        data.remove(n);
+        n.alive = false;
+        log(n, WriteLog.REMOVE, 0, cause);
+        if (removalListener != null) {
+            tableRemovals.add(new Removal<>(n.key, n.value, cause));
+        }
+    }
+
+    private void log(Node<K, V> n, byte kind, int weight, RemovalCause cause) {
+        writeLog.add(n, kind, weight, cause);
+        upkeep.pendingWrites = writeLog.size();
     }
 
     @Override
@@ -380,19 +565,18 @@ final class LocalCache<K, V> implements Cache<K, V> {
 
     /** Removes the key; returns the removals to report once all locks are free. */
     List<Removal<K, V>> invalidateDeferringNotifications(K key) {
-        lockForWrite();
+        lockTable();
         try {
-            drainReads();
             loading.discard(key);
             Node<K, V> n = data.get(key);
             if (n != null) {
-                removeNode(n, RemovalCause.EXPLICIT);
+                retire(n, RemovalCause.EXPLICIT);
             }
         } catch (RuntimeException | Error e) {
-            unlockAndNotify();
+            notifyRemovals(unlockTableTakingRemovals());
             throw e;
         }
-        return unlockTakingRemovals();
+        return afterWrite(unlockTableTakingRemovals());
     }
 
     @Override
@@ -402,21 +586,29 @@ final class LocalCache<K, V> implements Cache<K, V> {
         int bucket = 0;
         int resizes = 0;
         while (bucket >= 0) {
-            lock.lock();
+            lock.lock(); // the log is applied after every batch, so it never holds more than one
             try {
-                drainReads();
-                loading.discardAll();
-                if (data.resizeCount() != resizes) { // the buckets moved while the lock was released
-                    resizes = data.resizeCount();
-                    bucket = 0;
-                }
-                bucket = data.take(bucket, batch);
-                for (Node<K, V> n : batch) {
-                    if (n == null) {
-                        break;
+                tableLock.lock();
+                try {
+                    loading.discardAll();
+                    if (data.resizeCount() != resizes) { // the buckets moved while the lock was released
+                        resizes = data.resizeCount();
+                        bucket = 0;
                     }
-                    removeNode(n, RemovalCause.EXPLICIT);
+                    bucket = data.take(bucket, batch);
+                    for (Node<K, V> n : batch) {
+                        if (n == null) {
+                            break;
+                        }
+                        retire(n, RemovalCause.EXPLICIT);
+                    }
+                } finally {
+                    pendingNotifications.addAll(tableRemovals);
+                    tableRemovals.clear();
+                    tableLock.unlock();
                 }
+                drainReads();
+                applyWrites();
             } finally {
                 unlockAndNotify();
             }
@@ -429,8 +621,7 @@ final class LocalCache<K, V> implements Cache<K, V> {
     public void cleanUp() {
         lock.lock();
         try {
-            drainReads();
-            maintain(ticker(), RemovalCause.SIZE);
+            drainAndMaintain(ticker());
         } finally {
             unlockAndNotify();
         }
@@ -456,7 +647,7 @@ final class LocalCache<K, V> implements Cache<K, V> {
 
     /** Evicts at most {@code limit} entries; true if the cache is still over its bound. */
     private boolean evictToBound(RemovalCause cause, int limit) {
-        for (int i = 0; weightedSize > effectiveMaximum; i++) {
+        for (int i = 0; upkeep.weightedSize > effectiveMaximum; i++) {
             if (i == limit) {
                 return true;
             }
@@ -464,7 +655,7 @@ final class LocalCache<K, V> implements Cache<K, V> {
             if (victim == null) {
                 return false;
             }
-            removeNode(victim, cause);
+            evictNode(victim, cause);
         }
         return false;
     }
@@ -476,6 +667,7 @@ final class LocalCache<K, V> implements Cache<K, V> {
             lock.lock();
             try {
                 drainReads();
+                applyWrites();
                 more = evictToBound(cause, REMOVAL_BATCH);
             } finally {
                 unlockAndNotify();
@@ -483,28 +675,67 @@ final class LocalCache<K, V> implements Cache<K, V> {
         }
     }
 
+    /** A read found the entry lapsed: it leaves the table at once, the policy when the log is applied. */
     private void expire(Node<K, V> n) {
-        lock.lock();
+        lockTable();
         try {
-            drainReads();
             if (n.alive && data.get(n.key) == n && expiry.isExpired(n, ticker())) {
-                removeNode(n, RemovalCause.EXPIRED);
+                retire(n, RemovalCause.EXPIRED);
             }
-        } finally {
-            unlockAndNotify();
+        } catch (RuntimeException | Error e) {
+            notifyRemovals(unlockTableTakingRemovals());
+            throw e;
         }
+        notifyRemovals(afterWrite(unlockTableTakingRemovals()));
     }
 
-    private void removeNode(Node<K, V> n, RemovalCause cause) {
-        data.remove(n);
-        n.alive = false;
-        weightedSize -= n.weight;
-        strategy.onRemove(n, cause == RemovalCause.SIZE || cause == RemovalCause.PRESSURE);
-        expiry.onRemove(n);
-        stats.removal(cause, n.weight);
-        if (removalListener != null) {
-            pendingNotifications.add(new Removal<>(n.key, n.value, cause));
+    /**
+     * Removes a node the maintenance chose (size, pressure, expiry) from the policy at once, and
+     * from the table in one batch with the others before the eviction lock is released
+     * ({@link #removeEvicted}): one table-lock hand-over per drain instead of one per victim, so
+     * writers rarely meet the drainer on the table lock. Eviction lock held.
+     */
+    private void evictNode(Node<K, V> n, RemovalCause cause) {
+        unlink(n, cause == RemovalCause.SIZE || cause == RemovalCause.PRESSURE);
+        evicted.add(n);
+        evictedCauses.add(cause);
+    }
+
+    /**
+     * Takes the evicted nodes out of the table, unless a writer removed one meanwhile (its logged
+     * removal then counts and reports it). Eviction lock held.
+     */
+    private void removeEvicted() {
+        int count = evicted.size();
+        if (count == 0) {
+            return;
         }
+        tableLock.lock();
+        try {
+            for (int i = 0; i < count; i++) {
+                Node<K, V> n = evicted.get(i);
+                if (n.alive) {
+                    data.remove(n);
+                    n.alive = false;
+                } else {
+                    evicted.set(i, null);
+                }
+            }
+        } finally {
+            tableLock.unlock();
+        }
+        for (int i = 0; i < count; i++) {
+            Node<K, V> n = evicted.get(i);
+            if (n != null) {
+                RemovalCause cause = evictedCauses.get(i);
+                stats.removal(cause, n.weight);
+                if (removalListener != null) {
+                    pendingNotifications.add(new Removal<>(n.key, n.value, cause));
+                }
+            }
+        }
+        evicted.clear();
+        evictedCauses.clear();
     }
 
     /** Releases the lock, then tells the removal listener what the locked section removed. */
@@ -514,14 +745,40 @@ final class LocalCache<K, V> implements Cache<K, V> {
 
     /** Releases the lock and hands over what the locked section removed (empty if nested). */
     private List<Removal<K, V>> unlockTakingRemovals() {
-        if (pendingNotifications.isEmpty() || lock.getHoldCount() > 1) {
+        if (lock.getHoldCount() > 1) { // the outer section removes the evicted nodes
             lock.unlock();
             return List.of();
         }
-        List<Removal<K, V>> toSend = new ArrayList<>(pendingNotifications);
-        pendingNotifications.clear();
-        lock.unlock();
-        return toSend;
+        List<Removal<K, V>> toSend = List.of();
+        while (true) {
+            removeEvicted();
+            if (!pendingNotifications.isEmpty()) {
+                if (toSend.isEmpty()) {
+                    toSend = new ArrayList<>();
+                }
+                toSend.addAll(pendingNotifications);
+                pendingNotifications.clear();
+            }
+            lock.unlock();
+            // A write logged while we held the lock found it busy and left its upkeep to us.
+            if (upkeep.pendingWrites == 0) {
+                return toSend;
+            }
+            if (maintenance != null) {
+                scheduleDrain();
+                return toSend;
+            }
+            if (!lock.tryLock()) {
+                return toSend; // the new holder does it
+            }
+            try {
+                drainAndMaintain(ticker());
+            } catch (RuntimeException | Error e) {
+                notifyRemovals(toSend);
+                unlockAndNotify();
+                throw e;
+            }
+        }
     }
 
     void notifyRemovals(List<Removal<K, V>> toSend) {
@@ -588,7 +845,7 @@ final class LocalCache<K, V> implements Cache<K, V> {
 
     @Override
     public long weightedSize() {
-        return weightedSize;
+        return upkeep.weightedSize;
     }
 
     @Override
@@ -659,31 +916,44 @@ final class LocalCache<K, V> implements Cache<K, V> {
         lock.lock();
         try {
             drainReads();
-            long[] count = new long[2];
-            data.forEach(n -> {
-                Invariants.require(n.alive && data.get(n.key) == n, "map holds a dead or misfiled node %s", n);
-                count[0]++;
-                count[1] += n.weight;
-            });
-            long entries = count[0];
-            long weight = count[1];
-            Invariants.require(entries == data.size(), "the table counts %d entries, its chains hold %d",
-                    data.size(), entries);
-            Invariants.require(weight == weightedSize, "nodes weigh %d, weightedSize says %d", weight, weightedSize);
-            Invariants.require(weightedSize <= effectiveMaximum, "weight %d over the bound %d", weightedSize,
-                    effectiveMaximum);
-            expiry.checkInvariants(entries, weight);
-            Invariants.require(pendingNotifications.isEmpty(), "%d removal notifications never sent",
-                    pendingNotifications.size());
-            strategy.checkInvariants(entries, weight);
+            applyWrites();
+            removeEvicted();
+            tableLock.lock();
+            try {
+                checkInvariantsLocked();
+            } finally {
+                tableLock.unlock();
+            }
         } finally {
             unlockAndNotify();
         }
     }
 
+    private void checkInvariantsLocked() {
+        Invariants.require(upkeep.pendingWrites == 0 && writeLog.size() == 0, "%d logged writes left after a drain",
+                writeLog.size());
+        long[] count = new long[2];
+        data.forEach(n -> {
+            Invariants.require(n.alive && n.linked && data.get(n.key) == n, "map holds a dead, unlinked or misfiled node %s", n);
+            count[0]++;
+            count[1] += n.weight;
+        });
+        long entries = count[0];
+        long weight = count[1];
+        Invariants.require(entries == data.size(), "the table counts %d entries, its chains hold %d",
+                data.size(), entries);
+        Invariants.require(weight == upkeep.weightedSize, "nodes weigh %d, weightedSize says %d", weight, upkeep.weightedSize);
+        Invariants.require(upkeep.weightedSize <= effectiveMaximum, "weight %d over the bound %d", upkeep.weightedSize,
+                effectiveMaximum);
+        expiry.checkInvariants(entries, weight);
+        Invariants.require(pendingNotifications.isEmpty() && tableRemovals.isEmpty(),
+                "%d removal notifications never sent", pendingNotifications.size() + tableRemovals.size());
+        strategy.checkInvariants(entries, weight);
+    }
+
     @Override
     public String toString() {
         return "Cache[" + name + ", " + evictionPolicy.shortName() + ", entries=" + estimatedSize()
-                + ", weight=" + weightedSize + "/" + effectiveMaximum + "]";
+                + ", weight=" + upkeep.weightedSize + "/" + effectiveMaximum + "]";
     }
 }

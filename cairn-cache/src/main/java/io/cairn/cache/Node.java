@@ -7,17 +7,18 @@ package io.cairn.cache;
  * in {@link Timed}, built only when the cache expires or refreshes; LFU hangs its heap rank on
  * {@link #aux} only while it holds the node. With compressed oops this is 48 bytes and there is no
  * map entry besides it (see docs/CACHE.md, "Costs per entry"). The value and the chain are read
- * without the lock (volatile); everything else is guarded by the cache's lock.
+ * without a lock (volatile); the chain and {@link #alive} are written under the cache's table lock,
+ * the weight, the links and the policy's state under its eviction lock.
  */
 class Node<K, V> {
     final K key;
     /** {@link NodeTable#spread spread} hash of the key. */
     final int hash;
     volatile V value;
-    /** The next node of the same hash chain; written under the cache lock, read by lock-free lookups. */
+    /** The next node of the same hash chain; written under the table lock, read by lock-free lookups. */
     volatile Node<K, V> chain;
 
-    // --- guarded by the cache lock ---
+    // --- guarded by the eviction lock (alive: the table lock) ---
     /** The weight, capped at Integer.MAX_VALUE (see Weigher): an int keeps the node at 48 bytes. */
     int weight;
     /** Links of the policy's queue (LRU list, ARC's T1/T2, W-TinyLFU's window/probation/protected). */
@@ -27,8 +28,14 @@ class Node<K, V> {
     Object aux;
     /** Which of the policy's queues holds the node; meaning defined per policy. */
     byte queue;
-    /** False once the node left the map; buffered reads of a dead node are skipped. */
+    /** False once the node left the map. Guarded by the table lock (see {@link LocalCache}). */
     boolean alive = true;
+    /**
+     * True while the policy (and the weight, and the expiry queues) hold the node: set when its
+     * buffered insert is applied, cleared when it is evicted or its buffered removal is applied.
+     * Guarded by the eviction lock; buffered reads of an unlinked node are skipped.
+     */
+    boolean linked;
 
     Node(K key, V value, long weight) {
         this.key = key;

@@ -8,7 +8,7 @@ import java.util.function.Consumer;
 /**
  * The cache's hash table: open hashing whose chains run through the {@link Node}s themselves
  * ({@link Node#chain}), so an entry costs one object instead of a node plus a map entry. Written by
- * one thread at a time (every mutation happens under the cache's lock), read by any number without
+ * one thread at a time (every mutation happens under the cache's table lock), read by any number without
  * a lock.
  *
  * <p>Why lock-free reads are safe: a node is fully built before a release store publishes it at
@@ -17,28 +17,25 @@ import java.util.function.Consumer;
  * chains, and a reader overlapping one could miss a key that is present; resizes are therefore
  * counted in a sequence number ({@link #resizes}, odd while one runs), and a miss is trusted only
  * if no resize began or ended during the lookup. Otherwise the lookup is repeated once and, if a
- * resize is still running, done under the cache lock (so readers never spin against the resizer).
+ * resize is still running, done under the cache's table lock (so readers never spin against the resizer).
  * A hit needs no check: a node found with an equal key is that key's node, whichever chain led to it.
  */
 final class NodeTable<K, V> {
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Node[].class);
-    private static final VarHandle SIZE;
+    private static final VarHandle SIZE = MethodHandles.arrayElementVarHandle(int[].class);
+    /** Index of the count in {@link #sizeCell}: 64 bytes of the array on either side of it. */
+    private static final int SIZE_AT = 16;
     private static final int MIN_CAPACITY = 16;
     private static final int MAX_CAPACITY = 1 << 30;
 
-    static {
-        try {
-            SIZE = MethodHandles.lookup().findVarHandle(NodeTable.class, "size", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     private final ReentrantLock lock;
     private volatile Node<K, V>[] table;
-    /** Entries; written under the lock with release semantics, read with acquire. */
-    @SuppressWarnings("unused")
-    private int size;
+    /**
+     * The entry count, at {@link #SIZE_AT}; written under the lock with release semantics, read with
+     * acquire. In an array of its own, padded, so that the writes do not share a cache line with
+     * {@link #table}, which every lookup reads.
+     */
+    private final int[] sizeCell = new int[2 * SIZE_AT + 1];
     /** Grows the table when size exceeds this (3/4 of the capacity). Lock held. */
     private int threshold;
     /** Resize sequence: incremented when a resize starts (odd) and when it ends (even). */
@@ -97,8 +94,8 @@ final class NodeTable<K, V> {
         int i = n.hash & (tab.length - 1);
         n.chain = (Node<K, V>) SLOT.get(tab, i);
         SLOT.setRelease(tab, i, n);
-        int s = (int) SIZE.get(this) + 1;
-        SIZE.setRelease(this, s);
+        int s = (int) SIZE.get(sizeCell, SIZE_AT) + 1;
+        SIZE.setRelease(sizeCell, SIZE_AT, s);
         if (s > threshold) {
             grow();
         }
@@ -118,7 +115,7 @@ final class NodeTable<K, V> {
                 } else {
                     pred.chain = n.chain;
                 }
-                SIZE.setRelease(this, (int) SIZE.get(this) - 1); // n.chain stays: readers on n go on
+                SIZE.setRelease(sizeCell, SIZE_AT, (int) SIZE.get(sizeCell, SIZE_AT) - 1); // n.chain stays: readers on n go on
                 return true;
             }
             pred = e;
@@ -128,7 +125,7 @@ final class NodeTable<K, V> {
     }
 
     int size() {
-        return (int) SIZE.getAcquire(this);
+        return (int) SIZE.getAcquire(sizeCell, SIZE_AT);
     }
 
     /** Visits every node. Lock held; {@code action} must not change the table. */

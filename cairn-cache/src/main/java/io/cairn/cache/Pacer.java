@@ -22,9 +22,9 @@ final class Pacer<T> {
     private final CacheScheduler scheduler;
     private final WeakReference<T> owner;
     private final Consumer<T> maintenance;
-    /** Ticker time at which time-based work is due; {@link #NONE} if none. Written under the cache lock. */
+    /** Ticker time at which time-based work is due; {@link #NONE} if none. Written under the eviction lock. */
     private volatile long due = NONE;
-    /** Ticker time the pending timer task was scheduled for; {@link #NONE} if none. Under the cache lock. */
+    /** Ticker time the pending timer task was scheduled for; {@link #NONE} if none. Under the eviction lock. */
     private long scheduledFor = NONE;
     private volatile boolean stopped;
 
@@ -58,7 +58,7 @@ final class Pacer<T> {
         scheduler.schedule(this::fire, Duration.ofNanos(delay));
     }
 
-    /** Under the cache lock, before its maintenance runs: the pending task is this one. */
+    /** Under the eviction lock, before its maintenance runs: the pending task is this one. */
     void fired() {
         scheduledFor = NONE;
     }

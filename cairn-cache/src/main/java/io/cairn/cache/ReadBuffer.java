@@ -116,7 +116,7 @@ final class ReadBuffer<E> {
     }
 
     private static class Reads extends PadBetween {
-        /** Written by the (single) drainer under the cache lock. */
+        /** Written by the (single) drainer under the eviction lock. */
         volatile long reads;
     }
 

@@ -1,9 +1,5 @@
 package io.cairn.cache;
 
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
  * S3-FIFO: Yang, Zhang, Qiu, Yue, Rashmi, "FIFO queues are all you need for cache eviction",
  * SOSP 2023.
@@ -27,9 +23,8 @@ final class S3FifoStrategy<K, V> implements EvictionStrategy<K, V> {
 
     private final IntrusiveDeque.PolicyDeque<K, V> small = new IntrusiveDeque.PolicyDeque<>();
     private final IntrusiveDeque.PolicyDeque<K, V> main = new IntrusiveDeque.PolicyDeque<>();
-    /** Ghost keys with their entry's weight, oldest first. */
-    private final LinkedHashMap<Object, Integer> ghosts = new LinkedHashMap<>();
-    private long ghostWeight;
+    /** Ghost keys (by hash) with their entry's weight, oldest first. */
+    private final GhostQueue ghosts = new GhostQueue();
     private long maximum;
     private long smallMax;
     private long smallWeight;
@@ -59,9 +54,7 @@ final class S3FifoStrategy<K, V> implements EvictionStrategy<K, V> {
 
     @Override
     public void onInsert(Node<K, V> node) {
-        Integer g = ghosts.remove(node.key);
-        if (g != null) {
-            ghostWeight -= g;
+        if (ghosts.remove(node.hash) >= 0) {
             mark(node, MAIN, 0);
             main.addLast(node);
         } else {
@@ -89,8 +82,7 @@ final class S3FifoStrategy<K, V> implements EvictionStrategy<K, V> {
             small.unlink(node);
             smallWeight -= node.weight;
             if (evicted) {
-                Integer old = ghosts.put(node.key, node.weight);
-                ghostWeight += node.weight - (old == null ? 0 : old);
+                ghosts.add(node.hash, node.weight);
                 trimGhosts();
             }
         } else {
@@ -123,12 +115,7 @@ final class S3FifoStrategy<K, V> implements EvictionStrategy<K, V> {
     }
 
     private void trimGhosts() {
-        long bound = Math.max(0, maximum - smallMax);
-        Iterator<Map.Entry<Object, Integer>> it = ghosts.entrySet().iterator();
-        while (ghostWeight > bound && it.hasNext()) {
-            ghostWeight -= it.next().getValue();
-            it.remove();
-        }
+        ghosts.trimTo(Math.max(0, maximum - smallMax));
     }
 
     @Override
@@ -146,11 +133,8 @@ final class S3FifoStrategy<K, V> implements EvictionStrategy<K, V> {
         Invariants.require(small.size() + main.size() == entries, "s3fifo: %d queued, cache holds %d",
                 small.size() + main.size(), entries);
         Invariants.require(s + m == weight, "s3fifo: queues weigh %d, cache weight %d", s + m, weight);
-        long g = 0;
-        for (int w : ghosts.values()) {
-            g += w;
-        }
-        Invariants.require(g == ghostWeight && ghostWeight <= Math.max(0, maximum - smallMax) + 0,
-                "s3fifo: ghosts weigh %d, counted %d, bound %d", g, ghostWeight, maximum - smallMax);
+        long g = ghosts.sumWeights();
+        Invariants.require(g == ghosts.weight() && g <= Math.max(0, maximum - smallMax),
+                "s3fifo: ghosts weigh %d, counted %d, bound %d", g, ghosts.weight(), maximum - smallMax);
     }
 }

@@ -1,18 +1,21 @@
 package io.cairn.cache;
 
-import java.util.HashMap;
-
 /**
  * A miniature simulation of one eviction policy over a spatially sampled share of the keys
  * (Waldspurger, Saemundsson, Ahmad, Park, "Cache Modeling and Optimization using Miniature
  * Simulations", USENIX ATC 2017): the keys whose hash falls under the sampling threshold, replayed
  * against a cache scaled down by the same rate. It reuses the engine's own strategies on private
- * nodes that hold the key and the weight only. Not thread-safe: it is driven under the cache lock.
+ * nodes that hold the key (the sampled key's mixed hash) and the weight only. The nodes are found
+ * through an open-addressing table of the nodes themselves (no map entry, no boxing on a lookup:
+ * a shadow hit allocates nothing; a miss allocates its node and the boxed hash it keeps as key).
+ * Not thread-safe: it is driven under the eviction lock.
  */
-final class ShadowCache<K> {
+final class ShadowCache {
     private final EvictionPolicy policy;
-    private final HashMap<K, Node<K, Object>> nodes = new HashMap<>();
-    private EvictionStrategy<K, Object> strategy;
+    /** Linear probing on the key, backward-shift deletion; at most half full. */
+    private Node<Integer, Object>[] slots = newSlots(16);
+    private int size;
+    private EvictionStrategy<Integer, Object> strategy;
     private long maximum;
     private long weight;
 
@@ -28,8 +31,8 @@ final class ShadowCache<K> {
     }
 
     /** One request: true on a hit; a miss admits the key (the policy may evict it at once). */
-    boolean access(K key, long w) {
-        Node<K, Object> n = nodes.get(key);
+    boolean access(int key, long w) {
+        Node<Integer, Object> n = find(key);
         if (n != null) {
             if (n.weight != w) {
                 long old = n.weight;
@@ -42,7 +45,7 @@ final class ShadowCache<K> {
             return true;
         }
         n = new Node<>(key, null, w);
-        nodes.put(key, n);
+        insert(n);
         weight += w;
         strategy.onInsert(n);
         evict();
@@ -51,14 +54,77 @@ final class ShadowCache<K> {
 
     private void evict() {
         while (weight > maximum) {
-            Node<K, Object> victim = strategy.selectVictim();
+            Node<Integer, Object> victim = strategy.selectVictim();
             if (victim == null) {
                 return;
             }
-            nodes.remove(victim.key);
+            delete(victim);
             weight -= victim.weight;
             strategy.onRemove(victim, true);
         }
+    }
+
+    private static int home(int key, int mask) {
+        int h = key * 0x9E3779B9;
+        return (h ^ (h >>> 16)) & mask;
+    }
+
+    private Node<Integer, Object> find(int key) {
+        Node<Integer, Object>[] t = slots;
+        int mask = t.length - 1;
+        for (int i = home(key, mask); t[i] != null; i = (i + 1) & mask) {
+            if (t[i].key == key) { // unboxes the node's key; the lookup boxes nothing
+                return t[i];
+            }
+        }
+        return null;
+    }
+
+    private void insert(Node<Integer, Object> n) {
+        if (2 * (size + 1) > slots.length) {
+            Node<Integer, Object>[] old = slots;
+            slots = newSlots(2 * old.length);
+            for (Node<Integer, Object> e : old) {
+                if (e != null) {
+                    place(slots, e);
+                }
+            }
+        }
+        place(slots, n);
+        size++;
+    }
+
+    private static void place(Node<Integer, Object>[] t, Node<Integer, Object> n) {
+        int mask = t.length - 1;
+        int i = home(n.key, mask);
+        while (t[i] != null) {
+            i = (i + 1) & mask;
+        }
+        t[i] = n;
+    }
+
+    /** Removes the node, moving later members of its probe run back into the hole (no tombstones). */
+    private void delete(Node<Integer, Object> n) {
+        Node<Integer, Object>[] t = slots;
+        int mask = t.length - 1;
+        int hole = home(n.key, mask);
+        while (t[hole] != n) {
+            hole = (hole + 1) & mask;
+        }
+        for (int j = (hole + 1) & mask; t[j] != null; j = (j + 1) & mask) {
+            int distanceFromHome = (j - home(t[j].key, mask)) & mask;
+            if (distanceFromHome >= ((j - hole) & mask)) {
+                t[hole] = t[j];
+                hole = j;
+            }
+        }
+        t[hole] = null;
+        size--;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Node<Integer, Object>[] newSlots(int n) {
+        return (Node<Integer, Object>[]) new Node[n];
     }
 
     void setMaximum(long m) {
@@ -69,16 +135,22 @@ final class ShadowCache<K> {
 
     void checkInvariants() {
         long w = 0;
-        for (Node<K, Object> n : nodes.values()) {
-            w += n.weight;
+        int count = 0;
+        for (Node<Integer, Object> n : slots) {
+            if (n != null) {
+                Invariants.require(find(n.key) == n, "shadow %s: node %s not found by its key", policy, n);
+                w += n.weight;
+                count++;
+            }
         }
+        Invariants.require(count == size, "shadow %s: %d nodes in the table, %d counted", policy, count, size);
         Invariants.require(w == weight, "shadow %s: nodes weigh %d, counted %d", policy, w, weight);
-        Invariants.require(weight <= maximum || nodes.size() <= 1, "shadow %s: weight %d over its maximum %d",
+        Invariants.require(weight <= maximum || size <= 1, "shadow %s: weight %d over its maximum %d",
                 policy, weight, maximum);
-        strategy.checkInvariants(nodes.size(), weight);
+        strategy.checkInvariants(size, weight);
     }
 
     int size() {
-        return nodes.size();
+        return size;
     }
 }

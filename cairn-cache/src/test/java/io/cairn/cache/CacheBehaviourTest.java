@@ -14,7 +14,7 @@ class CacheBehaviourTest {
     @Test
     void shrinkingTheMaximumEvictsBeforeReturning() {
         Recorder<Integer, Integer> rec = new Recorder<>();
-        Cache<Integer, Integer> c = CacheBuilder.newBuilder().maximumWeight(100).removalListener(rec).build();
+        Cache<Integer, Integer> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(100).removalListener(rec).build();
         for (int i = 0; i < 100; i++) {
             c.put(i, i);
         }
@@ -35,7 +35,7 @@ class CacheBehaviourTest {
     @Test
     void weightsBoundTheCacheAndAnOversizedEntryIsNotKept() {
         Recorder<String, byte[]> rec = new Recorder<>();
-        Cache<String, byte[]> c = CacheBuilder.newBuilder().maximumWeight(10_000)
+        Cache<String, byte[]> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(10_000)
                 .weigher(Weigher.bytesWithOverhead((byte[] b) -> b.length))
                 .evictionPolicy(EvictionPolicy.LRU).removalListener(rec).build();
         c.put("a", new byte[1000]);
@@ -53,7 +53,7 @@ class CacheBehaviourTest {
     @Test
     void replacingUpdatesTheWeightAndTellsTheListener() {
         Recorder<String, String> rec = new Recorder<>();
-        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(100)
+        Cache<String, String> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(100)
                 .weigher((String k, String v) -> v.length()).removalListener(rec).recordStats().build();
         c.put("a", "xx");
         c.put("a", "xxxxx");
@@ -71,7 +71,7 @@ class CacheBehaviourTest {
         AtomicBoolean otherThreadWrote = new AtomicBoolean();
         java.util.concurrent.atomic.AtomicReference<Cache<Integer, Integer>> holder =
                 new java.util.concurrent.atomic.AtomicReference<>();
-        holder.set(CacheBuilder.newBuilder().maximumWeight(2)
+        holder.set(CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(2)
                 .removalListener((Integer k, Integer v, RemovalCause cause) -> {
                     if (k == 0) {
                         // Another thread can write while we are being notified: the lock is free.
@@ -94,7 +94,7 @@ class CacheBehaviourTest {
 
     @Test
     void aThrowingListenerDoesNotBreakTheOperation() {
-        Cache<Integer, Integer> c = CacheBuilder.newBuilder().maximumWeight(1)
+        Cache<Integer, Integer> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(1)
                 .removalListener((Integer k, Integer v, RemovalCause cause) -> {
                     throw new IllegalStateException("listener bug");
                 }).build();
@@ -107,7 +107,7 @@ class CacheBehaviourTest {
     @Test
     void invalidateAllEmptiesTheCache() {
         Recorder<Integer, Integer> rec = new Recorder<>();
-        Cache<Integer, Integer> c = CacheBuilder.newBuilder().maximumWeight(100).removalListener(rec).build();
+        Cache<Integer, Integer> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(100).removalListener(rec).build();
         for (int i = 0; i < 50; i++) {
             c.put(i, i);
         }
@@ -123,7 +123,7 @@ class CacheBehaviourTest {
 
     @Test
     void statsCountEveryLookup() {
-        Cache<Integer, Integer> c = CacheBuilder.newBuilder().maximumWeight(10).recordStats().build();
+        Cache<Integer, Integer> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(10).recordStats().build();
         c.put(1, 1);
         for (int i = 0; i < 1000; i++) {
             c.getIfPresent(1);   // many buffered reads on one thread: none may be lost
@@ -136,14 +136,14 @@ class CacheBehaviourTest {
         assertThat(s.requestCount()).isEqualTo(2000);
         CacheStats later = c.stats();
         assertThat(later.minus(s).requestCount()).isZero();
-        Cache<Integer, Integer> quiet = CacheBuilder.newBuilder().maximumWeight(10).build();
+        Cache<Integer, Integer> quiet = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(10).build();
         quiet.getIfPresent(1);
         assertThat(quiet.stats()).isEqualTo(CacheStats.empty());
     }
 
     @Test
     void nullsAreRejected() {
-        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(10).build();
+        Cache<String, String> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(10).build();
         assertThatThrownBy(() -> c.put(null, "v")).isInstanceOf(NullPointerException.class).hasMessage("key");
         assertThatThrownBy(() -> c.put("k", null)).isInstanceOf(NullPointerException.class).hasMessage("value");
         assertThatThrownBy(() -> c.getIfPresent(null)).isInstanceOf(NullPointerException.class);
@@ -152,7 +152,7 @@ class CacheBehaviourTest {
 
     @Test
     void aNegativeWeightIsRejectedNamingTheKey() {
-        Cache<String, String> c = CacheBuilder.newBuilder().name("w").maximumWeight(10)
+        Cache<String, String> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).name("w").maximumWeight(10)
                 .weigher((String k, String v) -> -5).build();
         assertThatThrownBy(() -> c.put("bad", "v")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cache 'w'").hasMessageContaining("negative weight (-5) for key bad");
@@ -161,7 +161,7 @@ class CacheBehaviourTest {
 
     @Test
     void anUnboundedCacheNeverEvicts() {
-        Cache<Integer, Integer> c = CacheBuilder.newBuilder().build();
+        Cache<Integer, Integer> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).build();
         for (int i = 0; i < 10_000; i++) {
             c.put(i, i);
         }
@@ -184,40 +184,40 @@ class CacheBehaviourTest {
 
     @Test
     void theBuilderNamesConflictingSettings() {
-        assertThatThrownBy(() -> CacheBuilder.newBuilder().weigher((k, v) -> 1).build())
+        assertThatThrownBy(() -> CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).weigher((k, v) -> 1).build())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("weigher(...) requires maximumWeight(...)");
-        assertThatThrownBy(() -> CacheBuilder.newBuilder().maximumWeight(10)
+        assertThatThrownBy(() -> CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(10)
                 .refreshAheadAt(0.8, k -> k).build())
                 .hasMessageContaining("refreshAheadAt(0.8, ...) requires expireAfterWrite(...)");
-        assertThatThrownBy(() -> CacheBuilder.newBuilder().maximumWeight(10)
+        assertThatThrownBy(() -> CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(10)
                 .writeBehindQueue(10).build())
                 .hasMessageContaining("writeBehindQueue require writer(..., WritePolicy.WRITE_BEHIND) but no writer is set");
-        assertThatThrownBy(() -> CacheBuilder.newBuilder().maximumWeight(10)
+        assertThatThrownBy(() -> CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(10)
                 .writer(new WriteBehindTest.RecordingStore(), WritePolicy.WRITE_THROUGH)
                 .writeBehindBatch(5, Duration.ofSeconds(1)).build())
                 .hasMessageContaining("but the write policy is WRITE_THROUGH");
-        assertThatThrownBy(() -> CacheBuilder.newBuilder().maximumWeight(10)
+        assertThatThrownBy(() -> CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(10)
                 .writer(new WriteBehindTest.RecordingStore(), WritePolicy.WRITE_BEHIND)
                 .writeBehindQueue(10).writeBehindBatch(50, Duration.ofSeconds(1)).build())
                 .hasMessageContaining("writeBehindBatch size 50 exceeds writeBehindQueue capacity 10");
-        assertThatThrownBy(() -> CacheBuilder.newBuilder()
+        assertThatThrownBy(() -> CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD)
                 .governedBy(new ManualMemoryGovernor(1L << 30), GovernanceConfig.defaults()).build())
                 .hasMessageContaining("governedBy(...) requires maximumWeight(...)");
-        assertThatThrownBy(() -> CacheBuilder.newBuilder().evictionPolicy(EvictionPolicy.ARC).build())
+        assertThatThrownBy(() -> CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).evictionPolicy(EvictionPolicy.ARC).build())
                 .hasMessageContaining("evictionPolicy(ARC) requires maximumWeight(...)");
         // Several problems are reported together.
-        assertThatThrownBy(() -> CacheBuilder.newBuilder().name("n").weigher((k, v) -> 1)
+        assertThatThrownBy(() -> CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).name("n").weigher((k, v) -> 1)
                 .evictionPolicy(EvictionPolicy.LFU).build())
                 .hasMessageStartingWith("invalid cache configuration for 'n': ")
                 .hasMessageContaining("weigher").hasMessageContaining("evictionPolicy(LFU)");
-        assertThatThrownBy(() -> CacheBuilder.newBuilder().maximumWeight(-1))
+        assertThatThrownBy(() -> CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(-1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("maximumWeight must be >= 0, got -1");
-        assertThatThrownBy(() -> CacheBuilder.newBuilder().maximumWeight(1).maximumWeight(2))
+        assertThatThrownBy(() -> CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(1).maximumWeight(2))
                 .isInstanceOf(IllegalStateException.class).hasMessage("maximumWeight was already set to 1");
-        assertThatThrownBy(() -> CacheBuilder.newBuilder().expireAfterWrite(Duration.ZERO))
+        assertThatThrownBy(() -> CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).expireAfterWrite(Duration.ZERO))
                 .hasMessage("expireAfterWrite must be positive, got PT0S");
-        assertThatThrownBy(() -> CacheBuilder.newBuilder().refreshAheadAt(1.0, k -> k))
+        assertThatThrownBy(() -> CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).refreshAheadAt(1.0, k -> k))
                 .hasMessage("refreshAheadAt fraction must be in (0, 1), got 1.0");
     }
 }

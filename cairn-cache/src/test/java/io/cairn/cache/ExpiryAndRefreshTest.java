@@ -36,7 +36,7 @@ class ExpiryAndRefreshTest {
     void expireAfterWrite() {
         FakeTicker ticker = new FakeTicker();
         Recorder<String, String> rec = new Recorder<>();
-        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(100)
+        Cache<String, String> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(100)
                 .expireAfterWrite(Duration.ofSeconds(10)).ticker(ticker).removalListener(rec).recordStats().build();
         c.put("a", "1");
         ticker.advance(Duration.ofSeconds(9));
@@ -53,7 +53,7 @@ class ExpiryAndRefreshTest {
     @Test
     void expireAfterAccessIsExtendedByReads() {
         FakeTicker ticker = new FakeTicker();
-        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(100)
+        Cache<String, String> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(100)
                 .expireAfterAccess(Duration.ofSeconds(10)).ticker(ticker).build();
         c.put("a", "1");
         c.put("b", "2");
@@ -71,7 +71,7 @@ class ExpiryAndRefreshTest {
     @Test
     void cleanUpExpiresWithoutReads() {
         FakeTicker ticker = new FakeTicker();
-        Cache<Integer, Integer> c = CacheBuilder.newBuilder().maximumWeight(1000)
+        Cache<Integer, Integer> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(1000)
                 .expireAfterWrite(Duration.ofMinutes(1)).ticker(ticker).build();
         for (int i = 0; i < 100; i++) {
             c.put(i, i);
@@ -89,7 +89,7 @@ class ExpiryAndRefreshTest {
         FakeTicker ticker = new FakeTicker();
         ManualExecutor executor = new ManualExecutor();
         AtomicInteger reloads = new AtomicInteger();
-        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(100)
+        Cache<String, String> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(100)
                 .expireAfterWrite(Duration.ofSeconds(10))
                 .refreshAheadAt(0.5, (String k) -> k + "-v" + reloads.incrementAndGet())
                 .executor(executor).ticker(ticker).recordStats().build();
@@ -115,7 +115,7 @@ class ExpiryAndRefreshTest {
     void aPutDuringARefreshWinsOverTheReload() {
         FakeTicker ticker = new FakeTicker();
         ManualExecutor executor = new ManualExecutor();
-        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(100)
+        Cache<String, String> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(100)
                 .expireAfterWrite(Duration.ofSeconds(10))
                 .refreshAheadAt(0.5, (String k) -> "reloaded")
                 .executor(executor).ticker(ticker).build();
@@ -131,7 +131,7 @@ class ExpiryAndRefreshTest {
     void aFailingRefreshKeepsTheOldValueUntilItExpires() {
         FakeTicker ticker = new FakeTicker();
         ManualExecutor executor = new ManualExecutor();
-        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(100)
+        Cache<String, String> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(100)
                 .expireAfterWrite(Duration.ofSeconds(10))
                 .refreshAheadAt(0.5, (String k) -> {
                     throw new IllegalStateException("store down");
@@ -152,7 +152,7 @@ class ExpiryAndRefreshTest {
     void writingOverAnExpiredEntryReportsTheExpiry() {
         FakeTicker ticker = new FakeTicker();
         Recorder<String, String> rec = new Recorder<>();
-        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(100)
+        Cache<String, String> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(100)
                 .expireAfterWrite(Duration.ofSeconds(1)).ticker(ticker).removalListener(rec).build();
         c.put("a", "1");
         ticker.advance(Duration.ofSeconds(2));

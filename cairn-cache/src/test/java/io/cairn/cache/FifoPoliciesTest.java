@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FifoPoliciesTest {
 
     private static Cache<String, String> cache(EvictionPolicy policy, long size, Recorder<String, String> rec) {
-        return CacheBuilder.newBuilder().maximumWeight(size).evictionPolicy(policy).removalListener(rec).build();
+        return CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(size).evictionPolicy(policy).removalListener(rec).build();
     }
 
     private static void put(Cache<String, String> c, String... keys) {

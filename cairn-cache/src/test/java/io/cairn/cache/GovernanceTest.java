@@ -14,7 +14,7 @@ class GovernanceTest {
 
     private static Cache<Integer, Integer> governed(ManualMemoryGovernor g, GovernanceConfig config,
                                                     FakeTicker ticker, Recorder<Integer, Integer> rec) {
-        Cache<Integer, Integer> c = CacheBuilder.newBuilder().name("governed").maximumWeight(1000)
+        Cache<Integer, Integer> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).name("governed").maximumWeight(1000)
                 .weigher((Integer k, Integer v) -> 10).governedBy(g, config).ticker(ticker)
                 .removalListener(rec).recordStats().build();
         for (int i = 0; i < 100; i++) {
@@ -126,7 +126,7 @@ class GovernanceTest {
     void aCacheBuiltUnderPressureStartsTrimmed() {
         ManualMemoryGovernor g = new ManualMemoryGovernor(1L << 30);
         g.setLevel(PressureLevel.HIGH);
-        Cache<Integer, Integer> c = CacheBuilder.newBuilder().maximumWeight(1000)
+        Cache<Integer, Integer> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(1000)
                 .governedBy(g, GovernanceConfig.defaults()).build();
         assertThat(c.policy().effectiveMaximum()).isEqualTo(250);
         assertThat(c.policy().isAdmitting()).isFalse();
@@ -137,7 +137,7 @@ class GovernanceTest {
     void largeTrimsRunInBatchesAndReportEveryEntry() {
         ManualMemoryGovernor g = new ManualMemoryGovernor(1L << 30);
         Recorder<Integer, Integer> rec = new Recorder<>();
-        Cache<Integer, Integer> c = CacheBuilder.newBuilder().maximumWeight(5000)
+        Cache<Integer, Integer> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(5000)
                 .governedBy(g, GovernanceConfig.defaults()).removalListener(rec)
                 .ticker(new FakeTicker()).build(); // the restore timer must not add steps meanwhile
         for (int i = 0; i < 5000; i++) {

@@ -15,7 +15,7 @@ class InvariantsTest {
     void healthyCachesOfEveryPolicyPass() {
         for (EvictionPolicy p : EvictionPolicy.values()) {
             LocalCache<Integer, Integer> c = (LocalCache<Integer, Integer>) CacheBuilder
-                    .newBuilder().maximumWeight(500).weigher((Integer k, Integer v) -> 1 + (k % 3))
+                    .newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(500).weigher((Integer k, Integer v) -> 1 + (k % 3))
                     .evictionPolicy(p).build();
             SplittableRandom rnd = new SplittableRandom(3);
             for (int i = 0; i < 20_000; i++) {
@@ -34,7 +34,7 @@ class InvariantsTest {
     @Test
     void aWrongWeightIsCaught() {
         LocalCache<Integer, Integer> c = (LocalCache<Integer, Integer>) CacheBuilder
-                .<Integer, Integer>newBuilder().maximumWeight(100).evictionPolicy(EvictionPolicy.LRU).build();
+                .<Integer, Integer>newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(100).evictionPolicy(EvictionPolicy.LRU).build();
         c.put(1, 1);
         c.put(2, 2);
         Node<Integer, Integer> n = nodeOf(c, 1);
@@ -48,7 +48,7 @@ class InvariantsTest {
     @Test
     void aBrokenQueueIsCaught() {
         LocalCache<Integer, Integer> c = (LocalCache<Integer, Integer>) CacheBuilder
-                .<Integer, Integer>newBuilder().maximumWeight(100).evictionPolicy(EvictionPolicy.W_TINY_LFU).build();
+                .<Integer, Integer>newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(100).evictionPolicy(EvictionPolicy.W_TINY_LFU).build();
         for (int i = 0; i < 10; i++) {
             c.put(i, i);
         }
@@ -64,7 +64,7 @@ class InvariantsTest {
     @org.junit.jupiter.api.Order(1)
     void aBuiltCacheIsRegistered() {
         before = CacheInvariantsExtension.checkedSoFar();
-        CacheBuilder.newBuilder().maximumWeight(10).build().put("a", "b");
+        CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(10).build().put("a", "b");
     }
 
     @Test

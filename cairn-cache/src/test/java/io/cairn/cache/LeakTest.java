@@ -27,7 +27,7 @@ class LeakTest {
             public void delete(String key) {
             }
         };
-        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(1 << 20)
+        Cache<String, String> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(1 << 20)
                 .weigher(Weigher.bytesWithOverhead((String v) -> 2L * v.length()))
                 .expireAfterAccess(Duration.ofMinutes(5))
                 .writer(store, WritePolicy.WRITE_BEHIND)

@@ -18,7 +18,7 @@ class LoadingTest {
 
     @Test
     void concurrentMissesOnOneKeyRunOneLoad() throws Exception {
-        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(100).recordStats().build();
+        Cache<String, String> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(100).recordStats().build();
         AtomicInteger calls = new AtomicInteger();
         CountDownLatch loaderEntered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -65,7 +65,7 @@ class LoadingTest {
 
     @Test
     void aFailingLoadReachesEveryWaiterAndCachesNothing() throws Exception {
-        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(100).recordStats().build();
+        Cache<String, String> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(100).recordStats().build();
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -94,7 +94,7 @@ class LoadingTest {
 
     @Test
     void nullFromTheLoaderIsReturnedButNotCached() {
-        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(100).recordStats().build();
+        Cache<String, String> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(100).recordStats().build();
         assertThat(c.get("k", k -> null)).isNull();
         assertThat(c.estimatedSize()).isZero();
         assertThat(c.get("k", k -> "v")).isEqualTo("v");
@@ -105,7 +105,7 @@ class LoadingTest {
 
     @Test
     void aRecursiveLoadOfTheSameKeyFailsClearly() {
-        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(100).build();
+        Cache<String, String> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(100).build();
         assertThatThrownBy(() -> c.get("k", k -> c.get("k", k2 -> "inner")))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("recursive load of key k");
         assertThat(c.estimatedSize()).isZero();
@@ -113,7 +113,7 @@ class LoadingTest {
 
     @Test
     void anInvalidationDuringTheLoadKeepsTheLoadedValueOutOfTheCache() {
-        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(100).build();
+        Cache<String, String> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(100).build();
         String v = c.get("k", k -> {
             c.invalidate("k"); // e.g. the store changed while we were reading it
             return "stale";
@@ -124,7 +124,7 @@ class LoadingTest {
 
     @Test
     void aPutDuringTheLoadWins() {
-        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(100).build();
+        Cache<String, String> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(100).build();
         c.get("k", k -> {
             c.put("k", "fresh");
             return "loaded-before-the-put";
@@ -134,7 +134,7 @@ class LoadingTest {
 
     @Test
     void loadsAreNotRetainedWhileNotAdmitting() {
-        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(100).build();
+        Cache<String, String> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(100).build();
         c.policy().setAdmitting(false);
         assertThat(c.get("k", k -> "v")).isEqualTo("v");
         c.put("p", "v");

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MaintenanceTest {
 
     private static Cache<Integer, Integer> governed(ManualMemoryGovernor g, FakeTicker ticker, ManualScheduler s) {
-        Cache<Integer, Integer> c = CacheBuilder.newBuilder().name("maint").maximumWeight(1000)
+        Cache<Integer, Integer> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).name("maint").maximumWeight(1000)
                 .weigher((Integer k, Integer v) -> 10).governedBy(g, GovernanceConfig.defaults())
                 .ticker(ticker).scheduler(s).build();
         for (int i = 0; i < 100; i++) {
@@ -85,7 +85,7 @@ class MaintenanceTest {
         FakeTicker ticker = new FakeTicker();
         ManualScheduler s = new ManualScheduler();
         Recorder<Integer, Integer> rec = new Recorder<>();
-        Cache<Integer, Integer> c = CacheBuilder.newBuilder().maximumWeight(1000).ticker(ticker).scheduler(s)
+        Cache<Integer, Integer> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(1000).ticker(ticker).scheduler(s)
                 .expireAfterWrite(Duration.ofSeconds(10)).removalListener(rec).build();
         c.put(1, 1);
         assertThat(s.pending()).isEqualTo(1);

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PolicySequencesTest {
 
     private static Cache<String, String> cache(EvictionPolicy policy, long size, Recorder<String, String> rec) {
-        return CacheBuilder.newBuilder().maximumWeight(size).evictionPolicy(policy)
+        return CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(size).evictionPolicy(policy)
                 .removalListener(rec).build();
     }
 
@@ -98,7 +98,7 @@ class PolicySequencesTest {
     @Test
     void weightedLfuIsGdsfAndEvictsTheBiggestOfEquallyPopularEntries() {
         Recorder<String, String> rec = new Recorder<>();
-        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(100)
+        Cache<String, String> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(100)
                 .weigher((String k, String v) -> v.length()).evictionPolicy(EvictionPolicy.LFU)
                 .removalListener(rec).build();
         c.put("a", "x".repeat(10));
@@ -116,7 +116,7 @@ class PolicySequencesTest {
     @Test
     void weightedArcMovesItsTargetByTheReturningEntrysWeight() {
         Recorder<String, String> rec = new Recorder<>();
-        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(100)
+        Cache<String, String> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(100)
                 .weigher((String k, String v) -> 40).evictionPolicy(EvictionPolicy.ARC)
                 .removalListener(rec).build();
         ArcStrategy<?, ?> arc = strategy(c);
@@ -171,7 +171,7 @@ class PolicySequencesTest {
         // Caffeine 3.2.2 on the 20,000-step version of this trace: 54.0 % against LRU's 62.9 %.
         List<String> trace = recency(100_000);
         double lru = hitRatio(EvictionPolicy.LRU, trace, 100);
-        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(100)
+        Cache<String, String> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(100)
                 .evictionPolicy(EvictionPolicy.W_TINY_LFU).build();
         double tiny = hitRatio(c, trace);
         assertThat(lru).isGreaterThan(0.6); // the workload really is recency-friendly
@@ -184,7 +184,7 @@ class PolicySequencesTest {
     void theDefaultPolicyMovesToLruOnARecencyWorkloadAndStaysThere() {
         List<String> trace = recency(100_000);
         double lru = hitRatio(EvictionPolicy.LRU, trace, 100);
-        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(100).build();
+        Cache<String, String> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(100).build();
         double adaptive = hitRatio(c, trace);
         AdaptiveStrategy<?, ?> strategy = (AdaptiveStrategy<?, ?>) strategy(c);
         assertThat(strategy.activePolicy()).isIn(EvictionPolicy.LRU, EvictionPolicy.ARC);
@@ -196,7 +196,7 @@ class PolicySequencesTest {
     void theDefaultPolicyDoesNotSwitchWhenThePoliciesTie() {
         // uniform random keys: every policy hits about capacity / keys; no difference is significant
         SplittableRandom rnd = new SplittableRandom(7);
-        Cache<Integer, Integer> c = CacheBuilder.newBuilder().maximumWeight(500).build();
+        Cache<Integer, Integer> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(500).build();
         for (int i = 0; i < 200_000; i++) {
             int k = rnd.nextInt(5_000);
             if (c.getIfPresent(k) == null) {
@@ -234,7 +234,7 @@ class PolicySequencesTest {
     }
 
     static double hitRatio(EvictionPolicy policy, List<String> trace, long size) {
-        return hitRatio(CacheBuilder.newBuilder().maximumWeight(size).evictionPolicy(policy).build(), trace);
+        return hitRatio(CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(size).evictionPolicy(policy).build(), trace);
     }
 
     static double hitRatio(Cache<String, String> c, List<String> trace) {

@@ -3,11 +3,8 @@ package io.cairn.cache;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
-import java.lang.reflect.Field;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,25 +46,7 @@ class ReadPathTest {
         for (int i = 0; i < 100; i++) {
             c.put(i, i);
         }
-        Field f = LocalCache.class.getDeclaredField("lock");
-        f.setAccessible(true);
-        ReentrantLock lock = (ReentrantLock) f.get(c);
-        CountDownLatch held = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Thread holder = new Thread(() -> {
-            lock.lock();
-            try {
-                held.countDown();
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                lock.unlock();
-            }
-        });
-        holder.start();
-        held.await();
-        try {
+        try (HeldLock held = HeldLock.evictionLockOf(c)) {
             // far more hits than the read buffer holds: full stripes must drop reads, not block
             CompletableFuture<Long> reads = CompletableFuture.supplyAsync(() -> {
                 long sum = 0;
@@ -77,9 +56,6 @@ class ReadPathTest {
                 return sum;
             });
             assertThat(reads.get(60, TimeUnit.SECONDS)).isEqualTo(100_000L / 100 * (99 * 100 / 2));
-        } finally {
-            release.countDown();
-            holder.join();
         }
         c.close();
     }

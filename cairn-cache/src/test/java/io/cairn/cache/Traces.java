@@ -86,7 +86,7 @@ final class Traces {
 
     static double replay(long[] trace, EvictionPolicy policy, long size) {
         Cache<Long, Long> cache = CacheBuilder.newBuilder().maximumWeight(size)
-                .weigher((k, v) -> 1).evictionPolicy(policy).build();
+                .weigher((k, v) -> 1).evictionPolicy(policy).maintenanceExecutor(CacheBuilder.CALLING_THREAD).build();
         long hits = 0;
         for (long key : trace) {
             Long k = key;
@@ -102,7 +102,7 @@ final class Traces {
     /** Hit ratio in percent of a replay through a fresh cache of {@code size} unit-weight entries. */
     static double replay(int[] trace, EvictionPolicy policy, long size) {
         Cache<Integer, Integer> cache = CacheBuilder.newBuilder().maximumWeight(size)
-                .weigher((k, v) -> 1).evictionPolicy(policy).build();
+                .weigher((k, v) -> 1).evictionPolicy(policy).maintenanceExecutor(CacheBuilder.CALLING_THREAD).build();
         long hits = 0;
         for (int key : trace) {
             Integer k = key;

@@ -53,7 +53,7 @@ class WriteBehindTest {
                 super.write(key, value);
             }
         };
-        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(100)
+        Cache<String, String> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(100)
                 .writer(store, WritePolicy.WRITE_THROUGH).build();
         c.put("a", "1");
         assertThat(store.data).containsEntry("a", "1");
@@ -71,7 +71,7 @@ class WriteBehindTest {
     @Test
     void acknowledgesBeforeTheStoreAndFlushesInOrderOnClose() {
         RecordingStore store = new RecordingStore();
-        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(1000)
+        Cache<String, String> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(1000)
                 .writer(store, WritePolicy.WRITE_BEHIND).writeBehindBatch(1000, NEVER).build();
         for (int i = 1; i <= 100; i++) {
             c.put("k" + (i % 7), "v" + i);
@@ -96,7 +96,7 @@ class WriteBehindTest {
     @Test
     void theFlusherKeepsPerKeyOrderAcrossBatches() {
         RecordingStore store = new RecordingStore();
-        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(1000)
+        Cache<String, String> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(1000)
                 .writer(store, WritePolicy.WRITE_BEHIND)
                 .writeBehindBatch(3, Duration.ofMillis(5)).build();
         for (int i = 1; i <= 300; i++) {
@@ -131,7 +131,7 @@ class WriteBehindTest {
                 super.write(key, value);
             }
         };
-        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(1000)
+        Cache<String, String> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(1000)
                 .writer(store, WritePolicy.WRITE_BEHIND)
                 .writeBehindQueue(2).writeBehindBatch(2, NEVER).build();
         c.put("k1", "1");
@@ -164,7 +164,7 @@ class WriteBehindTest {
             }
         };
         List<String> reports = new CopyOnWriteArrayList<>();
-        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(1000)
+        Cache<String, String> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(1000)
                 .writer(store, WritePolicy.WRITE_BEHIND)
                 .writeBehindBatch(10, Duration.ofMillis(10))
                 .writeBehindRetry(Duration.ofMillis(5), Duration.ofMillis(20))
@@ -189,7 +189,7 @@ class WriteBehindTest {
             }
         };
         List<String> abandoned = new CopyOnWriteArrayList<>();
-        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(1000)
+        Cache<String, String> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(1000)
                 .writer(store, WritePolicy.WRITE_BEHIND)
                 .writeBehindBatch(10, NEVER)
                 .writeBehindRetry(Duration.ofMillis(5), Duration.ofMillis(20))
@@ -211,7 +211,7 @@ class WriteBehindTest {
     void aMissIsAnsweredFromTheQueueNotFromTheStaleStore() {
         RecordingStore store = new RecordingStore();
         store.data.put("a", "old");
-        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(1000)
+        Cache<String, String> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(1000)
                 .writer(store, WritePolicy.WRITE_BEHIND).writeBehindBatch(100, NEVER).build();
         c.put("a", "new");
         c.invalidateAll();                                 // e.g. trimmed under pressure
@@ -226,7 +226,7 @@ class WriteBehindTest {
     void underHighPressureWriteBehindBecomesWriteThrough() {
         RecordingStore store = new RecordingStore();
         ManualMemoryGovernor governor = new ManualMemoryGovernor(1L << 30);
-        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(1000)
+        Cache<String, String> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(1000)
                 .writer(store, WritePolicy.WRITE_BEHIND).writeBehindBatch(100, NEVER)
                 .governedBy(governor, GovernanceConfig.defaults()).build();
         c.put("a", "1");
@@ -246,7 +246,7 @@ class WriteBehindTest {
     @Test
     void manyWritersLeaveTheStoreAgreeingWithTheCache() throws Exception {
         RecordingStore store = new RecordingStore();
-        Cache<String, String> c = CacheBuilder.newBuilder().maximumWeight(10_000)
+        Cache<String, String> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(10_000)
                 .writer(store, WritePolicy.WRITE_BEHIND)
                 .writeBehindQueue(16).writeBehindBatch(8, Duration.ofMillis(1)).build();
         int threads = 4;
@@ -282,7 +282,7 @@ class WriteBehindTest {
         RecordingStore store = new RecordingStore();
         java.util.concurrent.atomic.AtomicReference<Cache<String, String>> ref = new java.util.concurrent.atomic.AtomicReference<>();
         java.util.concurrent.atomic.AtomicBoolean otherWriterFinished = new java.util.concurrent.atomic.AtomicBoolean();
-        ref.set(CacheBuilder.newBuilder().maximumWeight(100)
+        ref.set(CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).maximumWeight(100)
                 .writer(store, WritePolicy.WRITE_THROUGH)
                 .removalListener((String k, String v, RemovalCause cause) -> {
                     if (cause == RemovalCause.REPLACED && v.equals("first")) {
@@ -309,7 +309,7 @@ class WriteBehindTest {
     @Test
     void closeStopsTheFlusherThread() {
         RecordingStore store = new RecordingStore();
-        Cache<String, String> c = CacheBuilder.newBuilder().name("stopping").maximumWeight(10)
+        Cache<String, String> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).name("stopping").maximumWeight(10)
                 .writer(store, WritePolicy.WRITE_BEHIND).build();
         c.put("a", "1");
         assertThat(flusherThreads("stopping")).hasSize(1);

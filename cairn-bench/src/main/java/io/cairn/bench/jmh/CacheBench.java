@@ -47,9 +47,11 @@ public class CacheBench {
     /**
      * {@code caffeine-caller} is Caffeine with its maintenance on the calling thread
      * ({@code executor(Runnable::run)}), as Cairn does it: a reference for machines where a second
-     * maintenance thread changes the comparison (a loaded or one-core machine).
+     * maintenance thread changes the comparison (a loaded or one-core machine). Likewise a Cairn
+     * policy with {@code -caller} ({@code maintenanceExecutor(CacheBuilder.CALLING_THREAD)}); without
+     * it Cairn uses its default, the common pool, as Caffeine does.
      */
-    @Param({"caffeine", "adaptive", "wtinylfu", "lru", "arc", "lfu", "caffeine-caller"})
+    @Param({"caffeine", "adaptive", "wtinylfu", "lru", "arc", "lfu", "caffeine-caller", "adaptive-caller"})
     public String impl;
 
     @Param({"4096"})
@@ -88,8 +90,14 @@ public class CacheBench {
             put = c::put;
             closer = null;
         } else {
-            Cache<Cid, byte[]> c = CacheBuilder.<Cid, byte[]>newBuilder().maximumWeight(maxWeight)
-                    .weigher((Cid k, byte[] v) -> v.length).evictionPolicy(EvictionPolicy.byName(impl)).build();
+            boolean caller = impl.endsWith("-caller");
+            CacheBuilder<Cid, byte[]> b = CacheBuilder.<Cid, byte[]>newBuilder().maximumWeight(maxWeight)
+                    .weigher((Cid k, byte[] v) -> v.length)
+                    .evictionPolicy(EvictionPolicy.byName(caller ? impl.substring(0, impl.length() - 7) : impl));
+            if (caller) {
+                b.maintenanceExecutor(CacheBuilder.CALLING_THREAD);
+            }
+            Cache<Cid, byte[]> c = b.build();
             getIfPresent = c::getIfPresent;
             put = c::put;
             closer = c;

@@ -97,7 +97,7 @@ public final class ByteHitRatioReport {
             };
         }
         CacheBuilder<Long, Long> b = CacheBuilder.<Long, Long>newBuilder().maximumWeight(bound)
-                .weigher((Long k, Long v) -> v);
+                .weigher((Long k, Long v) -> v).maintenanceExecutor(CacheBuilder.CALLING_THREAD);
         if (!policy.equals("default")) {
             b.evictionPolicy(EvictionPolicy.byName(policy));
         }

@@ -21,7 +21,8 @@ final class EngineReplay implements OnlinePolicy.ReplayCache {
         CacheBuilder<Long, Boolean> b = CacheBuilder.<Long, Boolean>newBuilder()
                 .name("replay-" + policy)
                 .maximumWeight(capacity)
-                .weigher((Long k, Boolean v) -> 1);
+                .weigher((Long k, Boolean v) -> 1)
+                .maintenanceExecutor(CacheBuilder.CALLING_THREAD); // exact, deterministic replay
         if (!policy.equals("default")) {
             b.evictionPolicy(EvictionPolicy.byName(policy));
         }

@@ -12,7 +12,7 @@ class CacheMetricsTest {
     @Test
     void exportsHitsMissesEvictionsAndSizeTaggedWithTheCacheName() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        Cache<Integer, byte[]> c = CacheBuilder.newBuilder().name("blocks").maximumWeight(1000)
+        Cache<Integer, byte[]> c = CacheBuilder.newBuilder().maintenanceExecutor(CacheBuilder.CALLING_THREAD).name("blocks").maximumWeight(1000)
                 .weigher((Integer k, byte[] v) -> v.length)
                 .evictionPolicy(io.cairn.cache.EvictionPolicy.LRU).recordStats().build();
         CacheMetrics.monitor(registry, c, "tier", "l1");
