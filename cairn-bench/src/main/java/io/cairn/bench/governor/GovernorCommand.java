@@ -40,13 +40,17 @@ public final class GovernorCommand implements Callable<Integer> {
     @Option(names = "--gc", defaultValue = "G1", description = "Child collector: G1, Parallel, Z (default ${DEFAULT-VALUE}).")
     String gc;
 
+    @Option(names = "--trace", description = "Print, per trial, the collections around the crossing (arrival relative to"
+            + " the crossing, collector, cause, duration, heap after): which one first saw the growth, what confirmed it.")
+    boolean trace;
+
     @Option(names = "--csv", paramLabel = "OUT", description = "Also write the latency samples as CSV.")
     Path csv;
 
     @Override
     public Integer call() throws Exception {
         Process p = ChildProbe.start(List.of("-Xmx" + heap, "-Xms" + heap, "-XX:+Use" + gc + "GC"), GovernorProbe.class,
-                Integer.toString(trials), level, Integer.toString(churn), Integer.toString(cpuSeconds));
+                Integer.toString(trials), level, Integer.toString(churn), Integer.toString(cpuSeconds), Boolean.toString(trace));
         Map<String, List<Double>> delays = new LinkedHashMap<>();
         List<String> csvLines = new ArrayList<>(List.of("mode,trial,delay_ms"));
         AtomicReference<String> cpuLine = new AtomicReference<>();
