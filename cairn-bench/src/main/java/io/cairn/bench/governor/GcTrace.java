@@ -83,10 +83,32 @@ final class GcTrace implements AutoCloseable {
         this.notified = notifiedAt;
     }
 
-    synchronized void print(String mode, int trial) {
+    /**
+     * Prints the trial's collections and one {@code RESULT trace} line: when the first collection whose
+     * heap-after figure reached {@code thresholdBytes} ended ({@code seen_ms}, relative to the crossing;
+     * NaN if none did before the listener was called) and whether a major collection ended between that
+     * and the listener call ({@code major_first}: the rise waited for a confirming full collection).
+     */
+    synchronized void print(String mode, int trial, long thresholdBytes) {
         if (crossed == 0) {
             return;
         }
+        long end = notified == 0 ? Long.MAX_VALUE : notified;
+        double seen = Double.NaN;
+        boolean majorFirst = false;
+        for (Event e : events) {
+            if (e.arrivalNanos() < crossed || e.arrivalNanos() > end) {
+                continue;
+            }
+            if (Double.isNaN(seen) && e.heapAfter() >= thresholdBytes) {
+                seen = ms(e.arrivalNanos());
+            }
+            if (e.action().contains("major")) {
+                majorFirst = true;
+            }
+        }
+        System.out.printf(Locale.ROOT, "RESULT trace mode=%s trial=%d seen_ms=%.3f major_first=%b%n", mode, trial, seen,
+                majorFirst);
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "trace %s/%d: adding %+.1f to %+.1f ms, crossed at 0, notified %s;",
                 mode, trial, ms(addStart), ms(doneAdding), notified == 0 ? "never" : String.format(Locale.ROOT, "%+.1f ms", ms(notified))));

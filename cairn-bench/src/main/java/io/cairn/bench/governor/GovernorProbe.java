@@ -63,7 +63,7 @@ public final class GovernorProbe {
                         }
                     }
                     if (gcTrace != null) {
-                        gcTrace.print(mode, t);
+                        gcTrace.print(mode, t, (long) (heapMax * thresholdOf(target)));
                     }
                     if (ms == SKIPPED) {
                         System.out.printf(Locale.ROOT, "trial %s/%d skipped: still at %s after settling%n", mode, t, governor.level());
