@@ -15,13 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.abort;
@@ -56,35 +50,10 @@ class ContainerMatrixTest {
             }
             jvm.addAll(io.cairn.memory.JvmOptionDefaults.forOptions(jvm)); // as ./cairn starts it
             try (ChildServer child = new ChildServer(group.javaWrapper.toString(), work.resolve("data"), jvm)) {
-                Map<Integer, Integer> status = new ConcurrentHashMap<>();
-                AtomicInteger next = new AtomicInteger();
-                AtomicBoolean stop = new AtomicBoolean();
-                List<String> unexpected = java.util.Collections.synchronizedList(new ArrayList<>());
-                long end = System.nanoTime() + FLOOD_NANOS;
-                try (ExecutorService pool = Executors.newFixedThreadPool(WRITERS)) {
-                    List<Future<?>> fs = new ArrayList<>();
-                    for (int w = 0; w < WRITERS; w++) {
-                        fs.add(pool.submit(() -> {
-                            while (System.nanoTime() < end && !stop.get()) {
-                                int n = next.getAndIncrement();
-                                try {
-                                    HttpResponse<byte[]> r = TestHttp.put(child.api, payload(n), "");
-                                    status.put(n, r.statusCode());
-                                    if (r.statusCode() != 200 && r.statusCode() != 503) {
-                                        unexpected.add(n + ": " + r.statusCode() + " " + TestHttp.text(r));
-                                    }
-                                } catch (Exception e) {
-                                    unexpected.add(n + ": " + e);
-                                    stop.set(true);
-                                }
-                            }
-                            return null;
-                        }));
-                    }
-                    for (Future<?> f : fs) {
-                        f.get(2, TimeUnit.MINUTES);
-                    }
-                }
+                TimedUploadFlood.Result flood = TimedUploadFlood.run(child.api, WRITERS, Duration.ofNanos(FLOOD_NANOS),
+                        ContainerMatrixTest::payload, true);
+                Map<Integer, Integer> status = flood.status();
+                List<String> unexpected = flood.unexpected();
                 long floodEnded = System.nanoTime();
                 long kills = group.oomKills();
                 String err = child.stderrText();
@@ -114,8 +83,7 @@ class ContainerMatrixTest {
                 charge.stop();
                 System.out.printf("container cell heap %s %s: %d uploads, %d acked, %d refused; oom_kill %d; level 0 %s ms"
                                 + " after the flood; peak charge (all) %d MiB, peak anon+shmem+kernel %d MiB%n",
-                        heap, gc, status.size(), status.values().stream().filter(s -> s == 200).count(),
-                        status.values().stream().filter(s -> s == 503).count(), group.oomKills(),
+                        heap, gc, status.size(), flood.acked(), flood.refused(), group.oomKills(),
                         level == 0 ? Long.toString((System.nanoTime() - floodEnded) / 1_000_000) : "not within " + RECOVERY.toMillis(),
                         group.peak() >> 20, charge.peak() >> 20);
                 assertThat(level).as("level after the flood; /debug/memory %s",

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -63,14 +62,10 @@ class OversizedMemorySettingsTest {
         long floodNanos = TimeUnit.SECONDS.toNanos(8);
         try (ChildServer child = new ChildServer(data, List.of("-Xmx128m", "-XX:+ExitOnOutOfMemoryError"),
                 "--max-memory", "1g", "--cache-size", "512m")) {
-            Map<Integer, Integer> status = new ConcurrentHashMap<>();
-            List<String> unexpected = java.util.Collections.synchronizedList(new ArrayList<>());
             List<String> healthFailures = java.util.Collections.synchronizedList(new ArrayList<>());
             AtomicInteger healthAnswers = new AtomicInteger();
             AtomicLong slowestHealthMillis = new AtomicLong();
             AtomicBoolean stop = new AtomicBoolean();
-            AtomicInteger next = new AtomicInteger();
-            long end = System.nanoTime() + floodNanos;
             // The prober asks /health every 100 ms for as long as the flood runs; each must answer 200.
             Thread prober = Thread.ofPlatform().daemon().name("health-prober").start(() -> {
                 while (!stop.get()) {
@@ -94,35 +89,19 @@ class OversizedMemorySettingsTest {
                     }
                 }
             });
-            try (ExecutorService pool = Executors.newFixedThreadPool(writers)) {
-                List<Future<?>> fs = new ArrayList<>();
-                for (int w = 0; w < writers; w++) {
-                    fs.add(pool.submit(() -> {
-                        while (System.nanoTime() < end) {
-                            int n = next.getAndIncrement();
-                            try {
-                                HttpResponse<byte[]> r = TestHttp.put(child.api, floodPayload(n), "");
-                                status.put(n, r.statusCode());
-                                if (r.statusCode() != 200 && r.statusCode() != 503) {
-                                    unexpected.add(n + ": " + r.statusCode() + " " + TestHttp.text(r));
-                                }
-                            } catch (Exception e) {
-                                unexpected.add(n + ": " + e);
-                            }
-                        }
-                        return null;
-                    }));
-                }
-                for (Future<?> f : fs) {
-                    f.get(3, TimeUnit.MINUTES);
-                }
+            TimedUploadFlood.Result flood;
+            try {
+                flood = TimedUploadFlood.run(child.api, writers, Duration.ofNanos(floodNanos),
+                        OversizedMemorySettingsTest::floodPayload, false);
             } finally {
                 stop.set(true);
                 prober.join(15_000);
             }
-            long acked = status.values().stream().filter(v -> v == 200).count();
+            Map<Integer, Integer> status = flood.status();
+            List<String> unexpected = flood.unexpected();
+            long acked = flood.acked();
             System.out.printf("oversized settings flood: %d uploads, %d acked, %d refused; /health answered %d times,"
-                            + " slowest %d ms%n", status.size(), acked, status.values().stream().filter(v -> v == 503).count(),
+                            + " slowest %d ms%n", status.size(), acked, flood.refused(),
                     healthAnswers.get(), slowestHealthMillis.get());
             String err = child.stderrText();
             assertThat(err).doesNotContain("OutOfMemoryError");
