@@ -51,6 +51,7 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
     private final KernelMemory kernel;
     private final AutoGcPolicy autoGc;
     private final RiseConfirmation confirmation;
+    private final BaselineBurst burst;
     /** Null when SoftMaxHeapSize is not writable here. */
     private final HeapShrinker shrinker;
     private final JmxSignals signals;
@@ -110,6 +111,8 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
         this.autoGc = new AutoGcPolicy(config.autoGcLevel(), config.gcMinInterval().toNanos());
         this.shrinker = HeapShrinker.forThisJvm(heapMax, containerLimit);
         this.confirmation = new RiseConfirmation(config.hysteresis() / 2, config.gcMinInterval().toNanos());
+        this.burst = new BaselineBurst((long) (config.hysteresis() * heapMax),
+                (long) (Math.min(1.0, BURST_LIMIT_HYSTERESES * config.hysteresis()) * heapMax), BaselineBurst.WINDOW_NANOS);
         this.gcGate = new GcRequestGate(config.gcMinInterval().toNanos(), !explicitGcDisabled(hotspot));
         this.machine = new LevelStateMachine(config, clock.nanoTime());
         this.estimator = new LiveSetEstimator(JmxSignals.youngUsedNow(), clock.nanoTime());
@@ -178,6 +181,14 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
      * (docs/MEMORY_MANAGEMENT.md, "Containers").
      */
     static final long NATIVE_HEADROOM = 160L << 20;
+
+    /**
+     * The most a burst from an exact reading may add before it needs a confirming collection, in
+     * hystereses (4 x 5 points = 20 % of the heap at the defaults): a crossing of {@code ./cairn bench
+     * governor} read 11-15 % above its baseline at the first young collection that saw it, a large fill
+     * read only by young collections 70 % (see {@link BaselineBurst}).
+     */
+    static final double BURST_LIMIT_HYSTERESES = 4;
 
     /**
      * A warning when the heap may grow into the container limit, or null. The governor measures
@@ -538,6 +549,13 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
         long mark = endNanos == GcClock.UNKNOWN ? estimator.landedMark()
                 : landed.totalAsOf(endNanos, estimator.landedMark());
         estimator.onCollection(c.kind(), c.heapAfter(), c.oldAfter(), mark, arrival);
+        if (c.kind() != LiveSetEstimator.Kind.STOP_THE_WORLD) {
+            burst.concurrent();
+        } else if (c.major()) {
+            burst.major(c.heapAfter());
+        } else {
+            burst.minor(c.heapAfter(), arrival);
+        }
         lastCollectionNanos = clock.nanoTime();
         if (c.major()) {
             lastMajorCollectionNanos = lastCollectionNanos;
@@ -618,9 +636,13 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
         PressureLevel previous = level;
         double ratio = u.ratio();
         PressureLevel rising = machine.levelEnteredAt(ratio);
+        boolean verifyAfter = false;
         if (rising.ordinal() > previous.ordinal()) {
-            RiseConfirmation.Verdict verdict = confirmation.judge(rising, needsConfirmation(u, previous, afterMajor),
-                    ratio, now);
+            boolean unconfirmed = needsConfirmation(u, previous, afterMajor);
+            // A burst from an exact reading is acted on at once and verified by a collection afterwards.
+            boolean asBurst = unconfirmed && burst.explains(u.live(), now);
+            RiseConfirmation.Verdict verdict = confirmation.judge(rising, unconfirmed && !asBurst, ratio, now);
+            verifyAfter = asBurst && verdict == RiseConfirmation.Verdict.ACCEPT;
             if (verdict != RiseConfirmation.Verdict.ACCEPT) {
                 // Hold: feed the state machine a ratio just inside the current level's band.
                 ratio = Math.min(ratio, Math.nextDown(config.threshold(PressureLevel.ofSeverity(previous.ordinal() + 1))));
@@ -645,6 +667,10 @@ public final class JvmMemoryGovernor implements MemoryGovernor {
             dispatcher.publish(previous, next, snapshot(u, next));
             // Sample at the new level's pace from now on rather than after the old, longer wait.
             scheduleTick();
+            if (verifyAfter && next.ordinal() > previous.ordinal()) {
+                // A refuted burst falls back after the usual dwell.
+                requestConfirmingGc();
+            }
         }
         if (next != PressureLevel.CRITICAL) {
             // Bytes of old-generation growth that would carry the heap ratio into the next level.

@@ -21,6 +21,12 @@ final class LandedLedger {
     private static final long STAMP_SPACING_NANOS = 1_000_000L;
 
     private final AtomicLong total = new AtomicLong();
+    /**
+     * When the newest add began (its clock reading). Stamps are spaced, so the adds of the last
+     * millisecond before a quiet spell have none; without this the bytes they added were never inside
+     * any later collection's mark.
+     */
+    private final AtomicLong newestAddNanos = new AtomicLong(Long.MIN_VALUE);
     private final long[] stampNanos = new long[STAMPS];
     private final long[] stampTotals = new long[STAMPS];
     private int next;
@@ -37,8 +43,10 @@ final class LandedLedger {
     }
 
     void add(long bytes) {
-        long t = total.addAndGet(bytes);
         long now = clock.nanoTime();
+        // Before the total moves: whoever sees this add in the total sees a newest-add time at least this.
+        newestAddNanos.accumulateAndGet(now, Math::max);
+        long t = total.addAndGet(bytes);
         if (now - lastStampNanos >= STAMP_SPACING_NANOS) {
             stamp(now, t);
         }
@@ -60,10 +68,18 @@ final class LandedLedger {
     }
 
     /**
-     * The landed total known to have been reached by {@code nanos}: the latest stamp at or before
-     * it, never less than {@code floor} (the previous mark, which is known to be correct).
+     * The landed total known to have been reached by {@code nanos}: everything, when no add began
+     * after a stamp spacing before it; else the latest stamp at or before it. Never less than {@code floor} (the previous
+     * mark, which is known to be correct).
      */
     synchronized long totalAsOf(long nanos, long floor) {
+        // Total first, then the time: every add inside this total had begun by the time read after it.
+        // Only adds a stamp spacing before the collection's end are taken in whole, as stamps are: a fresh
+        // add near a late estimate of the end stays outside, the safe side.
+        long all = total.get();
+        if (newestAddNanos.get() - (nanos - STAMP_SPACING_NANOS) <= 0) {
+            return Math.max(floor, all);
+        }
         long best = floor;
         for (int i = 0; i < size; i++) {
             if (stampNanos[i] - nanos <= 0 && stampTotals[i] > best) {

@@ -8,6 +8,45 @@ import org.junit.jupiter.api.Test;
 /** The pure pieces split out of the governor: auto-GC policy, rise confirmation, the kernel-file parser. */
 class GovernorPoliciesTest {
     private static final long S = 1_000_000_000L;
+    private static final long MB = 1L << 20;
+
+    @Test
+    void aBurstFromAnExactReadingExplainsARiseButCreepAndLargeFillsDoNot() {
+        BaselineBurst b = new BaselineBurst(13 * MB, 51 * MB, S / 2);
+        // No exact reading yet: nothing is a burst.
+        b.minor(190 * MB, 0);
+        assertThat(b.explains(190 * MB, 0)).isFalse();
+        // A full collection at 166 MB, young readings within the calm band, then a jump.
+        b.major(166 * MB);
+        b.minor(171 * MB, S);
+        assertThat(b.explains(171 * MB, S)).as("a calm reading is no burst").isFalse();
+        b.minor(201 * MB, 2 * S);
+        assertThat(b.explains(201 * MB, 2 * S + S / 10)).isTrue();
+        // The same reading once the window has passed, or one beyond the limit, is not.
+        assertThat(b.explains(201 * MB, 2 * S + S)).isFalse();
+        assertThat(b.explains(218 * MB, 2 * S + S / 10)).isFalse();
+        // Creep: readings that stay above the calm band keep the burst's start, so a later rise is too late.
+        b.major(166 * MB);
+        b.minor(181 * MB, 10 * S);
+        b.minor(186 * MB, 11 * S);
+        b.minor(193 * MB, 12 * S);
+        assertThat(b.explains(193 * MB, 12 * S)).isFalse();
+        // Back in the band, the next jump starts a new burst.
+        b.minor(170 * MB, 13 * S);
+        b.minor(199 * MB, 14 * S);
+        assertThat(b.explains(199 * MB, 14 * S)).isTrue();
+        // A fill read only by young collections after a full one at 6 MB is far beyond the limit.
+        b.major(6 * MB);
+        b.minor(109 * MB, 20 * S);
+        b.minor(193 * MB, 20 * S + S / 20);
+        assertThat(b.explains(193 * MB, 20 * S + S / 20)).isFalse();
+        // A concurrent cycle leaves no exact reading.
+        b.major(166 * MB);
+        b.concurrent();
+        b.minor(199 * MB, 30 * S);
+        assertThat(b.explains(199 * MB, 30 * S)).isFalse();
+        assertThat(b.baseline()).isEqualTo(-1);
+    }
 
     @Test
     void autoGcCollectsOnARiseAndSettlesAfterwards() {

@@ -33,6 +33,7 @@ public final class PressureChild {
                 case "burst" -> burst();
                 case "gcflag" -> gcFlag();
                 case "events" -> events();
+                case "youngburst" -> youngBurst();
                 default -> throw new IllegalArgumentException("unknown scenario " + args[0]);
             }
         } catch (OutOfMemoryError e) {
@@ -269,6 +270,71 @@ public final class PressureChild {
             }
         }
         sink = live;
+    }
+
+    /**
+     * A burst of retained 128 KiB arrays from an exact (full-collection) reading at 65 % of the heap to
+     * 78 %, crossing MEDIUM; then a little garbage so young collections come. Reports how many major
+     * collections had ended between the crossing and the listener call, read from the snapshot the
+     * listener got (taken before any collection the governor asks for afterwards): 0 when the young
+     * collection's reading was acted on, 1 or more when a confirming full collection came first.
+     */
+    private static void youngBurst() throws InterruptedException {
+        final int ARRAY = 128 << 10;
+        GovernorConfig config = GovernorConfig.builder().samplerInterval(Duration.ofSeconds(60))
+                .minSamplerInterval(Duration.ofMillis(100)).build();
+        List<byte[]> live = new ArrayList<>();
+        long[] majorsAtNotice = {-1};
+        try (JvmMemoryGovernor g = JvmMemoryGovernor.start(config)) {
+            long heapMax = g.heapMaxBytes();
+            System.gc();
+            while ((long) live.size() * ARRAY < 0.65 * heapMax) {
+                live.add(new byte[ARRAY]);
+            }
+            System.gc(); // the exact reading the burst starts from
+            Thread.sleep(1500); // past the dwell
+            System.out.println("RESULT startLevel " + g.level());
+            g.addListener((prev, cur, stats) -> {
+                if (cur.atLeast(PressureLevel.MEDIUM)) {
+                    synchronized (majorsAtNotice) {
+                        if (majorsAtNotice[0] < 0) {
+                            majorsAtNotice[0] = majors(stats);
+                            majorsAtNotice.notifyAll();
+                        }
+                    }
+                }
+                System.out.printf("CHANGE %s %s %.4f%n", prev, cur, stats.usageRatio());
+            });
+            long majorsBefore = majors(g.stats());
+            while ((long) live.size() * ARRAY < 0.78 * heapMax) {
+                live.add(new byte[ARRAY]);
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            Object[] ring = new Object[64];
+            int i = 0;
+            synchronized (majorsAtNotice) {
+                while (majorsAtNotice[0] < 0 && System.nanoTime() < deadline) {
+                    for (int k = 0; k < 256; k++) {
+                        ring[i++ & 63] = new byte[16 << 10];
+                    }
+                    majorsAtNotice.wait(1);
+                }
+            }
+            sink = ring;
+            System.out.println("RESULT heard " + (majorsAtNotice[0] >= 0));
+            System.out.println("RESULT majorsBetween " + (majorsAtNotice[0] - majorsBefore));
+        }
+        sink = live;
+    }
+
+    private static long majors(MemoryStats stats) {
+        long n = 0;
+        for (MemoryStats.CollectorStats c : stats.collectors()) {
+            if (c.name().contains("Old")) {
+                n += c.count();
+            }
+        }
+        return n;
     }
 
     /** Defaults, or thresholds given as -Dchild.thresholds=low,medium,high,critical. */

@@ -15,35 +15,34 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.abort;
 
 /**
- * The reduced container matrix of issue 10, in a real memory cgroup: the server alone in a 320 MiB
- * group, flooded with 1–2 MiB uploads. Before issue 10 a 256 MiB heap in such a group was killed by
- * the kernel within seconds while the governor read level 1. Each cell: 0 kernel OOM kills
- * ({@code oom_kill} in the group's counters), 0 OutOfMemoryError, every acknowledged write
- * retrievable, level 0 afterwards. The full 8-cell matrix is {@code cairn-bench/scripts/cgroup-matrix.sh}
- * (docs/BENCHMARKS.md). Needs root and a writable memory cgroup, else reported as skipped with the reason.
+ * The container matrix of issue 10, in a real memory cgroup: the server alone in a 320 MiB group,
+ * flooded with 1–2 MiB uploads, for every cell of heap unset/128m/192m/256m × G1/ZGC, one cell after
+ * another. Before issue 10 a 256 MiB heap in such a group was killed by the kernel within seconds
+ * while the governor read level 1. Each cell: 0 kernel OOM kills ({@code oom_kill} in the group's
+ * counters), 0 OutOfMemoryError, every acknowledged write retrievable, level 0 afterwards (polled). The
+ * floods are short (a few seconds) so the eight cells fit in about four minutes of the suite; the
+ * longer runs are {@code cairn-bench/scripts/cgroup-matrix.sh} (docs/BENCHMARKS.md). Needs root and a
+ * writable memory cgroup, else reported as skipped with the reason.
  */
 class ContainerMatrixTest {
     private static final long LIMIT = 320L << 20;
-    private static final int WRITERS = 16;
-    private static final long FLOOD_NANOS = TimeUnit.SECONDS.toNanos(6);
+    private static final int WRITERS = 48;
+    private static final long FLOOD_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** How long a cell may take to come back to level 0 after its flood (ZGC gives its heap back after 5 s). */
+    private static final Duration RECOVERY = Duration.ofSeconds(40);
 
     @ParameterizedTest(name = "heap {0}, {1}")
-    @CsvSource({"256m, G1", "default, Z"})
+    @CsvSource({"default, G1", "default, Z", "128m, G1", "128m, Z", "192m, G1", "192m, Z", "256m, G1", "256m, Z"})
     void theFloodInA320MiBGroupEndsWithoutAKill(String heap, String gc) throws Exception {
         Path work = Files.createTempDirectory("cairn-cgroup-cell");
         Group group = Group.create(LIMIT, work);
+        ChargeSampler charge = new ChargeSampler(group);
         try {
             List<String> jvm = new ArrayList<>(List.of("-XX:+Use" + gc + "GC", "-XX:+ExitOnOutOfMemoryError"));
             if (!heap.equals("default")) {
@@ -51,40 +50,13 @@ class ContainerMatrixTest {
             }
             jvm.addAll(io.cairn.memory.JvmOptionDefaults.forOptions(jvm)); // as ./cairn starts it
             try (ChildServer child = new ChildServer(group.javaWrapper.toString(), work.resolve("data"), jvm)) {
-                Map<Integer, Integer> status = new ConcurrentHashMap<>();
-                AtomicInteger next = new AtomicInteger();
-                AtomicBoolean stop = new AtomicBoolean();
-                List<String> unexpected = java.util.Collections.synchronizedList(new ArrayList<>());
-                long end = System.nanoTime() + FLOOD_NANOS;
-                try (ExecutorService pool = Executors.newFixedThreadPool(WRITERS)) {
-                    List<Future<?>> fs = new ArrayList<>();
-                    for (int w = 0; w < WRITERS; w++) {
-                        fs.add(pool.submit(() -> {
-                            while (System.nanoTime() < end && !stop.get()) {
-                                int n = next.getAndIncrement();
-                                try {
-                                    HttpResponse<byte[]> r = TestHttp.put(child.api, payload(n), "");
-                                    status.put(n, r.statusCode());
-                                    if (r.statusCode() != 200 && r.statusCode() != 503) {
-                                        unexpected.add(n + ": " + r.statusCode() + " " + TestHttp.text(r));
-                                    }
-                                } catch (Exception e) {
-                                    unexpected.add(n + ": " + e);
-                                    stop.set(true);
-                                }
-                            }
-                            return null;
-                        }));
-                    }
-                    for (Future<?> f : fs) {
-                        f.get(2, TimeUnit.MINUTES);
-                    }
-                }
+                TimedUploadFlood.Result flood = TimedUploadFlood.run(child.api, WRITERS, Duration.ofNanos(FLOOD_NANOS),
+                        ContainerMatrixTest::payload, true);
+                Map<Integer, Integer> status = flood.status();
+                List<String> unexpected = flood.unexpected();
+                long floodEnded = System.nanoTime();
                 long kills = group.oomKills();
                 String err = child.stderrText();
-                System.out.printf("container cell heap %s %s: %d uploads, %d acked, %d refused; oom_kill %d; peak %d MiB%n",
-                        heap, gc, status.size(), status.values().stream().filter(s -> s == 200).count(),
-                        status.values().stream().filter(s -> s == 503).count(), kills, group.peak() >> 20);
                 assertThat(kills).as("kernel OOM kills in the group").isZero();
                 assertThat(child.process.isAlive()).as("server alive; stderr:\n" + err).isTrue();
                 assertThat(err).doesNotContain("OutOfMemoryError");
@@ -98,7 +70,7 @@ class ContainerMatrixTest {
                         assertThat(Arrays.equals(got.body(), expected)).isTrue();
                     }
                 }
-                long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+                long deadline = floodEnded + RECOVERY.toNanos();
                 int level = -1;
                 while (System.nanoTime() < deadline) {
                     JsonNode health = TestHttp.json(TestHttp.get(child.api, "/health"));
@@ -108,15 +80,57 @@ class ContainerMatrixTest {
                     }
                     Thread.sleep(250);
                 }
+                charge.stop();
+                System.out.printf("container cell heap %s %s: %d uploads, %d acked, %d refused; oom_kill %d; level 0 %s ms"
+                                + " after the flood; peak charge (all) %d MiB, peak anon+shmem+kernel %d MiB%n",
+                        heap, gc, status.size(), flood.acked(), flood.refused(), group.oomKills(),
+                        level == 0 ? Long.toString((System.nanoTime() - floodEnded) / 1_000_000) : "not within " + RECOVERY.toMillis(),
+                        group.peak() >> 20, charge.peak() >> 20);
                 assertThat(level).as("level after the flood; /debug/memory %s",
                         TestHttp.text(TestHttp.get(child.api, "/debug/memory"))).isZero();
                 assertThat(group.oomKills()).isZero();
             }
         } finally {
+            charge.stop();
             group.remove();
             try (var files = Files.walk(work)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
+        }
+    }
+
+    /**
+     * Samples the kernel's figure the governor reads (anonymous + shared + kernel memory, page cache left
+     * out) every 200 ms and keeps the largest, as {@code pressure-in-cgroup.sh} does.
+     */
+    private static final class ChargeSampler {
+        private final Thread thread;
+        private volatile boolean stop;
+        private volatile long peak = -1;
+
+        ChargeSampler(Group group) {
+            thread = Thread.ofPlatform().daemon().name("cgroup-charge-sampler").start(() -> {
+                while (!stop) {
+                    long c = group.charge();
+                    if (c > peak) {
+                        peak = c;
+                    }
+                    try {
+                        Thread.sleep(200);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        void stop() throws InterruptedException {
+            stop = true;
+            thread.join(2000);
+        }
+
+        long peak() {
+            return peak;
         }
     }
 
@@ -185,6 +199,29 @@ class ContainerMatrixTest {
         long peak() {
             try {
                 return Long.parseLong(Files.readString(dir.resolve(v1 ? "memory.max_usage_in_bytes" : "memory.peak")).trim());
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+        }
+
+        /** anon + shmem + kernel memory of the group (v1: total_rss + total_shmem + kmem usage); -1 if unreadable. */
+        long charge() {
+            try {
+                long sum = 0;
+                for (String line : Files.readAllLines(dir.resolve("memory.stat"))) {
+                    String[] kv = line.split(" ");
+                    if (kv.length == 2 && (v1 ? kv[0].equals("total_rss") || kv[0].equals("total_shmem")
+                            : kv[0].equals("anon") || kv[0].equals("shmem") || kv[0].equals("kernel"))) {
+                        sum += Long.parseLong(kv[1]);
+                    }
+                }
+                if (v1) {
+                    Path kmem = dir.resolve("memory.kmem.usage_in_bytes");
+                    if (Files.isReadable(kmem)) {
+                        sum += Long.parseLong(Files.readString(kmem).trim());
+                    }
+                }
+                return sum;
             } catch (IOException | RuntimeException e) {
                 return -1;
             }

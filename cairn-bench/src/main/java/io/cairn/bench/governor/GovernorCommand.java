@@ -40,19 +40,28 @@ public final class GovernorCommand implements Callable<Integer> {
     @Option(names = "--gc", defaultValue = "G1", description = "Child collector: G1, Parallel, Z (default ${DEFAULT-VALUE}).")
     String gc;
 
+    @Option(names = "--trace", description = "Print, per trial, the collections around the crossing (arrival relative to"
+            + " the crossing, collector, cause, duration, heap after): which one first saw the growth, what confirmed it.")
+    boolean trace;
+
     @Option(names = "--csv", paramLabel = "OUT", description = "Also write the latency samples as CSV.")
     Path csv;
 
     @Override
     public Integer call() throws Exception {
         Process p = ChildProbe.start(List.of("-Xmx" + heap, "-Xms" + heap, "-XX:+Use" + gc + "GC"), GovernorProbe.class,
-                Integer.toString(trials), level, Integer.toString(churn), Integer.toString(cpuSeconds));
+                Integer.toString(trials), level, Integer.toString(churn), Integer.toString(cpuSeconds), Boolean.toString(trace));
         Map<String, List<Double>> delays = new LinkedHashMap<>();
         List<String> csvLines = new ArrayList<>(List.of("mode,trial,delay_ms"));
         AtomicReference<String> cpuLine = new AtomicReference<>();
+        Map<String, List<Double>> seen = new LinkedHashMap<>();
+        Map<String, Integer> majorFirst = new LinkedHashMap<>();
         int exit = ChildProbe.relay(p, line -> {
             Map<String, String> kv = parse(line);
-            if (line.startsWith("RESULT latency")) {
+            if (line.startsWith("RESULT trace")) {
+                seen.computeIfAbsent(kv.get("mode"), m -> new ArrayList<>()).add(Double.parseDouble(kv.get("seen_ms")));
+                majorFirst.merge(kv.get("mode"), Boolean.parseBoolean(kv.get("major_first")) ? 1 : 0, Integer::sum);
+            } else if (line.startsWith("RESULT latency")) {
                 String d = kv.get("delay_ms");
                 double ms = d.equals("before_adding") ? Double.POSITIVE_INFINITY : Double.parseDouble(d);
                 delays.computeIfAbsent(kv.get("mode"), m -> new ArrayList<>()).add(ms);
@@ -78,6 +87,17 @@ public final class GovernorCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "  %-13s P50 %.1f ms, P95 %.1f ms, max %.1f ms over %d measured; of %d trials: %d raised by the workload's garbage before any bytes were retained, %d notified before the retained bytes crossed, %d not notified within 10 s%n",
                     mode, pc.p50(), pc.p95(), pc.max(), pc.count(), v.size(), garbage, early, missed);
         });
+        if (!seen.isEmpty()) {
+            System.out.println("Trace: when the first collection whose heap-after figure passed the threshold ended (after the"
+                    + " crossing), and how many rises waited for a major (confirming) collection before the listener call:");
+            seen.forEach((mode, v) -> {
+                List<Double> measured = v.stream().filter(d -> !d.isNaN()).toList();
+                Percentiles pc = Percentiles.of(measured);
+                System.out.printf(Locale.ROOT, "  %-13s seen by a collection P50 %.1f ms, P95 %.1f ms over %d (%d not before the"
+                                + " listener); a major collection before the listener in %d of %d%n", mode, pc.p50(), pc.p95(),
+                        pc.count(), v.size() - measured.size(), majorFirst.getOrDefault(mode, 0), v.size());
+            });
+        }
         if (cpuLine.get() != null) {
             Map<String, String> kv = parse(cpuLine.get());
             double gov = Double.parseDouble(kv.get("governor_cpu_ms"));

@@ -44,6 +44,7 @@ public final class GovernorProbe {
         PressureLevel target = PressureLevel.valueOf(args[1].toUpperCase(Locale.ROOT));
         int churnMbPerSecond = Integer.parseInt(args[2]);
         int cpuSeconds = Integer.parseInt(args[3]);
+        boolean trace = args.length > 4 && Boolean.parseBoolean(args[4]);
         long heapMax = Runtime.getRuntime().maxMemory();
         GovernorConfig config = GovernorConfig.builder().maxMemoryBytes(heapMax).build();
 
@@ -52,7 +53,18 @@ public final class GovernorProbe {
             Growth growth = mode.endsWith("reserved") ? Growth.RESERVED : Growth.HEAP;
             try (JvmMemoryGovernor governor = JvmMemoryGovernor.start(config)) {
                 for (int t = 0; t < trials; t++) {
-                    double ms = latencyTrial(governor, target, heapMax, rate, growth);
+                    GcTrace gcTrace = trace ? GcTrace.start() : null;
+                    double ms;
+                    try {
+                        ms = latencyTrial(governor, target, heapMax, rate, growth, gcTrace);
+                    } finally {
+                        if (gcTrace != null) {
+                            gcTrace.close();
+                        }
+                    }
+                    if (gcTrace != null) {
+                        gcTrace.print(mode, t, (long) (heapMax * thresholdOf(target)));
+                    }
                     if (ms == SKIPPED) {
                         System.out.printf(Locale.ROOT, "trial %s/%d skipped: still at %s after settling%n", mode, t, governor.level());
                         continue;
@@ -82,7 +94,7 @@ public final class GovernorProbe {
      * was not called within 10 s, or {@link #SKIPPED}.
      */
     static double latencyTrial(MemoryGovernor governor, PressureLevel target, long heapMax, int churnMbPerSecond,
-                               Growth growth) throws InterruptedException {
+                               Growth growth, GcTrace gcTrace) throws InterruptedException {
         awaitCalm(governor);
         // The probe's own guard against overrunning its heap: what is really live now, measured
         // after a full collection. The governor's estimate may lag behind it (a quiet run died of
@@ -143,10 +155,14 @@ public final class GovernorProbe {
                     crossedAt = System.nanoTime();
                 }
             }
+            long doneAt = System.nanoTime();
             if (crossedAt == 0) {
-                crossedAt = System.nanoTime();
+                crossedAt = doneAt;
             }
             boolean ok = notified.await(10, TimeUnit.SECONDS);
+            if (gcTrace != null) {
+                gcTrace.marks(addStart, crossedAt, doneAt, ok ? notifiedAt.get() : 0);
+            }
             if (ok && notifiedAt.get() < addStart) {
                 return BEFORE_ADDING;
             }
