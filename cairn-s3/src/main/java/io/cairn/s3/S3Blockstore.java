@@ -401,9 +401,29 @@ public final class S3Blockstore implements Blockstore, Viewer, GcLocker {
     }
 
     private void write(Block block) {
+        write(block, true);
+    }
+
+    /**
+     * Uploads {@code block} with {@code If-None-Match: *} even when this node remembers it stored
+     * (412: it is there). For a writer that must make sure a block survived another node's delete.
+     */
+    public void rewrite(Block block) {
+        checkOpen();
+        write(block, false);
+    }
+
+    /** Whether the bucket holds {@code cid} now: one HEAD, whatever this node remembers. */
+    public boolean inBucket(Cid cid) {
+        checkOpen();
+        String key = layout.objectKey(cid.multihash());
+        return breaker.call("HEAD", key, () -> headDirect(key)) != null;
+    }
+
+    private void write(Block block, boolean trustKnown) {
         Multihash mh = block.cid().multihash();
         Integer k = known.lookup(mh);
-        if (k != null && k >= 0) {
+        if (trustKnown && k != null && k >= 0) {
             return; // already stored: a cheap no-op
         }
         byte[] data = block.bytes();

@@ -97,7 +97,8 @@ public final class StoreStack implements AutoCloseable {
             CollectionLease lease = SharedPins.lease(config, pins);
             // Every write takes the shared pin lock and is recorded in the guard, so a garbage
             // collection never deletes a block put while it runs (see PinLockingBlockstore).
-            SweepGuard guard = new SweepGuard();
+            // Over a shared bucket, writes and pins are also recorded for a collection on any node.
+            SweepGuard guard = SharedPins.guard(config, pins, lease, base.store());
             // With the Redis tier, deletes are announced to the other nodes sharing the store and
             // their announcements drop this node's cached copies (SharedInvalidation).
             Optional<InvalidationBus> bus = l2 instanceof RedisBlockTier
