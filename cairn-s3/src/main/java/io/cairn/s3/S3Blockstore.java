@@ -493,6 +493,18 @@ public final class S3Blockstore implements Blockstore, Viewer, GcLocker {
         }
     }
 
+    /**
+     * Forgets everything this node remembers (has/size answers and the disk cache) without touching
+     * the bucket: for when deletes by other nodes may have gone unannounced. Returns the entries dropped.
+     */
+    public long forgetAll() {
+        long n = known.clear();
+        if (disk != null) {
+            n += disk.clear();
+        }
+        return n;
+    }
+
     @Override
     public boolean delete(Cid cid) {
         checkOpen();

@@ -104,7 +104,7 @@ public final class StoreStack implements AutoCloseable {
             Optional<InvalidationBus> bus = l2 instanceof RedisBlockTier
                     ? SharedInvalidation.connect(config.redis().endpoint().orElseThrow(), config.redis().options())
                     : Optional.empty();
-            bus.ifPresent(b -> SharedInvalidation.listen(b, memoryAware::cachingLayer, l2, base.store()));
+            bus.ifPresent(b -> SharedInvalidation.listen(b, memoryAware::cachingLayer, l2, base.store(), registry));
             Blockstore deletes = bus.<Blockstore>map(b -> new PublishingDeletes(memoryAware, b)).orElse(memoryAware);
             Blockstore top = new MeteredBlockstore(new PinLockingBlockstore(deletes, guard), registry);
             StoreStack stack = new StoreStack(config, governor, base, memoryAware, top, pins, guard, lease);
