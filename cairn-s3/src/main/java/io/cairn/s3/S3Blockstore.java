@@ -71,6 +71,9 @@ public final class S3Blockstore implements Blockstore, Viewer, GcLocker {
     private final S3Settings settings;
     private final S3StoreOptions options;
     private final S3Layout layout;
+    /** Bytes of objects this node created (PUT answered 200) and deleted, since it opened: for {@link S3Usage}. */
+    private final java.util.concurrent.atomic.LongAdder createdBytes = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder deletedBytes = new java.util.concurrent.atomic.LongAdder();
     private final S3RequestCounter counter;
     private final S3Breaker breaker;
     private final KnownKeys known;
@@ -413,6 +416,16 @@ public final class S3Blockstore implements Blockstore, Viewer, GcLocker {
         write(block, false);
     }
 
+    /** Bytes of the objects this node's PUTs created (not those already there), since it opened. */
+    public long createdBytes() {
+        return createdBytes.sum();
+    }
+
+    /** Bytes of the objects this node deleted, since it opened. */
+    public long deletedBytes() {
+        return deletedBytes.sum();
+    }
+
     /** Whether the bucket holds {@code cid} now: one HEAD, whatever this node remembers. */
     public boolean inBucket(Cid cid) {
         checkOpen();
@@ -439,6 +452,7 @@ public final class S3Blockstore implements Blockstore, Viewer, GcLocker {
                     client.putObject(PutObjectRequest.builder().bucket(settings.bucket()).key(key).ifNoneMatch("*").build(),
                             RequestBody.fromContentProvider(ContentStreamProvider.fromByteArrayUnsafe(data), data.length,
                                     "application/octet-stream"));
+                    createdBytes.add(data.length);
                 } catch (SdkServiceException e) {
                     if (e.statusCode() == 412) {
                         return null; // already there
@@ -514,6 +528,7 @@ public final class S3Blockstore implements Blockstore, Viewer, GcLocker {
             Long size = headDirect(key);
             if (size != null) {
                 client.deleteObject(b -> b.bucket(settings.bucket()).key(key));
+                deletedBytes.add(size);
             }
             return size != null;
         });

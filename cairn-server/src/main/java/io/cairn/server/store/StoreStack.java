@@ -259,6 +259,7 @@ public final class StoreStack implements AutoCloseable {
                     // closing anyway
                 }
             }
+            base.closeUsage();
             pins.close();
             top.close();
         } finally {
