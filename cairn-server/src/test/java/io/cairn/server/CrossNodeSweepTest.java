@@ -129,6 +129,31 @@ class CrossNodeSweepTest {
         b.garbageCollector().collect();
     }
 
+    /** EVAL calls served by all masters so far. */
+    private static long evals() throws Exception {
+        long n = 0;
+        for (RedisProcesses.Node node : nodes.redis.nodes()) {
+            for (String line : nodes.redis.command(node.port(), "INFO", "commandstats").split("\r\n")) {
+                if (line.startsWith("cmdstat_eval:")) {
+                    n += Long.parseLong(line.substring(line.indexOf("calls=") + 6, line.indexOf(',')));
+                }
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void withNoCollectionRunningAPutCostsOneScriptRunInRedis() throws Exception {
+        long before = evals();
+        for (int i = 0; i < 20; i++) {
+            TestHttp.putOk(a.apiUri(), random(1500 + i, 3000 + i));
+        }
+        long perPut = evals() - before;
+        System.out.printf("20 puts with no collection running: %d EVALs%n", perPut);
+        assertThat(perPut).as("one script run per put, and nothing else in Redis").isEqualTo(20);
+        assertThat(sparedEntries()).isZero();
+    }
+
     @Test
     void aPutOnAOfABlockBsSweepIsDeletingSurvivesOnceAcknowledged() throws Exception {
         emptyBucket();
