@@ -386,6 +386,24 @@ public final class CachingBlockstore extends ForwardingBlockstore {
     }
 
     /**
+     * Forgets everything the caches hold (content and has/size answers), without changing the store:
+     * for when deletes below this layer may have gone unannounced. Returns how many entries were dropped.
+     */
+    public long invalidateAll() {
+        checkOpen();
+        long dropped = 0;
+        if (content != null) {
+            dropped += content.entries();
+            content.clear();
+        }
+        if (metadata != null) {
+            dropped += metadata.estimatedSize();
+            metadata.invalidateAll();
+        }
+        return dropped;
+    }
+
+    /**
      * The block's bytes for an explicit lifetime: a cached block lent from native memory and
      * pinned until the returned lease is closed (eviction and trims wait for it); otherwise read
      * from the store (and cached, as {@link #get} would). Close it, with try-with-resources.

@@ -27,7 +27,10 @@ import java.util.stream.Stream;
  * lock while they write or pin) and spared, so a block put while a collection runs survives it.
  * Only one collection runs at a time per guard, and, when the pins are shared with other processes,
  * one at a time across all of them: a collection first takes the {@link CollectionLease} and stops
- * with {@link CollectionBusyException} when another process holds it.
+ * with {@link CollectionBusyException} when another process holds it. Writes and pins on those other
+ * processes are protected through the guard's {@link ClusterSweep}: the collection sets a shared
+ * record before it marks, reads what was recorded there before each batch, and counts each finished
+ * batch, so a writer that raced a batch knows when to check that its block survived.
  *
  * <p>Thread-safe; {@link #collect} may be called from anywhere (an RPC, a CLI, a disk watermark).
  */
@@ -87,10 +90,13 @@ public final class GarbageCollector {
     public Result collect(Consumer<Cid> removed) {
         guard.lockCollection();
         CollectionLease.Held leased = null;
+        ClusterSweep.Collecting shared = null;
         try {
             leased = lease.tryAcquire().orElseThrow(() -> new CollectionBusyException(
                     "a garbage collection is already running on another node sharing this store"
                             + lease.holder().map(h -> " (" + h + ")").orElse("") + "; try again when it ends"));
+            // Before the mark: from here on every node's writes and pins are recorded for this collection.
+            shared = guard.cluster().begin(leased);
             Set<Multihash> keep;
             try (GcLocker.Unlock held = locker.gcLock()) {
                 guard.begin();
@@ -98,6 +104,7 @@ public final class GarbageCollector {
             }
             long[] totals = new long[3]; // removed blocks, removed bytes, kept
             List<Cid> batch = new ArrayList<>(BATCH);
+            Spared elsewhere = new Spared(new HashSet<>(), new HashSet<>());
             try (Stream<Cid> keys = store.allKeys()) {
                 Iterator<Cid> it = keys.iterator();
                 while (it.hasNext()) {
@@ -108,15 +115,18 @@ public final class GarbageCollector {
                     }
                     batch.add(key);
                     if (batch.size() == BATCH) {
-                        sweep(batch, totals, removed, leased);
+                        sweep(batch, keep, elsewhere, totals, removed, leased, shared);
                         batch.clear();
                     }
                 }
             }
-            sweep(batch, totals, removed, leased);
+            sweep(batch, keep, elsewhere, totals, removed, leased, shared);
             return new Result(totals[0], totals[1], totals[2]);
         } finally {
             guard.end();
+            if (shared != null) {
+                shared.close();
+            }
             if (leased != null) {
                 leased.close();
             }
@@ -124,21 +134,36 @@ public final class GarbageCollector {
         }
     }
 
-    private void sweep(List<Cid> batch, long[] totals, Consumer<Cid> removed, CollectionLease.Held leased) {
+    /**
+     * What other nodes recorded during this collection: blocks written, and blocks the roots they
+     * pinned reach (walked apart from the mark's set, whose direct pins were never walked).
+     */
+    private record Spared(Set<Multihash> written, Set<Multihash> walked) {
+        boolean contains(Multihash key) {
+            return written.contains(key) || walked.contains(key);
+        }
+    }
+
+    private void sweep(List<Cid> batch, Set<Multihash> keep, Spared elsewhere, long[] totals, Consumer<Cid> removed,
+                       CollectionLease.Held leased, ClusterSweep.Collecting shared) {
         if (batch.isEmpty()) {
             return;
         }
-        if (!leased.valid()) {
-            // Another node may be collecting now, from a mark that did not see what this one spares.
-            throw new GcException("garbage collection stopped: its lease expired (the lease's store did not answer"
-                    + " a renewal in time) after " + totals[0] + " blocks were deleted; nothing more is deleted", null);
-        }
+        checkLease(leased, totals);
+        // What other nodes wrote or pinned since the last batch: spared, and pinned DAGs walked.
+        spareRecorded(shared.poll(), elsewhere);
         try (GcLocker.Unlock held = locker.gcLock()) {
             for (Cid key : batch) {
-                if (guard.spares(key.multihash())) {
+                if (guard.spares(key.multihash()) || keep.contains(key.multihash()) || elsewhere.contains(key.multihash())) {
                     totals[2]++; // written or pinned since the mark
                     continue;
                 }
+                if (!shared.confirmed()) {
+                    throw new GcException("garbage collection stopped: its shared sweep record was not confirmed in"
+                            + " time, so writers on other nodes may no longer see it; " + totals[0]
+                            + " blocks were deleted, nothing more is", null);
+                }
+                checkLease(leased, totals);
                 int size;
                 try {
                     size = store.getSize(key);
@@ -151,6 +176,25 @@ public final class GarbageCollector {
                     removed.accept(key);
                 }
             }
+        }
+        shared.batchDone();
+    }
+
+    private static void checkLease(CollectionLease.Held leased, long[] totals) {
+        if (!leased.valid()) {
+            // Another node may be collecting now, from a mark that did not see what this one spares.
+            throw new GcException("garbage collection stopped: its lease expired (the lease's store did not answer"
+                    + " a renewal in time) after " + totals[0] + " blocks were deleted; nothing more is deleted", null);
+        }
+    }
+
+    /** Adds what was recorded: written blocks, and whatever the pinned roots reach. */
+    private void spareRecorded(ClusterSweep.Recorded recorded, Spared spared) {
+        recorded.written().forEach(c -> spared.written().add(c.multihash()));
+        DagWalker walker = new DagWalker(store);
+        for (Cid root : recorded.pinned()) {
+            // Lenient: a block already missing cannot be kept, and the pinning node finds it missing too.
+            walker.walk(root, spared.walked(), c -> true, DagWalker.Mode.LENIENT);
         }
     }
 

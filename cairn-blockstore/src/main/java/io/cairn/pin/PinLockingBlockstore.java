@@ -11,7 +11,9 @@ import java.util.Collection;
  * {@link GarbageCollector}'s mark or one of its sweep batches, and records each written block in the
  * store's {@link SweepGuard} so that the rest of a running sweep spares it. Without this a put of a
  * block the sweep is about to delete could be acknowledged (the block was there: an idempotent no-op)
- * and then lose its block. Reads and deletes are not locked.
+ * and then lose its block. Reads and deletes are not locked. When other nodes share the store, each
+ * write is also recorded for a collection running on any of them, after the pin lock is released
+ * (see {@link SweepGuard}).
  */
 public final class PinLockingBlockstore extends ForwardingBlockstore {
     private final SweepGuard guard;
@@ -28,6 +30,7 @@ public final class PinLockingBlockstore extends ForwardingBlockstore {
             super.put(block);
             guard.written(block.cid());
         }
+        guard.acknowledgeWrites(java.util.List.of(block)); // a collection on another node sharing the store
     }
 
     @Override
@@ -36,5 +39,6 @@ public final class PinLockingBlockstore extends ForwardingBlockstore {
             super.putMany(blocks);
             blocks.forEach(b -> guard.written(b.cid()));
         }
+        guard.acknowledgeWrites(blocks);
     }
 }

@@ -84,6 +84,7 @@ public final class Pinner {
                 walker.walk(cid, new HashSet<>(), dag::add, DagWalker.Mode.COMPLETE);
                 pins.addRecursive(cid);
                 dag.forEach(guard::written); // a sweep under way spares what was just pinned
+                acknowledge(cid, true, List.of(), List.of(cid), dag);
             }
             return cid;
         }
@@ -93,9 +94,31 @@ public final class Pinner {
         if (!cid.isIdentity()) {
             store.getSize(cid); // the block must be here: throws BlockNotFoundException otherwise
         }
+        boolean wasDirect = pins.isDirect(cid);
         pins.addDirect(cid);
         guard.written(cid);
+        if (!wasDirect) {
+            acknowledge(cid, false, List.of(cid), List.of(), List.of(cid));
+        }
         return cid;
+    }
+
+    /**
+     * Makes sure a collection on another node sharing the store did not delete part of the DAG just
+     * pinned (see {@link SweepGuard#acknowledgePin}); if it did, the pin is taken back and the missing
+     * block reported, so no pin is acknowledged over a hole.
+     */
+    private void acknowledge(Cid cid, boolean recursive, List<Cid> direct, List<Cid> roots, List<Cid> dag) {
+        try {
+            guard.acknowledgePin(direct, roots, dag);
+        } catch (io.cairn.blockstore.BlockNotFoundException | SweepGuardUnavailableException e) {
+            if (recursive) {
+                pins.removeRecursive(cid);
+            } else {
+                pins.removeDirect(cid);
+            }
+            throw e;
+        }
     }
 
     /**

@@ -82,6 +82,11 @@ final class ClusterChannel implements AutoCloseable {
             }
 
             @Override
+            public void ssubscribed(byte[] ch, long count) {
+                listener.ssubscribed(ch, count);
+            }
+
+            @Override
             public void sunsubscribed(byte[] ch, long count) {
                 recheck = true; // the slot moved away from this node
             }

@@ -16,6 +16,19 @@ public interface InvalidationBus extends AutoCloseable {
     /** Calls {@code listener} for every CID announced by any node, on a Redis I/O thread. */
     void subscribe(Consumer<Cid> listener);
 
+    /**
+     * Calls {@code listener} each time the subscription is established again after it was lost (a
+     * reconnect, or the channel's slot moving to a promoted replica): messages published in between
+     * were not heard, so what they would have invalidated must be dropped wholesale.
+     */
+    default void onResubscribed(Runnable listener) {
+    }
+
+    /** Times the subscription was established again after it was lost. */
+    default long resubscriptions() {
+        return 0;
+    }
+
     /** Messages that could not be published. */
     long publishFailures();
 

@@ -51,6 +51,9 @@ public final class LettuceInvalidationBus implements InvalidationBus {
     private final Function<byte[], CompletionStage<Long>> publisher;
     private final byte[] channel;
     private final List<Consumer<Cid>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> gapListeners = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicBoolean subscribedOnce = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicLong resubscriptions = new AtomicLong();
     private final AtomicLong publishFailures = new AtomicLong();
     private ClusterChannel cluster;
     private java.util.function.BooleanSupplier subscriberOpen = () -> false;
@@ -132,7 +135,46 @@ public final class LettuceInvalidationBus implements InvalidationBus {
             public void smessage(byte[] ch, byte[] message) {
                 deliver(ch, message);
             }
+
+            @Override
+            public void subscribed(byte[] ch, long count) {
+                confirmed(ch);
+            }
+
+            @Override
+            public void ssubscribed(byte[] ch, long count) {
+                confirmed(ch);
+            }
         };
+    }
+
+    /**
+     * Redis confirms every (re)subscription, Lettuce's own after a reconnect included: every
+     * confirmation after the first one ends a gap in which messages may have been lost.
+     */
+    private void confirmed(byte[] ch) {
+        if (!Arrays.equals(ch, channel) || subscribedOnce.compareAndSet(false, true)) {
+            return;
+        }
+        resubscriptions.incrementAndGet();
+        LOG.info("invalidation channel subscribed again after a gap; dropping what this node cannot know is still valid");
+        for (Runnable r : gapListeners) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.warn("invalidation gap listener failed: {}", e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void onResubscribed(Runnable listener) {
+        gapListeners.add(listener);
+    }
+
+    @Override
+    public long resubscriptions() {
+        return resubscriptions.get();
     }
 
     private void deliver(byte[] ch, byte[] message) {

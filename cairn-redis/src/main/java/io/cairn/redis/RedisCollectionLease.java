@@ -67,6 +67,9 @@ public final class RedisCollectionLease implements CollectionLease, AutoCloseabl
 
         long script(String script, String key, String... args);
 
+        /** EVAL with several keys (all in one hash slot in a cluster), the reply as {@code type} gives it. */
+        <T> T eval(String script, ScriptOutputType type, String[] keys, String... args);
+
         @Override
         void close();
     }
@@ -118,6 +121,14 @@ public final class RedisCollectionLease implements CollectionLease, AutoCloseabl
 
     public Duration ttl() {
         return ttl;
+    }
+
+    /**
+     * The cross-node sweep guard of the collections this lease serialises, over the same connection:
+     * its keys start with {@code keyPrefix}, and its record expires one lease TTL after its last refresh.
+     */
+    public RedisClusterSweep sweep(String keyPrefix) {
+        return new RedisClusterSweep(redis, keyPrefix, ttl, nanoTime, renewer);
     }
 
     @Override
@@ -276,6 +287,11 @@ public final class RedisCollectionLease implements CollectionLease, AutoCloseabl
         public long script(String script, String key, String... args) {
             Long r = scripts.eval(script, ScriptOutputType.INTEGER, new String[] {key}, args);
             return r == null ? 0 : r;
+        }
+
+        @Override
+        public <T> T eval(String script, ScriptOutputType type, String[] keys, String... args) {
+            return scripts.eval(script, type, keys, args);
         }
 
         @Override

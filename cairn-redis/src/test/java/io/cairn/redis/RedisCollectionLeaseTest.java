@@ -123,6 +123,11 @@ class RedisCollectionLeaseTest {
 
     /** Grants the first SET and then fails every call once told Redis is down. */
     private static final class FailingCommands implements RedisCollectionLease.Commands {
+        @Override
+        public <T> T eval(String script, io.lettuce.core.ScriptOutputType type, String[] keys, String... args) {
+            throw new io.lettuce.core.RedisConnectionException("down");
+        }
+
         volatile boolean down;
 
         @Override

@@ -109,6 +109,16 @@ final class KnownKeys {
         entries.remove(mh);
     }
 
+    /** Forgets every answer (deletes by other nodes may have gone unannounced); returns how many. */
+    int clear() {
+        for (int i = 0; i < STRIPES; i++) {
+            epochs.incrementAndGet(i);
+        }
+        int n = entries.size();
+        entries.clear();
+        return n;
+    }
+
     int size() {
         return entries.size();
     }

@@ -71,6 +71,9 @@ public final class S3Blockstore implements Blockstore, Viewer, GcLocker {
     private final S3Settings settings;
     private final S3StoreOptions options;
     private final S3Layout layout;
+    /** Bytes of objects this node created (PUT answered 200) and deleted, since it opened: for {@link S3Usage}. */
+    private final java.util.concurrent.atomic.LongAdder createdBytes = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder deletedBytes = new java.util.concurrent.atomic.LongAdder();
     private final S3RequestCounter counter;
     private final S3Breaker breaker;
     private final KnownKeys known;
@@ -401,9 +404,39 @@ public final class S3Blockstore implements Blockstore, Viewer, GcLocker {
     }
 
     private void write(Block block) {
+        write(block, true);
+    }
+
+    /**
+     * Uploads {@code block} with {@code If-None-Match: *} even when this node remembers it stored
+     * (412: it is there). For a writer that must make sure a block survived another node's delete.
+     */
+    public void rewrite(Block block) {
+        checkOpen();
+        write(block, false);
+    }
+
+    /** Bytes of the objects this node's PUTs created (not those already there), since it opened. */
+    public long createdBytes() {
+        return createdBytes.sum();
+    }
+
+    /** Bytes of the objects this node deleted, since it opened. */
+    public long deletedBytes() {
+        return deletedBytes.sum();
+    }
+
+    /** Whether the bucket holds {@code cid} now: one HEAD, whatever this node remembers. */
+    public boolean inBucket(Cid cid) {
+        checkOpen();
+        String key = layout.objectKey(cid.multihash());
+        return breaker.call("HEAD", key, () -> headDirect(key)) != null;
+    }
+
+    private void write(Block block, boolean trustKnown) {
         Multihash mh = block.cid().multihash();
         Integer k = known.lookup(mh);
-        if (k != null && k >= 0) {
+        if (trustKnown && k != null && k >= 0) {
             return; // already stored: a cheap no-op
         }
         byte[] data = block.bytes();
@@ -419,6 +452,7 @@ public final class S3Blockstore implements Blockstore, Viewer, GcLocker {
                     client.putObject(PutObjectRequest.builder().bucket(settings.bucket()).key(key).ifNoneMatch("*").build(),
                             RequestBody.fromContentProvider(ContentStreamProvider.fromByteArrayUnsafe(data), data.length,
                                     "application/octet-stream"));
+                    createdBytes.add(data.length);
                 } catch (SdkServiceException e) {
                     if (e.statusCode() == 412) {
                         return null; // already there
@@ -473,6 +507,18 @@ public final class S3Blockstore implements Blockstore, Viewer, GcLocker {
         }
     }
 
+    /**
+     * Forgets everything this node remembers (has/size answers and the disk cache) without touching
+     * the bucket: for when deletes by other nodes may have gone unannounced. Returns the entries dropped.
+     */
+    public long forgetAll() {
+        long n = known.clear();
+        if (disk != null) {
+            n += disk.clear();
+        }
+        return n;
+    }
+
     @Override
     public boolean delete(Cid cid) {
         checkOpen();
@@ -482,6 +528,7 @@ public final class S3Blockstore implements Blockstore, Viewer, GcLocker {
             Long size = headDirect(key);
             if (size != null) {
                 client.deleteObject(b -> b.bucket(settings.bucket()).key(key));
+                deletedBytes.add(size);
             }
             return size != null;
         });

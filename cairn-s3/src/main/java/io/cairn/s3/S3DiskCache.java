@@ -157,6 +157,16 @@ public final class S3DiskCache implements AutoCloseable {
         }
     }
 
+    /** Drops every block; returns how many. */
+    int clear() {
+        java.util.List<Multihash> all;
+        synchronized (this) {
+            all = new java.util.ArrayList<>(lru.keySet());
+        }
+        all.forEach(this::remove);
+        return all.size();
+    }
+
     public synchronized long bytes() {
         return bytes;
     }

@@ -210,6 +210,11 @@ public final class CairnServer implements AutoCloseable {
         return stack.governor();
     }
 
+    /** The garbage collector over this node's store and pins (what {@code repo gc} runs). */
+    public io.cairn.pin.GarbageCollector garbageCollector() {
+        return stack.garbageCollector();
+    }
+
     /** The disk governor; the garbage collector registers here to run at the GC watermark. */
     public io.cairn.blockstore.StorageGovernor storage() {
         return stack.storage();

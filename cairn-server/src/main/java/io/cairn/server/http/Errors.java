@@ -61,6 +61,8 @@ final class Errors {
             case StorageException e -> new HttpProblem(500, 0, "storage failure: " + e.getMessage());
             case io.cairn.s3.S3UnavailableException e -> new HttpProblem(503, 0, (write ? "S3 unavailable, write refused: "
                     : "S3 unavailable: ") + e.getMessage(), e.retryAfter());
+            case io.cairn.pin.SweepGuardUnavailableException e -> new HttpProblem(503, 0, (write
+                    ? "write not acknowledged: " : "not acknowledged: ") + e.getMessage(), e.retryAfter());
             case io.cairn.pin.PinStoreException e -> new HttpProblem(500, 0, "pin store failure: " + e.getMessage());
             case MultipartException e -> HttpProblem.badRequest(e.getMessage());
             case BodyLimitInputStream.TooLargeException e -> new HttpProblem(413, 1, e.getMessage());

@@ -25,6 +25,7 @@ import java.util.Map;
 final class BaseStore {
     private final Blockstore store;
     private final ServerConfig config;
+    private io.cairn.s3.S3Usage usage;
 
     private BaseStore(Blockstore store, ServerConfig config) {
         this.store = store;
@@ -73,14 +74,27 @@ final class BaseStore {
 
     /**
      * The disk governor over this store: flatfs counts its bytes exactly and knows its file system's
-     * free space, so {@code storage-max} and ENOSPC apply to it; S3 and memory report nothing used
-     * and no free-space figure, so {@code storage-max} does not limit them.
+     * free space, so {@code storage-max} and ENOSPC apply to it; S3 counts the bytes its bucket
+     * listing (every {@link io.cairn.s3.S3Usage#DEFAULT_INTERVAL}) and this node's own puts and deletes
+     * since say, so {@code storage-max} and the GC watermark apply to it too, with no free-space
+     * figure; memory reports nothing used, so {@code storage-max} does not limit it.
      */
     io.cairn.blockstore.StorageGovernor storageGovernor(io.cairn.blockstore.StorageLimits limits) {
         if (store instanceof FlatFsBlockstore fs) {
             return io.cairn.blockstore.StorageGovernor.over(fs, limits);
         }
+        if (store instanceof S3Blockstore s3) {
+            usage = io.cairn.s3.S3Usage.start(s3, io.cairn.s3.S3Usage.DEFAULT_INTERVAL);
+            return new io.cairn.blockstore.StorageGovernor(limits, usage, () -> -1);
+        }
         return new io.cairn.blockstore.StorageGovernor(limits, () -> 0, () -> -1);
+    }
+
+    /** Stops the S3 usage listing, if any. */
+    void closeUsage() {
+        if (usage != null) {
+            usage.close();
+        }
     }
 
     /** Whether the store is up but failing over to degraded service (S3's circuit breaker not closed). */

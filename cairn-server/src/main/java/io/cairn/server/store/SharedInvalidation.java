@@ -20,7 +20,11 @@ import java.util.function.Supplier;
  * published on {@code <key prefix>invalidate} and every node then drops its in-process cached copy,
  * its has/size answer, and (over S3) the S3 store's remembered answer and disk-cached copy. Redis
  * itself never holds negative answers; the deleting node removed the Redis key. A lost message is
- * bounded by the S3 store's negative TTL for absences and by this bus for presences.
+ * bounded by the S3 store's negative TTL for absences and by this bus for presences. Messages lost
+ * while the subscription was down (a Redis failover, a reconnect) are not replayed: when the
+ * subscription is back, the node drops everything it cannot know is still valid, its in-process
+ * content and has/size caches and the S3 store's has/size table and disk cache (counted in
+ * {@code cairn_redis_invalidation_gaps_total} and {@code cairn_redis_invalidation_gap_dropped_total}).
  */
 final class SharedInvalidation {
     private static final Logger LOG = LoggerFactory.getLogger(SharedInvalidation.class);
@@ -43,7 +47,28 @@ final class SharedInvalidation {
      * Subscribes this node's caches: the caching layer (when there is one), the Redis tier (which then
      * never serves the block from Redis, in case the deleting node's DEL was lost) and an S3 base store.
      */
-    static void listen(InvalidationBus bus, Supplier<CachingBlockstore> caching, Blockstore l2, Blockstore base) {
+    static void listen(InvalidationBus bus, Supplier<CachingBlockstore> caching, Blockstore l2, Blockstore base,
+                       io.micrometer.core.instrument.MeterRegistry registry) {
+        io.micrometer.core.instrument.Counter gaps = io.micrometer.core.instrument.Counter.builder("cairn.redis.invalidation.gaps")
+                .description("Times the invalidation subscription came back after a gap and the caches were dropped")
+                .register(registry);
+        io.micrometer.core.instrument.Counter dropped = io.micrometer.core.instrument.Counter
+                .builder("cairn.redis.invalidation.gap.dropped")
+                .description("Cache entries dropped because invalidations may have been missed in a gap")
+                .register(registry);
+        bus.onResubscribed(() -> {
+            long n = 0;
+            CachingBlockstore c = caching.get();
+            if (c != null) {
+                n += c.invalidateAll();
+            }
+            if (base instanceof S3Blockstore s3) {
+                n += s3.forgetAll();
+            }
+            gaps.increment();
+            dropped.increment(n);
+            LOG.info("invalidation subscription back after a gap: dropped {} cached entries", n);
+        });
         bus.subscribe((Cid cid) -> {
             if (l2 instanceof io.cairn.redis.RedisBlockTier tier) {
                 tier.forget(cid);

@@ -1,7 +1,13 @@
 package io.cairn.server.store;
 
 import io.cairn.blockstore.Blockstore;
+import io.cairn.blockstore.Block;
+import io.cairn.cid.Cid;
+import io.cairn.pin.ClusterSweep;
 import io.cairn.pin.CollectionLease;
+import io.cairn.pin.SweepGuard;
+import io.cairn.pin.SweepGuardUnavailableException;
+import io.cairn.pin.SweepRecheck;
 import io.cairn.pin.LeaseUnavailableException;
 import io.cairn.pin.PinStore;
 import io.cairn.redis.RedisCollectionLease;
@@ -13,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -69,6 +76,56 @@ final class SharedPins {
             LOG.warn("{}; garbage collection is refused on this node until it restarts with Redis reachable", e.getMessage());
             return unavailable(e);
         }
+    }
+
+    /** How long a write waits for one delete batch of another node's collection before it is refused (503). */
+    static final Duration MAX_BATCH_WAIT = Duration.ofSeconds(30);
+
+    /**
+     * The sweep guard of the store: local only when nobody else shares the pins; with the lease in
+     * Redis, also the cross-node record beside it ({@link io.cairn.redis.RedisClusterSweep}), with the
+     * S3 store to recheck against. When the lease could not be reached at start, every write and pin
+     * is refused with 503 (whether another node collects cannot be told) until the node restarts.
+     */
+    static SweepGuard guard(ServerConfig config, PinStore pins, CollectionLease lease, Blockstore base) {
+        if (!pins.shared() || config.redis().endpoint().isEmpty() || !(base instanceof io.cairn.s3.S3Blockstore s3)) {
+            return new SweepGuard();
+        }
+        ClusterSweep cluster = lease instanceof RedisCollectionLease r
+                ? r.sweep(config.redis().options().keyPrefix())
+                : unreachableSweep();
+        return new SweepGuard(cluster, new SweepRecheck() {
+            @Override
+            public void restore(Block block) {
+                s3.rewrite(block);
+            }
+
+            @Override
+            public boolean present(Cid cid) {
+                return s3.inBucket(cid);
+            }
+        }, MAX_BATCH_WAIT);
+    }
+
+    private static ClusterSweep unreachableSweep() {
+        return new ClusterSweep() {
+            @Override
+            public Optional<Ticket> record(List<Cid> written, List<Cid> pinned) {
+                throw new SweepGuardUnavailableException("Redis was not reachable when this node started, so whether a"
+                        + " garbage collection on another node sharing the store is deleting this block cannot be told;"
+                        + " not acknowledged (restart the node once Redis answers)", Duration.ofSeconds(30), null);
+            }
+
+            @Override
+            public boolean awaitBatchDone(Ticket ticket, Duration max) {
+                return false;
+            }
+
+            @Override
+            public Collecting begin(CollectionLease.Held held) {
+                throw new IllegalStateException("no lease is granted without Redis");
+            }
+        };
     }
 
     private static CollectionLease unavailable(RuntimeException why) {

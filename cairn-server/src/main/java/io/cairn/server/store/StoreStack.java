@@ -97,13 +97,14 @@ public final class StoreStack implements AutoCloseable {
             CollectionLease lease = SharedPins.lease(config, pins);
             // Every write takes the shared pin lock and is recorded in the guard, so a garbage
             // collection never deletes a block put while it runs (see PinLockingBlockstore).
-            SweepGuard guard = new SweepGuard();
+            // Over a shared bucket, writes and pins are also recorded for a collection on any node.
+            SweepGuard guard = SharedPins.guard(config, pins, lease, base.store());
             // With the Redis tier, deletes are announced to the other nodes sharing the store and
             // their announcements drop this node's cached copies (SharedInvalidation).
             Optional<InvalidationBus> bus = l2 instanceof RedisBlockTier
                     ? SharedInvalidation.connect(config.redis().endpoint().orElseThrow(), config.redis().options())
                     : Optional.empty();
-            bus.ifPresent(b -> SharedInvalidation.listen(b, memoryAware::cachingLayer, l2, base.store()));
+            bus.ifPresent(b -> SharedInvalidation.listen(b, memoryAware::cachingLayer, l2, base.store(), registry));
             Blockstore deletes = bus.<Blockstore>map(b -> new PublishingDeletes(memoryAware, b)).orElse(memoryAware);
             Blockstore top = new MeteredBlockstore(new PinLockingBlockstore(deletes, guard), registry);
             StoreStack stack = new StoreStack(config, governor, base, memoryAware, top, pins, guard, lease);
@@ -258,6 +259,7 @@ public final class StoreStack implements AutoCloseable {
                     // closing anyway
                 }
             }
+            base.closeUsage();
             pins.close();
             top.close();
         } finally {
