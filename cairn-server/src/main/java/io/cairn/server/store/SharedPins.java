@@ -6,9 +6,7 @@ import io.cairn.cid.Cid;
 import io.cairn.pin.ClusterSweep;
 import io.cairn.pin.CollectionLease;
 import io.cairn.pin.SweepGuard;
-import io.cairn.pin.SweepGuardUnavailableException;
 import io.cairn.pin.SweepRecheck;
-import io.cairn.pin.LeaseUnavailableException;
 import io.cairn.pin.PinStore;
 import io.cairn.redis.RedisCollectionLease;
 import io.cairn.redis.RedisEndpoint;
@@ -19,7 +17,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -48,7 +45,7 @@ final class SharedPins {
      * The collection lease for these pins: local when nobody else shares them; in Redis when they are
      * shared and Redis is configured; local with a warning when shared without Redis (collections
      * still honour every node's pins, but two may sweep at once). When Redis is configured but cannot
-     * be reached, collections are refused (rather than run uncoordinated) until the node restarts.
+     * be reached at start, collections are refused (rather than run uncoordinated) until it answers.
      */
     static CollectionLease lease(ServerConfig config, PinStore pins) {
         if (!pins.shared()) {
@@ -62,21 +59,26 @@ final class SharedPins {
         }
         RedisTierOptions options = config.redis().options();
         String key = options.keyPrefix() + "gc-lease";
+        // The lease is taken and renewed rarely: its calls may wait longer than a block read, up
+        // to a third of the TTL (the renewal period).
+        Duration third = config.gcLeaseTtl().dividedBy(3);
+        Duration timeout = third.compareTo(Duration.ofSeconds(2)) < 0 ? third : Duration.ofSeconds(2);
+        java.util.function.Supplier<RedisCollectionLease> connect = () -> RedisCollectionLease.connect(endpoint.get(), key,
+                config.gcLeaseTtl(), RedisCollectionLease.processName(), timeout);
         try {
-            // The lease is taken and renewed rarely: its calls may wait longer than a block read, up
-            // to a third of the TTL (the renewal period).
-            java.time.Duration third = config.gcLeaseTtl().dividedBy(3);
-            java.time.Duration timeout = third.compareTo(java.time.Duration.ofSeconds(2)) < 0 ? third : java.time.Duration.ofSeconds(2);
-            RedisCollectionLease lease = RedisCollectionLease.connect(endpoint.get(), key, config.gcLeaseTtl(),
-                    RedisCollectionLease.processName(), timeout);
+            RedisCollectionLease lease = connect.get();
             LOG.info("garbage collection is kept to one node at a time by the lease {} in {} (ttl {})", key,
                     endpoint.get(), config.gcLeaseTtl());
             return lease;
         } catch (RuntimeException e) {
-            LOG.warn("{}; garbage collection is refused on this node until it restarts with Redis reachable", e.getMessage());
-            return unavailable(e);
+            LOG.warn("{}; until Redis answers (tried again every {} s), garbage collection is refused and writes and pins"
+                    + " over the shared store answer 503", e.getMessage(), RECONNECT_EVERY.toSeconds());
+            return new ReconnectingLease(connect, options.keyPrefix(), e, RECONNECT_EVERY, System::nanoTime);
         }
     }
+
+    /** How often a node that could not reach Redis at start tries again, on the next collection, write or pin. */
+    static final Duration RECONNECT_EVERY = Duration.ofSeconds(5);
 
     /** How long a write waits for one delete batch of another node's collection before it is refused (503). */
     static final Duration MAX_BATCH_WAIT = Duration.ofSeconds(30);
@@ -84,16 +86,18 @@ final class SharedPins {
     /**
      * The sweep guard of the store: local only when nobody else shares the pins; with the lease in
      * Redis, also the cross-node record beside it ({@link io.cairn.redis.RedisClusterSweep}), with the
-     * S3 store to recheck against. When the lease could not be reached at start, every write and pin
-     * is refused with 503 (whether another node collects cannot be told) until the node restarts.
+     * S3 store to recheck against. While Redis has not answered since start, every write and pin
+     * is refused with 503 (whether another node collects cannot be told; see {@link ReconnectingLease}).
      */
     static SweepGuard guard(ServerConfig config, PinStore pins, CollectionLease lease, Blockstore base) {
         if (!pins.shared() || config.redis().endpoint().isEmpty() || !(base instanceof io.cairn.s3.S3Blockstore s3)) {
             return new SweepGuard();
         }
-        ClusterSweep cluster = lease instanceof RedisCollectionLease r
-                ? r.sweep(config.redis().options().keyPrefix())
-                : unreachableSweep();
+        ClusterSweep cluster = switch (lease) {
+            case RedisCollectionLease r -> r.sweep(config.redis().options().keyPrefix());
+            case ReconnectingLease r -> r.sweep();
+            default -> throw new IllegalStateException("shared pins with Redis configured need a Redis lease, got " + lease);
+        };
         return new SweepGuard(cluster, new SweepRecheck() {
             @Override
             public void restore(Block block) {
@@ -106,41 +110,4 @@ final class SharedPins {
             }
         }, MAX_BATCH_WAIT);
     }
-
-    private static ClusterSweep unreachableSweep() {
-        return new ClusterSweep() {
-            @Override
-            public Optional<Ticket> record(List<Cid> written, List<Cid> pinned) {
-                throw new SweepGuardUnavailableException("Redis was not reachable when this node started, so whether a"
-                        + " garbage collection on another node sharing the store is deleting this block cannot be told;"
-                        + " not acknowledged (restart the node once Redis answers)", Duration.ofSeconds(30), null);
-            }
-
-            @Override
-            public boolean awaitBatchDone(Ticket ticket, Duration max) {
-                return false;
-            }
-
-            @Override
-            public Collecting begin(CollectionLease.Held held) {
-                throw new IllegalStateException("no lease is granted without Redis");
-            }
-        };
-    }
-
-    private static CollectionLease unavailable(RuntimeException why) {
-        return new CollectionLease() {
-            @Override
-            public Optional<Held> tryAcquire() {
-                throw new LeaseUnavailableException("the garbage-collection lease in Redis was not reachable when this"
-                        + " node started (" + why.getMessage() + "); restart the node once Redis answers", why);
-            }
-
-            @Override
-            public Optional<String> holder() {
-                return Optional.empty();
-            }
-        };
-    }
-
 }
