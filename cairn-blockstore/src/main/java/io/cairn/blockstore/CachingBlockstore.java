@@ -305,9 +305,10 @@ public final class CachingBlockstore extends ForwardingBlockstore {
 
     /**
      * A cached block is lent from native memory, pinned until {@code reader} returns, so eviction
-     * and trims cannot free it under a socket write. A block not cached is read from the store's
-     * own view (flatfs maps large blocks) and copied into the cache on the way, once; concurrent
-     * misses of the key wait for that one load and are then lent the cached bytes.
+     * and trims cannot free it under a socket write. A block not cached is read once, straight into
+     * the cache's allocation where the store takes it ({@link ViewTarget}: flatfs does), else from
+     * the store's own view and copied in; concurrent misses of the key wait for that one load and
+     * are then lent the cached bytes.
      */
     @Override
     public <T> T view(Cid cid, Function<ByteBuffer, T> reader) {
@@ -352,7 +353,9 @@ public final class CachingBlockstore extends ForwardingBlockstore {
     private <T> T viewAlone(Cid cid, Multihash mh, long epoch, Function<ByteBuffer, T> reader, Flight flight) {
         MissReader<T> miss = new MissReader<>(mh, epoch, reader, flight);
         try {
-            return super.view(cid, miss);
+            // From the delegate itself: ForwardingBlockstore.view falls back to this.get for a store
+            // that is no Viewer, which would wait on this very load's flight.
+            return delegate() instanceof Viewer v ? v.view(cid, miss) : miss.apply(delegate().get(cid).data());
         } catch (RuntimeException | Error e) {
             if (e instanceof BlockNotFoundException) {
                 // e.g. found corrupt below and quarantined: a size learnt earlier must not outlive it
@@ -774,7 +777,7 @@ public final class CachingBlockstore extends ForwardingBlockstore {
      * @param contentCacheBytes      bytes of native memory the content cache may map (blocks, their
      *                               keys and page rounding); may exceed the heap; 0 disables it
      * @param contentPolicy          the content cache's replacement policy: lru (CLOCK), lfu (frequency
-     *                               CLOCK) or wtinylfu (TinyLFU admission over frequency CLOCK; the
+     *                               CLOCK) or wtinylfu (W-TinyLFU with a hill-climbed window; the
      *                               default); arc and adaptive are refused (see {@link OffHeapPolicy})
      * @param metadataCacheEntries   entries of the has/size cache, about 139 bytes each plus the
      *                               multihash key when no caller still holds it; 0 disables it

@@ -6,11 +6,13 @@ package io.cairn.blockstore;
  * its own hash (the rows of a count-min sketch spread over the whole table). When the increments
  * reach ten times the keys it is sized for, every counter is halved, so old popularity fades.
  *
- * <p>Size: a long per two keys, rounded up to a power of two, so 4-8 bytes a key. Measured on the
- * 71 hit-ratio rows (docs/BENCHMARKS.md, "Off-heap W-TinyLFU"): with a long per four keys, or with
- * a key's four counters packed into one 64-byte block, the off-heap W-TinyLFU lost up to 4 points
- * to the heap engine (whose sketch has a long per key, more than the 48-byte budget allows) on
- * frequency-driven rows such as lirs_loop; this size and layout halved those gaps.
+ * <p>Size: a long per three keys (2.7 bytes a key), not rounded to a power of two (a row's index is
+ * its hash scaled to the table's length), so that the 48-byte budget of an entry holds: a long per
+ * two keys rounded up counted 48.6 B an entry for a 1 GiB cache of 256 KiB leaves. Layout: with a
+ * key's four counters packed into one 64-byte block, as before, the off-heap W-TinyLFU lost up to 3
+ * points more to the heap engine (whose sketch has a long per key) on frequency-driven rows such as
+ * lirs_loop than with the rows spread (docs/BENCHMARKS.md, "Off-heap W-TinyLFU and the remaining
+ * copies").
  *
  * <p>Not thread-safe: the off-heap cache calls it under its lock (hits are counted as they are
  * drained from the hit buffer, misses as the block is inserted). The table grows (and starts over)
@@ -36,10 +38,9 @@ final class FrequencySketch {
         return keys;
     }
 
-    /** Sizes the table for {@code keys} (a power of two of longs, a long per two keys), clearing it. */
+    /** Sizes the table for {@code keys} (a long per three keys), clearing it. */
     void resize(int keys) {
-        int half = (Math.max(1, keys) + 1) / 2;
-        int longs = Math.max(MIN_LONGS, half <= 1 ? 1 : Integer.highestOneBit(half - 1) << 1);
+        int longs = Math.max(MIN_LONGS, (Math.max(1, keys) + 2) / 3);
         this.table = new long[longs];
         this.keys = Math.max(1, keys);
         this.sampleSize = (int) Math.min(Integer.MAX_VALUE, 10L * this.keys);
@@ -52,7 +53,7 @@ final class FrequencySketch {
         int group = (hash & 3) << 2;
         boolean added = false;
         for (int i = 0; i < 4; i++) {
-            int index = indexOf(hash, i, t.length - 1);
+            int index = indexOf(hash, i, t.length);
             int shift = (group + i) << 2;
             long v = t[index];
             if (((v >>> shift) & 0xF) != 0xF) {
@@ -72,7 +73,7 @@ final class FrequencySketch {
         int min = 15;
         for (int i = 0; i < 4; i++) {
             int shift = (group + i) << 2;
-            min = Math.min(min, (int) ((t[indexOf(hash, i, t.length - 1)] >>> shift) & 0xF));
+            min = Math.min(min, (int) ((t[indexOf(hash, i, t.length)] >>> shift) & 0xF));
         }
         return min;
     }
@@ -89,9 +90,10 @@ final class FrequencySketch {
         additions /= 2;
     }
 
-    private static int indexOf(int hash, int row, int mask) {
+    /** Row {@code row}'s long for the hash: the row's mixed hash scaled onto {@code length}. */
+    private static int indexOf(int hash, int row, int length) {
         long h = (hash + SEEDS[row]) * SEEDS[row];
         h += h >>> 32;
-        return (int) h & mask;
+        return (int) (((h & 0xFFFF_FFFFL) * length) >>> 32);
     }
 }

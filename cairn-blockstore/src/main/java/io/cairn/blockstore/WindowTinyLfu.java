@@ -184,7 +184,7 @@ final class WindowTinyLfu {
         candidate = NONE;
     }
 
-    /** The sketch's room grows with the entries (4-8 B an entry). */
+    /** The sketch's room grows with the entries (2.7 B an entry). */
     void entriesNow(int entries) {
         if (entries > sketch.capacity()) {
             sketch.resize(entries);
