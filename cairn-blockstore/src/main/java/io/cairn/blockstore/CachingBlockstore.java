@@ -8,6 +8,7 @@ import io.cairn.cache.Weigher;
 import io.cairn.cid.Cid;
 import io.cairn.cid.Multihash;
 import io.cairn.memory.MemoryGovernor;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.util.Collection;
 import java.util.Objects;
@@ -242,7 +243,7 @@ public final class CachingBlockstore extends ForwardingBlockstore {
         try {
             Block block = delegate().get(cid);
             if (content != null) {
-                cache(mh, ByteBuffer.wrap(block.bytes()), epoch);
+                cache(mh, epoch, ByteBuffer.wrap(block.bytes()));
             }
             remember(mh, block.size(), epoch);
             return block;
@@ -304,9 +305,10 @@ public final class CachingBlockstore extends ForwardingBlockstore {
 
     /**
      * A cached block is lent from native memory, pinned until {@code reader} returns, so eviction
-     * and trims cannot free it under a socket write. A block not cached is read from the store's
-     * own view (flatfs maps large blocks) and copied into the cache on the way, once; concurrent
-     * misses of the key wait for that one load and are then lent the cached bytes.
+     * and trims cannot free it under a socket write. A block not cached is read once, straight into
+     * the cache's allocation where the store takes it ({@link ViewTarget}: flatfs does), else from
+     * the store's own view and copied in; concurrent misses of the key wait for that one load and
+     * are then lent the cached bytes.
      */
     @Override
     public <T> T view(Cid cid, Function<ByteBuffer, T> reader) {
@@ -343,18 +345,17 @@ public final class CachingBlockstore extends ForwardingBlockstore {
         return viewAlone(cid, mh, epoch, reader, flight);
     }
 
-    /** Reads through the store's view, caching the bytes; a {@code flight} led is done once they are cached. */
+    /**
+     * Reads through the store's view, caching the bytes; a {@code flight} led is done once they are
+     * cached. The store is offered the cache's own allocation to read into ({@link ViewTarget}); if it
+     * takes it (flatfs does), the bytes are published as they are, with no copy, else copied in.
+     */
     private <T> T viewAlone(Cid cid, Multihash mh, long epoch, Function<ByteBuffer, T> reader, Flight flight) {
+        MissReader<T> miss = new MissReader<>(mh, epoch, reader, flight);
         try {
-            return super.view(cid, buffer -> {
-                cache(mh, buffer.duplicate(), epoch);
-                if (flight != null) {
-                    // Waiters need the cached bytes, not this reader's use of them (a socket write).
-                    flights.remove(mh, flight);
-                    flight.done.complete(null);
-                }
-                return reader.apply(buffer);
-            });
+            // From the delegate itself: ForwardingBlockstore.view falls back to this.get for a store
+            // that is no Viewer, which would wait on this very load's flight.
+            return delegate() instanceof Viewer v ? v.view(cid, miss) : miss.apply(delegate().get(cid).data());
         } catch (RuntimeException | Error e) {
             if (e instanceof BlockNotFoundException) {
                 // e.g. found corrupt below and quarantined: a size learnt earlier must not outlive it
@@ -366,12 +367,86 @@ public final class CachingBlockstore extends ForwardingBlockstore {
             }
             throw e;
         } finally {
+            miss.close();
             if (flight != null && !flight.done.isDone()) {
                 // the view returned without lending the bytes: waiters look for themselves
                 flights.remove(mh, flight);
                 flight.done.complete(null);
             }
         }
+    }
+
+    /** The reader of a content miss: offers the cache's allocation as the store's target, then caches what was read. */
+    private final class MissReader<T> implements Function<ByteBuffer, T>, ViewTarget, AutoCloseable {
+        private final Multihash mh;
+        private final long epoch;
+        private final Function<ByteBuffer, T> reader;
+        private final Flight flight;
+        private OffHeapBlockCache.Reservation reservation;
+        private MemorySegment reserved;
+
+        MissReader(Multihash mh, long epoch, Function<ByteBuffer, T> reader, Flight flight) {
+            this.mh = mh;
+            this.epoch = epoch;
+            this.reader = reader;
+            this.flight = flight;
+        }
+
+        @Override
+        public MemorySegment target(int size) {
+            if (reservation != null || !current(mh, epoch)) {
+                return null; // a write to the stripe since the epoch: this read will not be cached
+            }
+            reservation = content.reserve(mh, size);
+            reserved = reservation == null ? null : reservation.payload();
+            return reserved;
+        }
+
+        @Override
+        public T apply(ByteBuffer buffer) {
+            if (reserved != null && buffer.isDirect() && MemorySegment.ofBuffer(buffer).address() == reserved.address()
+                    && buffer.remaining() == reserved.byteSize()) {
+                // Read into the cache's memory and checked by the layers below: publish it as it is.
+                // Pinned, since the reader still uses these bytes after other threads can see them.
+                try (OffHeapBlockCache.Lease lease = publish()) {
+                    flightDone();
+                    return reader.apply(buffer);
+                }
+            }
+            cache(mh, epoch, buffer.duplicate());
+            flightDone();
+            return reader.apply(buffer);
+        }
+
+        private OffHeapBlockCache.Lease publish() {
+            ReentrantLock l = stripeLocks[stripe(mh)];
+            l.lock();
+            try {
+                return current(mh, epoch) ? reservation.publishPinned() : null;
+            } finally {
+                l.unlock();
+            }
+        }
+
+        private void flightDone() {
+            if (flight != null) {
+                // Waiters need the cached bytes, not this reader's use of them (a socket write).
+                flights.remove(mh, flight);
+                flight.done.complete(null);
+            }
+        }
+
+        /** Frees the reservation unless it was published (after the reader is done with its bytes). */
+        @Override
+        public void close() {
+            if (reservation != null) {
+                reservation.close();
+            }
+        }
+    }
+
+    private boolean current(Multihash mh, long epoch) {
+        return epoch(mh) == epoch && writers.get(stripe(mh)) == 0;
     }
 
     /**
@@ -435,15 +510,23 @@ public final class CachingBlockstore extends ForwardingBlockstore {
      * lock (see {@link #remember}), so the cache never holds, even briefly, bytes of a block whose
      * delete has been acknowledged.
      */
-    private void cache(Multihash mh, ByteBuffer bytes, long epoch) {
+    private void cache(Multihash mh, long epoch, ByteBuffer... bytes) {
         ReentrantLock l = stripeLocks[stripe(mh)];
         l.lock();
         try {
-            if (epoch(mh) == epoch && writers.get(stripe(mh)) == 0) {
+            if (current(mh, epoch)) {
                 content.put(mh, bytes);
             }
         } finally {
             l.unlock();
+        }
+    }
+
+    /** A block just written, into the content cache: segment by segment for a native block, no heap copy. */
+    private void cacheWritten(Block block) {
+        Multihash mh = block.cid().multihash();
+        try (BlockBytes bytes = block.open()) {
+            cache(mh, epoch(mh), bytes.buffers());
         }
     }
 
@@ -463,7 +546,7 @@ public final class CachingBlockstore extends ForwardingBlockstore {
             endWrite(mh, false);
         }
         if (options.cacheOnPut() && content != null) {
-            cache(mh, block.data(), epoch(mh));
+            cacheWritten(block);
         }
     }
 
@@ -487,8 +570,7 @@ public final class CachingBlockstore extends ForwardingBlockstore {
         }
         if (options.cacheOnPut() && content != null) {
             for (Block b : blocks) {
-                Multihash mh = b.cid().multihash();
-                cache(mh, b.data(), epoch(mh));
+                cacheWritten(b);
             }
         }
     }
@@ -713,7 +795,7 @@ public final class CachingBlockstore extends ForwardingBlockstore {
      * @param contentCacheBytes      bytes of native memory the content cache may map (blocks, their
      *                               keys and page rounding); may exceed the heap; 0 disables it
      * @param contentPolicy          the content cache's replacement policy: lru (CLOCK), lfu (frequency
-     *                               CLOCK) or wtinylfu (TinyLFU admission over frequency CLOCK; the
+     *                               CLOCK) or wtinylfu (W-TinyLFU with a hill-climbed window; the
      *                               default); arc and adaptive are refused (see {@link OffHeapPolicy})
      * @param metadataCacheEntries   entries of the has/size cache, about 139 bytes each plus the
      *                               multihash key when no caller still holds it; 0 disables it

@@ -353,7 +353,9 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker, Qua
      * hand the buffer to another thread while it runs); a buffer kept past the call fails on access.
      * Smaller ones are read with {@code FileChannel.read} straight into native memory of this store's
      * own (see {@link #readBufferBytes()}), a direct buffer valid for the call only: afterwards it is
-     * freed and its memory reused (in poison mode overwritten at once).
+     * freed and its memory reused (in poison mode overwritten at once). A reader that offers a
+     * {@link ViewTarget} (the content cache, for a miss it will keep) has the block read straight
+     * into that memory instead, at any size.
      */
     @Override
     public <T> T view(Cid cid, Function<ByteBuffer, T> reader) {
@@ -361,6 +363,13 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker, Qua
         Path path = layout.path(cid.multihash());
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
+            MemorySegment target = reader instanceof ViewTarget t && size > 0 ? t.target(toIntSize(size, path)) : null;
+            if (target != null) {
+                // The caller's memory (the content cache's allocation for this miss): read straight
+                // into it, whatever the size, so the block is neither mapped nor copied afterwards.
+                readFully(ch, target.asByteBuffer(), cid, path);
+                return reader.apply(target.asByteBuffer().asReadOnlyBuffer());
+            }
             if (size < options.mapViewsFrom()) {
                 int n = toIntSize(size, path);
                 if (n == 0) {
@@ -780,6 +789,18 @@ public final class FlatFsBlockstore implements Blockstore, Viewer, GcLocker, Qua
             return new BlockNotFoundException(cid);
         }
         return new StorageException("cannot read block " + cid, path, e);
+    }
+
+    /** Fills {@code into} from the start of the file; a file shorter than it is a storage error. */
+    private static void readFully(FileChannel ch, ByteBuffer into, Cid cid, Path path) throws IOException {
+        long at = 0;
+        while (into.hasRemaining()) {
+            int n = ch.read(into, at);
+            if (n < 0) {
+                throw new StorageException("block file ended early while reading " + cid, path);
+            }
+            at += n;
+        }
     }
 
     private static byte[] readFully(FileChannel ch, Cid cid, Path path) throws IOException {

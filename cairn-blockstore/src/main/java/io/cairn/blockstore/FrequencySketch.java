@@ -2,21 +2,30 @@ package io.cairn.blockstore;
 
 /**
  * How often keys were asked for, approximately and recently: a count-min sketch of 4-bit counters
- * (TinyLFU, Einziger, Friedman &amp; Manes), four counters a key, all in one 64-byte block of the
- * table so an increment touches one cache line. When the increments reach ten times the keys it
- * is sized for, every counter is halved, so old popularity fades. (Halving four times as often, so
- * that counters average 2.5 as in Caffeine's sketch with its four times more counters a key, forgot
- * hot blocks during a scan: {@code OffHeapPolicyTest} failed.)
+ * (TinyLFU, Einziger, Friedman &amp; Manes), four counters a key, each in a long of its own chosen by
+ * its own hash (the rows of a count-min sketch spread over the whole table). When the increments
+ * reach ten times the keys it is sized for, every counter is halved, so old popularity fades.
  *
- * <p>Updates are plain reads and writes without locks: concurrent increments may lose one another,
- * which only makes an estimate a little low. The table grows (and starts over) as the cache's entry
- * count passes what it was sized for; it holds 2–4 bytes per entry.
+ * <p>Size: a long per three keys (2.7 bytes a key), not rounded to a power of two (a row's index is
+ * its hash scaled to the table's length), so that the 48-byte budget of an entry holds: a long per
+ * two keys rounded up counted 48.6 B an entry for a 1 GiB cache of 256 KiB leaves. Layout: with a
+ * key's four counters packed into one 64-byte block, as before, the off-heap W-TinyLFU lost up to 3
+ * points more to the heap engine (whose sketch has a long per key) on frequency-driven rows such as
+ * lirs_loop than with the rows spread (docs/BENCHMARKS.md, "Off-heap W-TinyLFU and the remaining
+ * copies").
+ *
+ * <p>Not thread-safe: the off-heap cache calls it under its lock (hits are counted as they are
+ * drained from the hit buffer, misses as the block is inserted). The table grows (and starts over)
+ * when the cache's expected entry count passes what it was sized for.
  */
 final class FrequencySketch {
     private static final long RESET_MASK = 0x7777_7777_7777_7777L;
-    private static final int BLOCK_LONGS = 8;
+    private static final long[] SEEDS = {
+        0x9E3779B97F4A7C15L, 0xBF58476D1CE4E5B9L, 0x94D049BB133111EBL, 0xD6E8FEB86659FD93L};
+    private static final int MIN_LONGS = 8;
 
-    private volatile long[] table;
+    private long[] table;
+    private int keys;
     private int sampleSize;
     private int additions;
 
@@ -26,28 +35,26 @@ final class FrequencySketch {
 
     /** Keys the table is sized for. */
     int capacity() {
-        return table.length * 4;
+        return keys;
     }
 
-    /** Sizes the table for {@code keys} (a power of two of longs, a long per four keys), clearing it. */
+    /** Sizes the table for {@code keys} (a long per three keys), clearing it. */
     void resize(int keys) {
-        int quarter = (Math.max(1, keys) + 3) / 4; // a long per four keys, rounded up to a power of two
-        int longs = Math.max(BLOCK_LONGS, quarter <= 1 ? 1 : Integer.highestOneBit(quarter - 1) << 1);
-        table = new long[longs];
-        sampleSize = 10 * longs * 4;
-        additions = 0;
+        int longs = Math.max(MIN_LONGS, (Math.max(1, keys) + 2) / 3);
+        this.table = new long[longs];
+        this.keys = Math.max(1, keys);
+        this.sampleSize = (int) Math.min(Integer.MAX_VALUE, 10L * this.keys);
+        this.additions = 0;
     }
 
-    /** Counts one lookup of the key with this hash. */
+    /** Counts one request for the key with this hash. */
     void increment(int hash) {
         long[] t = table;
-        int block = blockStart(hash, t.length);
-        int h = rehash(hash);
+        int group = (hash & 3) << 2;
         boolean added = false;
-        for (int i = 0; i < 4; i++, h >>>= 8) {
-            int index = block + ((h >>> 1) & (BLOCK_LONGS - 1));
-            int shift = ((h & 0xF) ^ (i << 2)) & 0xF; // one of the long's 16 nibbles
-            shift <<= 2;
+        for (int i = 0; i < 4; i++) {
+            int index = indexOf(hash, i, t.length);
+            int shift = (group + i) << 2;
             long v = t[index];
             if (((v >>> shift) & 0xF) != 0xF) {
                 t[index] = v + (1L << shift);
@@ -62,13 +69,11 @@ final class FrequencySketch {
     /** The estimated count (0..15) of the key with this hash. */
     int frequency(int hash) {
         long[] t = table;
-        int block = blockStart(hash, t.length);
-        int h = rehash(hash);
+        int group = (hash & 3) << 2;
         int min = 15;
-        for (int i = 0; i < 4; i++, h >>>= 8) {
-            int index = block + ((h >>> 1) & (BLOCK_LONGS - 1));
-            int shift = (((h & 0xF) ^ (i << 2)) & 0xF) << 2;
-            min = Math.min(min, (int) ((t[index] >>> shift) & 0xF));
+        for (int i = 0; i < 4; i++) {
+            int shift = (group + i) << 2;
+            min = Math.min(min, (int) ((t[indexOf(hash, i, t.length)] >>> shift) & 0xF));
         }
         return min;
     }
@@ -85,12 +90,10 @@ final class FrequencySketch {
         additions /= 2;
     }
 
-    private static int blockStart(int hash, int length) {
-        return (hash * 0x9E3779B9 >>> 8) & (length - 1) & ~(BLOCK_LONGS - 1);
-    }
-
-    private static int rehash(int hash) {
-        int h = hash * 0x31848BAB;
-        return h ^ (h >>> 14);
+    /** Row {@code row}'s long for the hash: the row's mixed hash scaled onto {@code length}. */
+    private static int indexOf(int hash, int row, int length) {
+        long h = (hash + SEEDS[row]) * SEEDS[row];
+        h += h >>> 32;
+        return (int) (((h & 0xFFFF_FFFFL) * length) >>> 32);
     }
 }

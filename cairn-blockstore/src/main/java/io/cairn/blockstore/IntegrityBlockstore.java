@@ -88,12 +88,13 @@ public final class IntegrityBlockstore extends ForwardingBlockstore {
         Objects.requireNonNull(reader, "reader");
         for (int attempt = 0; attempt < 2; attempt++) {
             try {
-                return super.view(cid, buffer -> {
+                // The check applies to whatever buffer the store lends, its own or the reader's target.
+                return super.view(cid, ViewTarget.carry(reader, buffer -> {
                     if (!Hashes.matches(cid, buffer)) {
                         throw new Mismatch();
                     }
                     return reader.apply(buffer);
-                });
+                }));
             } catch (Mismatch m) {
                 if (setAside(cid)) {
                     break;

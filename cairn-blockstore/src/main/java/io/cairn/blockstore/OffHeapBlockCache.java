@@ -16,36 +16,38 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
  * The block content cache, its bytes in native memory from a {@link BlockAllocator}, its index in
  * primitive arrays: no object per entry, and heap use that does not grow with the bytes cached.
  *
- * <p><b>Layout.</b> An entry is a slot number. Per slot: the allocation handle, a state word, the
- * allocation's size and the key's hash, in chunked arrays of {@value #CHUNK} slots (chunks never
+ * <p><b>Layout.</b> An entry is a slot number. Per slot: the allocation handle, a state word and the
+ * allocation's size, in chunked arrays of {@value #CHUNK} slots (chunks never
  * move, so lock-free readers can index them while writers grow the chunk list). The allocation
  * holds the encoded multihash followed by the payload, so the key costs no heap and a lookup
  * compares it in place (a multihash is self-delimiting: equal leading bytes mean equal keys). An
  * open-addressing table (linear probing, backward-shift deletion) maps the key's hash to the slot.
+ * The full hash is not kept: where it is needed (growing the table, deleting from it, the policy's
+ * frequency of a victim) it is computed again from the key in native memory.
  *
- * <p><b>State word</b> (per slot, changed only by compare-and-set): bits 0-27 the reference count,
- * bits 28-29 the policy's hit count (CLOCK's visited bit, or a frequency up to 3), bit 31 LIVE (in
- * the table), bits 32-63 a generation that moves each time the slot is reused. A live entry holds one
- * reference for the cache. A reader pins by adding one (and counting the hit) while the count is
- * above zero, then checks the key in place; eviction
- * clears LIVE and drops the cache's reference; whoever brings the count to zero frees the
- * allocation and the slot. So neither eviction nor a trim ever frees or reuses bytes a reader
- * holds, and a slot reused under a reader's feet fails its compare-and-set (the generation moved).
+ * <p><b>State word</b> (an {@code int} per slot, changed only by compare-and-set): bits 0-19 the
+ * reference count, bits 20-21 the policy's hit count (CLOCK's visited bit, or a frequency up to 3),
+ * bit 22 LIVE (in the table), bits 23-31 a tag, the top bits of the key's hash, so that a lookup
+ * pins only entries that probably hold its key. A live entry holds one reference for the cache. A
+ * reader pins by adding one (and counting the hit) while the count is above zero, then checks the
+ * key in place; eviction clears LIVE and drops the cache's reference; whoever brings the count to
+ * zero frees the allocation and the slot. So neither eviction nor a trim ever frees or reuses bytes
+ * a reader holds; a reader whose compare-and-set lands on a slot reused meanwhile pins the new
+ * entry, finds another key and lets go.
  *
- * <p><b>Policy</b> ({@link OffHeapPolicy}, chosen by {@code contentPolicy}): CLOCK, a frequency
- * CLOCK, or the frequency CLOCK behind TinyLFU's admission filter, all over the slot array. A hit
- * raises a count in the state word it already updates to pin, so a hit costs no extra write and no
- * list; the hand counts entries down until it finds one at zero. No per-entry links (SIEVE and
- * S3-FIFO need a queue order that a reused slot array does not have, ARC ghost lists), which is what
- * keeps the metadata under 48 bytes an entry. Plain CLOCK's weakness is scans: a one-time sweep of
- * cold blocks can push out warm ones; the admission filter refuses a newcomer asked for less often
- * than its victim.
+ * <p><b>Policy</b> ({@link OffHeapPolicy}, chosen by {@code contentPolicy}): CLOCK or a frequency
+ * CLOCK over the slot array, or W-TinyLFU ({@link WindowTinyLfu}) over lists of slot numbers. For
+ * the CLOCKs a hit raises a count in the state word it already updates to pin, so a hit costs no
+ * extra write; the hand counts entries down until it finds one at zero. W-TinyLFU keeps two
+ * {@code int} links an entry (room made by keeping the state in an {@code int} and the hash in the
+ * key) and learns of hits through a lossy buffer drained under the lock.
  *
  * <p><b>Governance</b> as for the heap caches ({@link GovernanceConfig}): a rise cuts the bound at
  * once by evicting whole regions, sparsest first, and unmapping them, so memory really goes back;
@@ -53,18 +55,18 @@ import java.util.function.LongSupplier;
  * once and one more per restore interval, computed from the clock when read, so it returns with no
  * writes, no reads and no timer.
  *
- * <p>Structural changes take one lock; hits do not.
+ * <p>Structural changes take one lock; hits do not (a W-TinyLFU hit that finds its buffer stripe
+ * full tries the lock to drain it, and drops the record if the lock is busy).
  */
 final class OffHeapBlockCache implements AutoCloseable {
     static final int CHUNK = 1024;
     private static final int CHUNK_SHIFT = 10;
-    private static final long RC_MASK = (1L << 28) - 1;
-    private static final int FREQ_SHIFT = 28;
-    private static final long FREQ_MASK = 3L << FREQ_SHIFT;
-    private static final long FREQ_ONE = 1L << FREQ_SHIFT;
-    private static final long LIVE = 1L << 31;
-    private static final long GEN_ONE = 1L << 32;
-    private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final int RC_MASK = (1 << 20) - 1;
+    private static final int FREQ_SHIFT = 20;
+    private static final int FREQ_MASK = 3 << FREQ_SHIFT;
+    private static final int FREQ_ONE = 1 << FREQ_SHIFT;
+    private static final int LIVE = 1 << 22;
+    private static final int TAG_MASK = ~((1 << 23) - 1);
     private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
     private static final int EVICTION_TRIES = 64;
 
@@ -73,19 +75,18 @@ final class OffHeapBlockCache implements AutoCloseable {
 
     private static final class Chunk {
         final long[] handle = new long[CHUNK];
-        final long[] state = new long[CHUNK];
+        final int[] state = new int[CHUNK];
         final int[] size = new int[CHUNK];
-        final int[] hash = new int[CHUNK];
     }
 
     private final long maximum;
     private final OffHeapPolicy policy;
-    /** Lookup counts for admission; null unless the policy filters admissions. */
-    private final FrequencySketch sketch;
+    /** W-TinyLFU's lists, sketch and hit buffer; null for the CLOCK policies. */
+    private final WindowTinyLfu lists;
     private final BlockAllocator allocator;
     private final GovernanceConfig governance;
     private final LongSupplier nanoClock;
-    private final Object lock = new Object();
+    private final ReentrantLock lock = new ReentrantLock();
     private final List<MemoryGovernor.Registration> registrations = new ArrayList<>();
 
     private volatile Chunk[] chunks = new Chunk[4];
@@ -109,6 +110,9 @@ final class OffHeapBlockCache implements AutoCloseable {
     private final LongAdder misses = new LongAdder();
     private volatile long puts;
     private final LongAdder rejected = new LongAdder();
+    private final LongAdder copiedBytes = new LongAdder();
+    /** What an unpinned publish returns when it succeeded. */
+    private final Lease notLent = new Lease(-1, null);
     private final long[] removals = new long[Cause.values().length];
     private volatile long evictedBytes;
 
@@ -129,17 +133,37 @@ final class OffHeapBlockCache implements AutoCloseable {
 
     OffHeapBlockCache(long maximumBytes, OffHeapPolicy policy, MemoryGovernor governor, GovernanceConfig governance,
                       LongSupplier nanoClock, boolean poison) {
+        this(maximumBytes, policy, governor, governance, nanoClock, poison, regionBytesFor(maximumBytes),
+                AllocatorConfig.DEFAULT_PAGE_BYTES);
+    }
+
+    /**
+     * As above, with the allocator's region and page sizes given (the hit-ratio replay: regions that
+     * hold exactly its entries, pages that are exactly one entry).
+     */
+    OffHeapBlockCache(long maximumBytes, OffHeapPolicy policy, MemoryGovernor governor, GovernanceConfig governance,
+                      LongSupplier nanoClock, boolean poison, long regionBytes, int pageBytes) {
         if (maximumBytes <= 0) {
             throw new IllegalArgumentException("maximumBytes must be > 0, got " + maximumBytes);
         }
         this.maximum = maximumBytes;
         this.policy = Objects.requireNonNull(policy, "policy");
-        this.sketch = policy.admission ? new FrequencySketch(CHUNK) : null;
+        this.lists = policy.windowed ? new WindowTinyLfu(maximumBytes, new WindowTinyLfu.Slots() {
+            @Override
+            public int weight(int slot) {
+                return allocator.roundedSize(chunk(slot).size[slot & (CHUNK - 1)]);
+            }
+
+            @Override
+            public int hash(int slot) {
+                return hashOf(slot);
+            }
+        }) : null;
         this.bound = maximumBytes;
         this.governance = governance == null ? GovernanceConfig.defaults() : governance;
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.allocator = new BlockAllocator(AllocatorConfig.of(maximumBytes)
-                .withRegionBytes(regionBytesFor(maximumBytes)).withPoison(poison));
+                .withPageBytes(pageBytes).withRegionBytes(regionBytes).withPoison(poison));
         if (governor != null) {
             registrations.add(allocator.registerWith(governor, "block-cache-offheap"));
             registrations.add(governor.addListener((previous, current, stats) -> onPressure(current)));
@@ -198,12 +222,13 @@ final class OffHeapBlockCache implements AutoCloseable {
     Lease lend(Multihash key) {
         byte[] k = keyBytes(key);
         int h = spread(key.hashCode());
-        if (sketch != null) {
-            sketch.increment(h);
-        }
         int slot = find(k, h);
         if (slot < 0) {
             return null;
+        }
+        if (lists != null && !lists.offerHit(slot, h)) {
+            drainIfFree();
+            lists.offerHit(slot, h);
         }
         Chunk c = chunk(slot);
         int i = slot & (CHUNK - 1);
@@ -233,7 +258,7 @@ final class OffHeapBlockCache implements AutoCloseable {
             int slot = v - 1;
             Chunk c = chunk(slot);
             int j = slot & (CHUNK - 1);
-            if (c.hash[j] != h || !tryPin(c, j, policy.maxFrequency)) {
+            if (!tryPin(c, j, h & TAG_MASK, policy.maxFrequency)) {
                 continue;
             }
             if (keyMatches(c, j, key)) {
@@ -244,19 +269,64 @@ final class OffHeapBlockCache implements AutoCloseable {
         return -1;
     }
 
-    /** Adds a reference and counts a hit (up to {@code maxFrequency}), unless the slot is free or full. */
-    private static boolean tryPin(Chunk c, int j, int maxFrequency) {
+    /**
+     * Adds a reference and counts a hit (up to {@code maxFrequency}), unless the slot is free, full,
+     * or tagged for another hash.
+     */
+    private static boolean tryPin(Chunk c, int j, int tag, int maxFrequency) {
         while (true) {
-            long st = (long) LONGS.getVolatile(c.state, j);
-            if ((st & RC_MASK) == 0 || (st & RC_MASK) == RC_MASK) {
+            int st = (int) INTS.getVolatile(c.state, j);
+            if ((st & TAG_MASK) != tag || (st & RC_MASK) == 0 || (st & RC_MASK) == RC_MASK) {
                 return false;
             }
-            long next = st + 1;
+            int next = st + 1;
             if (((st & FREQ_MASK) >>> FREQ_SHIFT) < maxFrequency) {
                 next += FREQ_ONE;
             }
-            if (LONGS.compareAndSet(c.state, j, st, next)) {
+            if (INTS.compareAndSet(c.state, j, st, next)) {
                 return true;
+            }
+        }
+    }
+
+    /** The spread hash of the key stored in {@code slot} (a live or pinned slot: its bytes are valid). */
+    private int hashOf(int slot) {
+        Chunk c = chunk(slot);
+        int j = slot & (CHUNK - 1);
+        MemorySegment seg = allocator.segment(c.handle[j], c.size[j]);
+        // the key is a multihash: varint code, varint digest length, digest; hashed as Multihash.hashCode
+        int at = 0;
+        at = skipVarint(seg, at);
+        long length = 0;
+        for (int shift = 0; ; shift += 7) {
+            byte b = seg.get(java.lang.foreign.ValueLayout.JAVA_BYTE, at++);
+            length |= (long) (b & 0x7F) << shift;
+            if (b >= 0) {
+                break;
+            }
+        }
+        long end = at + length;
+        int h = 1;
+        for (long i = 0; i < end; i++) {
+            h = 31 * h + seg.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i);
+        }
+        return spread(h);
+    }
+
+    private static int skipVarint(MemorySegment seg, int at) {
+        while (seg.get(java.lang.foreign.ValueLayout.JAVA_BYTE, at++) < 0) {
+            // continuation bit set
+        }
+        return at;
+    }
+
+    /** Applies buffered W-TinyLFU hits if nobody holds the lock; otherwise they wait (or drop). */
+    private void drainIfFree() {
+        if (lock.tryLock()) {
+            try {
+                lists.drain();
+            } finally {
+                lock.unlock();
             }
         }
     }
@@ -273,15 +343,18 @@ final class OffHeapBlockCache implements AutoCloseable {
     private void unpin(int slot) {
         Chunk c = chunk(slot);
         int j = slot & (CHUNK - 1);
-        long before = (long) LONGS.getAndAdd(c.state, j, -1L);
+        int before = (int) INTS.getAndAdd(c.state, j, -1);
         if ((before & RC_MASK) == 1) {
-            synchronized (lock) {
+            lock.lock();
+            try {
                 reclaim(slot);
                 // The last reader of an entry evicted by a trim: its region may be all that keeps
                 // the cache over the bound in force, so give back whatever emptied.
                 if (allocator.mappedBytes() > effectiveMaximumLocked()) {
                     allocator.releaseEmptyRegions();
                 }
+            } finally {
+                lock.unlock();
             }
         }
     }
@@ -289,96 +362,211 @@ final class OffHeapBlockCache implements AutoCloseable {
     // ---------------------------------------------------------------- writing
 
     /**
-     * Copies {@code payload} (from its position to its limit; the buffer is not moved) in under
-     * {@code key}, evicting as needed.
+     * Copies {@code payload} (from each buffer's position to its limit, in order; the buffers are not
+     * moved) in under {@code key}, evicting as needed: segment to segment, nothing through the heap.
      *
      * @return whether the block is cached now (false: refused by the governor, too big, or no room
      *         that eviction could make because readers pin it)
      */
-    boolean put(Multihash key, ByteBuffer payload) {
+    boolean put(Multihash key, ByteBuffer... payload) {
+        long bytes = 0;
+        for (ByteBuffer b : payload) {
+            bytes += b.remaining();
+        }
+        if (bytes > Integer.MAX_VALUE) {
+            return false;
+        }
+        try (Reservation r = reserve(key, (int) bytes)) {
+            if (r == null) {
+                return contains(key);
+            }
+            MemorySegment into = r.payload();
+            long at = 0;
+            for (ByteBuffer b : payload) {
+                MemorySegment from = MemorySegment.ofBuffer(b);
+                MemorySegment.copy(from, 0, into, at, from.byteSize());
+                at += from.byteSize();
+            }
+            copiedBytes.add(at);
+            return r.publish();
+        }
+    }
+
+    /**
+     * Room for a block of {@code payloadBytes} under {@code key}, allocated (evicting as needed) but
+     * not yet visible: the caller fills {@link Reservation#payload()}, then publishes it or closes
+     * it. Lets a store read a missed block straight into the cache.
+     *
+     * @return the reservation, or null: the key is cached already, the governor refuses, the block is
+     *         too big, or eviction could make no room
+     */
+    Reservation reserve(Multihash key, int payloadBytes) {
         byte[] k = keyBytes(key);
         int h = spread(key.hashCode());
-        long total = (long) k.length + payload.remaining();
-        if (total > Integer.MAX_VALUE) {
-            return false;
+        long total = (long) k.length + payloadBytes;
+        if (total > Integer.MAX_VALUE || payloadBytes < 0) {
+            return null;
         }
         int size = (int) total;
         if (!admit) {
             rejected.increment();
-            return false; // not admitting (HIGH, CRITICAL): decided without the lock
+            return null; // not admitting (HIGH, CRITICAL): decided without the lock
         }
         long handle;
-        synchronized (lock) {
+        lock.lock();
+        try {
             int existing = find(k, h);
             if (existing >= 0) {
                 unpin(existing);
-                return true;
+                return null;
             }
             handle = admit ? allocateEvicting(size, h) : 0;
             if (handle == 0) {
                 rejected.increment();
-                return false;
+                return null;
             }
+        } finally {
+            lock.unlock();
         }
-        // Fill outside the lock: nobody can see the allocation before it is published below.
+        // Nobody can see the allocation before it is published.
         MemorySegment seg = allocator.segment(handle, size);
         MemorySegment.copy(MemorySegment.ofArray(k), 0, seg, 0, k.length);
-        seg.asSlice(k.length).copyFrom(MemorySegment.ofBuffer(payload));
-        synchronized (lock) {
-            int existing = find(k, h);
-            if (existing >= 0 || !admit) {
+        return new Reservation(k, h, handle, size);
+    }
+
+    /** Bytes that {@link #put} copied into the cache from its callers' buffers (not read in through a reservation). */
+    long copiedBytes() {
+        return copiedBytes.sum();
+    }
+
+    /** An allocation for one block, filled by its holder, then published into the cache or freed. */
+    final class Reservation implements AutoCloseable {
+        private final byte[] key;
+        private final int hash;
+        private final long handle;
+        private final int size;
+        private boolean done;
+
+        private Reservation(byte[] key, int hash, long handle, int size) {
+            this.key = key;
+            this.hash = hash;
+            this.handle = handle;
+            this.size = size;
+        }
+
+        /** Where the block's bytes go: writable native memory, exactly the block's size. */
+        MemorySegment payload() {
+            if (done) {
+                throw new IllegalStateException("reservation published or closed");
+            }
+            return allocator.segment(handle, size).asSlice(key.length);
+        }
+
+        /** Makes the filled block visible; false if it could not be (the key was cached meanwhile, or admission stopped). */
+        boolean publish() {
+            return publish(false) != null;
+        }
+
+        /**
+         * As {@link #publish()}, returning the entry pinned (until the lease is closed), or null if
+         * it was not published; then the bytes stay this reservation's until it is closed.
+         */
+        Lease publishPinned() {
+            Lease l = publish(true);
+            return l == notLent ? null : l;
+        }
+
+        private Lease publish(boolean pinned) {
+            if (done) {
+                throw new IllegalStateException("reservation published or closed");
+            }
+            lock.lock();
+            try {
+                int existing = find(key, hash);
                 if (existing >= 0) {
                     unpin(existing);
                 }
-                allocator.free(handle, size);
-                return existing >= 0;
+                if (existing >= 0 || !admit) {
+                    return null;
+                }
+                done = true;
+                int slot = newSlot();
+                Chunk c = chunk(slot);
+                int j = slot & (CHUNK - 1);
+                c.handle[j] = handle;
+                c.size[j] = size;
+                INTS.setRelease(c.state, j, (hash & TAG_MASK) | LIVE | (pinned ? 2 : 1));
+                insert(slot, hash);
+                entries++;
+                if (lists != null) {
+                    lists.inserted(slot, allocator.roundedSize(size));
+                    lists.entriesNow(entries);
+                }
+                liveBytes += size;
+                puts++;
+                if (!pinned) {
+                    return notLent;
+                }
+                return new Lease(slot, allocator.segment(handle, size).asSlice(key.length).asByteBuffer().asReadOnlyBuffer());
+            } finally {
+                lock.unlock();
             }
-            int slot = newSlot();
-            Chunk c = chunk(slot);
-            int j = slot & (CHUNK - 1);
-            c.handle[j] = handle;
-            c.size[j] = size;
-            c.hash[j] = h;
-            long gen = (long) LONGS.getVolatile(c.state, j) & ~(GEN_ONE - 1);
-            LONGS.setRelease(c.state, j, gen | LIVE | 1L);
-            insert(slot, h);
-            entries++;
-            if (sketch != null && entries > sketch.capacity()) {
-                sketch.resize(entries); // 2-4 B an entry from here until the next growth
-            }
-            liveBytes += size;
-            puts++;
         }
-        return true;
+
+        /** Frees the allocation unless it was published. */
+        @Override
+        public void close() {
+            if (!done) {
+                done = true;
+                lock.lock();
+                try {
+                    allocator.free(handle, size);
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
     }
 
     /** Removes {@code key}; readers holding it keep their bytes until they let go. */
     void invalidate(Multihash key) {
         byte[] k = keyBytes(key);
-        synchronized (lock) {
+        lock.lock();
+        try {
             int slot = find(k, spread(key.hashCode()));
             if (slot >= 0) {
                 unpin(slot);
                 evict(slot, Cause.EXPLICIT);
             }
+        } finally {
+            lock.unlock();
         }
     }
 
     /** Removes everything, and gives every region back. */
     void clear() {
-        synchronized (lock) {
+        lock.lock();
+        try {
             evictAll(Cause.EXPLICIT);
             allocator.releaseEmptyRegions();
+        } finally {
+            lock.unlock();
         }
     }
 
     /** Applies the bound in force now (a restore step that fell due, nothing else to do). */
     void cleanUp() {
-        synchronized (lock) {
+        lock.lock();
+        try {
+            if (lists != null) {
+                lists.drain();
+            }
             long b = effectiveMaximumLocked();
             if (allocator.mappedBytes() > b) {
                 trimTo(b);
             }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -388,18 +576,18 @@ final class OffHeapBlockCache implements AutoCloseable {
         if (allocator.roundedSize(size) > limit) {
             return 0;
         }
+        if (lists != null) {
+            lists.drain(); // hits first, in order, so that the lists are as recent as the requests
+            lists.beginInsert(allocator.roundedSize(size), h);
+        }
         for (int attempt = 0; attempt < EVICTION_TRIES; attempt++) {
             long handle = allocator.allocate(size, limit);
             if (handle != 0) {
                 return handle;
             }
-            int victim = clockVictim();
+            int victim = lists != null ? lists.victim() : clockVictim();
             if (victim < 0) {
                 break;
-            }
-            if (attempt == 0 && sketch != null
-                    && sketch.frequency(h) <= sketch.frequency(chunk(victim).hash[victim & (CHUNK - 1)])) {
-                return 0; // TinyLFU: the newcomer is asked for no more often than what it would evict
             }
             evict(victim, Cause.SIZE);
         }
@@ -432,12 +620,12 @@ final class OffHeapBlockCache implements AutoCloseable {
             int slot = hand++;
             Chunk c = chunk(slot);
             int j = slot & (CHUNK - 1);
-            long st = (long) LONGS.getVolatile(c.state, j);
+            int st = (int) INTS.getVolatile(c.state, j);
             if ((st & LIVE) == 0) {
                 continue;
             }
             if ((st & FREQ_MASK) != 0) {
-                LONGS.compareAndSet(c.state, j, st, st - FREQ_ONE);
+                INTS.compareAndSet(c.state, j, st, st - FREQ_ONE);
                 continue;
             }
             return slot;
@@ -449,7 +637,7 @@ final class OffHeapBlockCache implements AutoCloseable {
         for (int slot = 0; slot < slotCount; slot++) {
             Chunk c = chunk(slot);
             int j = slot & (CHUNK - 1);
-            long st = (long) LONGS.getVolatile(c.state, j);
+            int st = (int) INTS.getVolatile(c.state, j);
             if ((st & LIVE) != 0 && BlockAllocator.regionOf(c.handle[j]) == region) {
                 evict(slot, cause);
             }
@@ -459,7 +647,7 @@ final class OffHeapBlockCache implements AutoCloseable {
     private void evictAll(Cause cause) {
         for (int slot = 0; slot < slotCount; slot++) {
             Chunk c = chunk(slot);
-            if (((long) LONGS.getVolatile(c.state, slot & (CHUNK - 1)) & LIVE) != 0) {
+            if (((int) INTS.getVolatile(c.state, slot & (CHUNK - 1)) & LIVE) != 0) {
                 evict(slot, cause);
             }
         }
@@ -469,14 +657,18 @@ final class OffHeapBlockCache implements AutoCloseable {
     private void evict(int slot, Cause cause) {
         Chunk c = chunk(slot);
         int j = slot & (CHUNK - 1);
-        long st;
+        if (((int) INTS.getVolatile(c.state, j) & LIVE) == 0) {
+            return;
+        }
+        // Unlinked while the cache's reference keeps the key's bytes readable.
+        remove(slot, hashOf(slot));
+        if (lists != null) {
+            lists.removed(slot);
+        }
+        int st;
         do {
-            st = (long) LONGS.getVolatile(c.state, j);
-            if ((st & LIVE) == 0) {
-                return;
-            }
-        } while (!LONGS.compareAndSet(c.state, j, st, (st & ~(LIVE | FREQ_MASK)) - 1));
-        remove(slot, c.hash[j]);
+            st = (int) INTS.getVolatile(c.state, j);
+        } while (!INTS.compareAndSet(c.state, j, st, (st & ~(LIVE | FREQ_MASK)) - 1));
         entries--;
         liveBytes -= c.size[j];
         removals[cause.ordinal()]++;
@@ -492,13 +684,13 @@ final class OffHeapBlockCache implements AutoCloseable {
     private void reclaim(int slot) {
         Chunk c = chunk(slot);
         int j = slot & (CHUNK - 1);
-        long st = (long) LONGS.getVolatile(c.state, j);
+        int st = (int) INTS.getVolatile(c.state, j);
         if ((st & (RC_MASK | LIVE)) != 0) {
-            throw new IllegalStateException("slot " + slot + " reclaimed while referenced: " + Long.toHexString(st));
+            throw new IllegalStateException("slot " + slot + " reclaimed while referenced: " + Integer.toHexString(st));
         }
         allocator.free(c.handle[j], c.size[j]);
         c.handle[j] = 0;
-        LONGS.setRelease(c.state, j, (st & ~(GEN_ONE - 1)) + GEN_ONE);
+        INTS.setRelease(c.state, j, 0);
         if (freeCount == freeSlots.length) {
             freeSlots = java.util.Arrays.copyOf(freeSlots, freeCount * 2);
         }
@@ -548,7 +740,7 @@ final class OffHeapBlockCache implements AutoCloseable {
         int mask = length - 1;
         for (int v : old) {
             if (v != 0) {
-                int i = chunk(v - 1).hash[(v - 1) & (CHUNK - 1)] & mask;
+                int i = hashOf(v - 1) & mask;
                 while (t[i] != 0) {
                     i = (i + 1) & mask;
                 }
@@ -579,7 +771,7 @@ final class OffHeapBlockCache implements AutoCloseable {
             if (v == 0) {
                 break;
             }
-            int home = chunk(v - 1).hash[(v - 1) & (CHUNK - 1)] & mask;
+            int home = hashOf(v - 1) & mask;
             if (((j - home) & mask) >= ((j - hole) & mask)) {
                 INTS.setRelease(t, hole, v);
                 hole = j;
@@ -591,7 +783,8 @@ final class OffHeapBlockCache implements AutoCloseable {
     // ---------------------------------------------------------------- governance
 
     private void onPressure(PressureLevel level) {
-        synchronized (lock) {
+        lock.lock();
+        try {
             long now = nanoClock.getAsLong();
             long current = effectiveMaximumLocked();
             long target = (long) (maximum * governance.effectiveRetainFraction(level));
@@ -609,6 +802,8 @@ final class OffHeapBlockCache implements AutoCloseable {
             if (!admit || target == 0) {
                 allocator.releaseEmptyRegions();
             }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -658,6 +853,29 @@ final class OffHeapBlockCache implements AutoCloseable {
         return policy;
     }
 
+    /** W-TinyLFU's window budget in bytes now (hill-climbed); -1 for the CLOCK policies. For tests. */
+    long windowMaximum() {
+        lock.lock();
+        try {
+            return lists == null ? -1 : lists.windowMaximum();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Checks W-TinyLFU's lists against the entries (after applying buffered hits); for tests. */
+    void checkPolicyInvariants() {
+        lock.lock();
+        try {
+            if (lists != null) {
+                lists.drain();
+                lists.checkInvariants(entries);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The configured maximum, bytes of mapped regions. */
     long maximum() {
         return maximum;
@@ -665,8 +883,11 @@ final class OffHeapBlockCache implements AutoCloseable {
 
     /** The bound in force now, trims and restore steps included. */
     long effectiveMaximum() {
-        synchronized (lock) {
+        lock.lock();
+        try {
             return effectiveMaximumLocked();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -709,8 +930,11 @@ final class OffHeapBlockCache implements AutoCloseable {
     }
 
     long removals(Cause cause) {
-        synchronized (lock) {
+        lock.lock();
+        try {
             return removals[cause.ordinal()];
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -723,13 +947,16 @@ final class OffHeapBlockCache implements AutoCloseable {
      * each slot's count less the cache's own reference. Zero when no reader holds anything.
      */
     long pins() {
-        synchronized (lock) {
+        lock.lock();
+        try {
             long pins = 0;
             for (int slot = 0; slot < slotCount; slot++) {
-                long st = (long) LONGS.getVolatile(chunk(slot).state, slot & (CHUNK - 1));
+                int st = (int) INTS.getVolatile(chunk(slot).state, slot & (CHUNK - 1));
                 pins += (st & RC_MASK) - ((st & LIVE) != 0 ? 1 : 0);
             }
             return pins;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -739,23 +966,29 @@ final class OffHeapBlockCache implements AutoCloseable {
      * fragmentation figure).
      */
     long metadataBytes() {
-        synchronized (lock) {
+        lock.lock();
+        try {
             long bytes = 16 + 4L * chunks.length + 16 + 4L * table.length + 16 + 4L * freeSlots.length;
             for (Chunk c : chunks) {
                 if (c != null) {
-                    bytes += 16 + 4 * 16 + (8L + 8 + 4 + 4) * CHUNK;
+                    bytes += 16 + 3 * 16 + (8L + 4 + 4) * CHUNK;
                 }
             }
-            return bytes + allocator.metadataBytes() + (sketch == null ? 0 : sketch.bytes());
+            return bytes + allocator.metadataBytes() + (lists == null ? 0 : lists.bytes());
+        } finally {
+            lock.unlock();
         }
     }
 
     @Override
     public void close() {
         registrations.forEach(MemoryGovernor.Registration::close);
-        synchronized (lock) {
+        lock.lock();
+        try {
             evictAll(Cause.EXPLICIT);
             allocator.close();
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -19,12 +19,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Many readers, constant eviction, governor trims and invalidations on one off-heap cache in poison
  * mode: every byte a reader is lent is hashed and checked against the block's multihash while the
- * reader still holds it. A freed or reused pinned allocation would show as poison (a digest
+ * reader still holds it. Run with CLOCK (the hand over the slot array) and with W-TinyLFU (its lists,
+ * hit buffer and window moves). A freed or reused pinned allocation would show as poison (a digest
  * mismatch) or as an access to a closed region (an exception). At the end nothing stays pinned and
  * every byte of native memory is given back.
  */
@@ -33,8 +35,9 @@ class OffHeapCacheStressTest {
     private static final int OPS_PER_READER = 3_000;
     private static final int LEVEL_CHANGES = 36;
 
-    @Test
-    void everyByteServedMatchesItsDigestUnderEvictionTrimsAndInvalidation() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = OffHeapPolicy.class, names = {"CLOCK", "WINDOW_TINY_LFU"})
+    void everyByteServedMatchesItsDigestUnderEvictionTrimsAndInvalidation(OffHeapPolicy policy) throws Exception {
         SplittableRandom seed = new SplittableRandom(42);
         int blocks = 600;
         byte[][] data = new byte[blocks][];
@@ -60,7 +63,7 @@ class OffHeapCacheStressTest {
         AtomicBoolean done = new AtomicBoolean();
         AtomicLong levelChanges = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(READERS + 2);
-        try (OffHeapBlockCache cache = new OffHeapBlockCache(8L << 20, governor, governance, clock::get, true)) {
+        try (OffHeapBlockCache cache = new OffHeapBlockCache(8L << 20, policy, governor, governance, clock::get, true)) {
             List<Future<?>> readers = new ArrayList<>();
             for (int r = 0; r < READERS; r++) {
                 long s = seed.nextLong();
@@ -135,7 +138,9 @@ class OffHeapCacheStressTest {
             assertThat(cache.removals(OffHeapBlockCache.Cause.PRESSURE)).isPositive();
             assertThat(cache.removals(OffHeapBlockCache.Cause.SIZE)).isPositive();
             assertThat(cache.mappedBytes()).isLessThanOrEqualTo(8L << 20);
+            cache.checkPolicyInvariants(); // W-TinyLFU: every entry on one list, weights as counted
             cache.clear();
+            cache.checkPolicyInvariants();
             assertThat(cache.allocator().allocationCount()).as("no allocation outlives its last pin").isZero();
             assertThat(cache.mappedBytes()).isZero();
         } finally {

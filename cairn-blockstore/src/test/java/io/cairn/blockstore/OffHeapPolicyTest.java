@@ -7,6 +7,7 @@ import io.cairn.cache.EvictionPolicy;
 import io.cairn.cid.HashFunction;
 import io.cairn.cid.Multihash;
 import java.nio.ByteBuffer;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,11 +27,13 @@ class OffHeapPolicyTest {
         return new OffHeapBlockCache(2L << 20, OffHeapPolicy.of(setting), null, null, System::nanoTime, true);
     }
 
-    private static void get(OffHeapBlockCache c, int i) {
+    private static boolean get(OffHeapBlockCache c, int i) {
         try (OffHeapBlockCache.Lease l = c.acquire(key(i))) {
             if (l == null) {
                 c.put(key(i), ByteBuffer.wrap(new byte[SIZE - 40]));
+                return false;
             }
+            return true;
         }
     }
 
@@ -60,9 +63,9 @@ class OffHeapPolicyTest {
     void settingsMapOntoThePoliciesTheIndexCanRun() {
         assertThat(OffHeapPolicy.of(EvictionPolicy.LRU)).isEqualTo(OffHeapPolicy.CLOCK);
         assertThat(OffHeapPolicy.of(EvictionPolicy.LFU)).isEqualTo(OffHeapPolicy.FREQUENCY_CLOCK);
-        assertThat(OffHeapPolicy.of(EvictionPolicy.W_TINY_LFU)).isEqualTo(OffHeapPolicy.TINY_LFU_CLOCK);
+        assertThat(OffHeapPolicy.of(EvictionPolicy.W_TINY_LFU)).isEqualTo(OffHeapPolicy.WINDOW_TINY_LFU);
         try (OffHeapBlockCache c = cache(EvictionPolicy.W_TINY_LFU)) {
-            assertThat(c.policy()).isEqualTo(OffHeapPolicy.TINY_LFU_CLOCK);
+            assertThat(c.policy()).isEqualTo(OffHeapPolicy.WINDOW_TINY_LFU);
         }
     }
 
@@ -82,6 +85,16 @@ class OffHeapPolicyTest {
     @Test
     void tinyLfuAdmissionKeepsHotBlocksThroughAScan() {
         assertThat(hotSurvivingAScan(EvictionPolicy.W_TINY_LFU)).isGreaterThanOrEqualTo(90);
+        // and the lists stay consistent through it
+        try (OffHeapBlockCache c = cache(EvictionPolicy.W_TINY_LFU)) {
+            for (int i = 0; i < 3_000; i++) {
+                get(c, i % 700);
+                if (i % 7 == 0) {
+                    c.invalidate(key(i % 700));
+                }
+            }
+            c.checkPolicyInvariants();
+        }
     }
 
     @Test
@@ -111,6 +124,50 @@ class OffHeapPolicyTest {
                 clockKept += clock.contains(key(i)) ? 1 : 0;
             }
             assertThat(frequent).isGreaterThan(clockKept).isGreaterThanOrEqualTo(40);
+        }
+    }
+
+    /** Hits over {@code requests} of a recency workload: each block asked for again soon after it was new, then never. */
+    private static int recencyHits(EvictionPolicy setting, int requests) {
+        try (OffHeapBlockCache c = cache(setting)) {
+            SplittableRandom rnd = new SplittableRandom(11);
+            int hits = 0;
+            for (int t = 0; t < requests / 2; t++) {
+                hits += get(c, t) ? 1 : 0;
+                int back = t - rnd.nextInt(Math.min(t + 1, 100)); // a block asked for at most 100 blocks ago
+                hits += get(c, back) ? 1 : 0;
+            }
+            c.checkPolicyInvariants();
+            return hits;
+        }
+    }
+
+    /**
+     * A recency-driven workload (corda_vaultservice is one): TinyLFU's filter without a window
+     * refused newcomers, asked for once so far, against victims asked for twice. Measured on this
+     * workload: CLOCK 100,000 hits of 200,000; the old TinyLFU-CLOCK 28,101 (this test failed before
+     * the window); W-TinyLFU 92,629, its window grown by the climber.
+     */
+    @Test
+    void wTinyLfuKeepsUpWithClockOnARecencyWorkload() {
+        int clock = recencyHits(EvictionPolicy.LRU, 200_000);
+        int wtinylfu = recencyHits(EvictionPolicy.W_TINY_LFU, 200_000);
+        assertThat(clock).isGreaterThan(90_000);
+        assertThat(wtinylfu).as("W-TinyLFU hits, CLOCK had " + clock).isGreaterThanOrEqualTo(clock * 85 / 100);
+    }
+
+    @Test
+    void theWindowGrowsByHillClimbingOnARecencyWorkload() {
+        try (OffHeapBlockCache c = cache(EvictionPolicy.W_TINY_LFU)) {
+            long initial = c.windowMaximum();
+            assertThat(initial).isEqualTo((2L << 20) - (long) (0.99 * (2L << 20)));
+            SplittableRandom rnd = new SplittableRandom(12);
+            for (int t = 0; t < 100_000; t++) {
+                get(c, t);
+                get(c, t - rnd.nextInt(Math.min(t + 1, 300)));
+            }
+            assertThat(c.windowMaximum()).as("window budget after climbing").isGreaterThan(4 * initial);
+            c.checkPolicyInvariants();
         }
     }
 }

@@ -34,16 +34,26 @@ import java.util.List;
 /**
  * Opens the data directory itself, through the same store stack the server uses. The flatfs store
  * allows one process at a time, so this fails with a clear message while a server has it open.
+ * As in the server, the upload buffers' mapped but unallocated pages are reported to the governor
+ * (the consumer {@code upload-buffers-spare}); the allocations themselves are reserved as they are
+ * made, so reservations plus that figure are what offline puts and imports cost the process.
  */
 final class OfflineBackend implements Backend {
     private final ServerConfig config;
     private final StoreStack stack;
     private final Blockstore store;
+    private final MemoryGovernor.Registration uploadBuffers;
 
     OfflineBackend(ServerConfig config) {
         this.config = config;
         this.stack = StoreStack.open(config, new SimpleMeterRegistry());
         this.store = stack.blockstore();
+        this.uploadBuffers = NativeBuffers.uploads().registerWith(stack.governor(), "upload-buffers-spare");
+    }
+
+    /** The governor the offline commands answer to; for tests. */
+    MemoryGovernor governor() {
+        return stack.governor();
     }
 
     @Override
@@ -311,6 +321,7 @@ final class OfflineBackend implements Backend {
 
     @Override
     public void close() {
+        uploadBuffers.close();
         stack.close();
     }
 }
