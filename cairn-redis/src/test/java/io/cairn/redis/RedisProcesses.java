@@ -41,9 +41,14 @@ public final class RedisProcesses implements AutoCloseable {
 
     /** One standalone server; {@code extra} are more redis-server arguments (e.g. "--maxmemory", "2mb"). */
     public static RedisProcesses standalone(String... extra) throws Exception {
+        return standaloneOn(freePort(), extra);
+    }
+
+    /** As {@link #standalone}, on a port chosen beforehand (a client configured before the server exists). */
+    public static RedisProcesses standaloneOn(int port, String... extra) throws Exception {
         RedisProcesses r = new RedisProcesses(Files.createTempDirectory("cairn-redis"));
         try {
-            r.startNode(freePort(), false, extra);
+            r.startNode(port, false, extra);
             return r;
         } catch (Exception | Error e) {
             r.close();
