@@ -75,7 +75,7 @@ public final class CairnServer implements AutoCloseable {
 
         Ipns ipns = new Ipns(config.dataDir(), Clock.systemUTC(), new DnsLink(config.dnsResolver()));
         Handler gatewayChain = new TransferCodingHandler(
-                new ConcurrencyLimitHandler(new GatewayHandler(store, config.effectiveGateway(), ipns),
+                new ConcurrencyLimitHandler(new GatewayHandler(store, config.effectiveGateway(), ipns, stack::openCached),
                         config.maxConcurrentRequests(), false, 0, 0), false);
         this.gateway = jetty("gateway", config.gatewayPort(), new RequestMetricsHandler(gatewayChain, registry, "gateway"), true);
 
