@@ -146,8 +146,11 @@ public final class CairnServer implements AutoCloseable {
         http.setRequestHeaderSize(config.maxHeaderSize());
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        // The gateway answers hot GETs on its selector threads (GatewayHandler), so it gets one per core
+        // (at most 4) to serve from every core; the API hands every request to a virtual thread.
+        int selectors = h2c ? Math.clamp(Runtime.getRuntime().availableProcessors(), 1, 4) : 1;
         ServerConnector connector = h2c
-                ? new ServerConnector(server, 1, 1, new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http))
+                ? new ServerConnector(server, 1, selectors, new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http))
                 : new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
         connector.setHost(config.bindAddress());
         connector.setPort(port);
