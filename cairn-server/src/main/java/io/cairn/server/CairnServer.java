@@ -75,7 +75,7 @@ public final class CairnServer implements AutoCloseable {
 
         Ipns ipns = new Ipns(config.dataDir(), Clock.systemUTC(), new DnsLink(config.dnsResolver()));
         Handler gatewayChain = new TransferCodingHandler(
-                new ConcurrencyLimitHandler(new GatewayHandler(store, config.effectiveGateway(), ipns),
+                new ConcurrencyLimitHandler(new GatewayHandler(store, config.effectiveGateway(), ipns, stack::openCached),
                         config.maxConcurrentRequests(), false, 0, 0), false);
         this.gateway = jetty("gateway", config.gatewayPort(), new RequestMetricsHandler(gatewayChain, registry, "gateway"), true);
 
@@ -146,8 +146,11 @@ public final class CairnServer implements AutoCloseable {
         http.setRequestHeaderSize(config.maxHeaderSize());
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        // The gateway answers hot GETs on its selector threads (GatewayHandler), so it gets one per core
+        // (at most 4) to serve from every core; the API hands every request to a virtual thread.
+        int selectors = h2c ? Math.clamp(Runtime.getRuntime().availableProcessors(), 1, 4) : 1;
         ServerConnector connector = h2c
-                ? new ServerConnector(server, 1, 1, new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http))
+                ? new ServerConnector(server, 1, selectors, new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http))
                 : new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
         connector.setHost(config.bindAddress());
         connector.setPort(port);

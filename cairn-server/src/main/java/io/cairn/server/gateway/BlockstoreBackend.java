@@ -1,6 +1,7 @@
 package io.cairn.server.gateway;
 
 import io.cairn.blockstore.Block;
+import io.cairn.blockstore.BlockBytes;
 import io.cairn.blockstore.Blockstore;
 import io.cairn.blockstore.Viewer;
 import io.cairn.cid.Cid;
@@ -23,15 +24,28 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** The gateway backend over a local {@link Blockstore}: no network, so a block not stored is not found. */
 public final class BlockstoreBackend implements GatewayBackend {
     private final Blockstore store;
     private final BlockSource source;
+    private final Function<Cid, BlockBytes> resident;
 
     public BlockstoreBackend(Blockstore store) {
+        this(store, cid -> null);
+    }
+
+    /** @param resident lends a block the store's content cache holds, else null (see {@link GatewayBackend#openResident}) */
+    public BlockstoreBackend(Blockstore store, Function<Cid, BlockBytes> resident) {
         this.store = store;
         this.source = store::get;
+        this.resident = resident;
+    }
+
+    @Override
+    public BlockBytes openResident(Cid cid) {
+        return resident.apply(cid);
     }
 
     @Override

@@ -1,6 +1,11 @@
 package io.cairn.server.gateway;
 
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.PreEncodedHttpField;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * CORS for browser clients (Helia in a web page): the gateway is read-only and public by nature, so
@@ -15,16 +20,26 @@ final class Cors {
     private Cors() {
     }
 
-    static void apply(GatewayConfig config, HttpFields.Mutable h) {
+    /** The CORS headers of every response under {@code config}, encoded once (none when CORS is off). */
+    static HttpField[] fields(GatewayConfig config) {
         if (!config.cors()) {
-            return;
+            return new HttpField[0];
         }
-        h.put("Access-Control-Allow-Origin", config.corsOrigin());
-        h.put("Access-Control-Allow-Methods", ALLOW_METHODS);
-        h.put("Access-Control-Allow-Headers", ALLOW_HEADERS);
-        h.put("Access-Control-Expose-Headers", EXPOSE_HEADERS);
+        List<HttpField> f = new ArrayList<>(List.of(
+                new PreEncodedHttpField("Access-Control-Allow-Origin", config.corsOrigin()),
+                new PreEncodedHttpField("Access-Control-Allow-Methods", ALLOW_METHODS),
+                new PreEncodedHttpField("Access-Control-Allow-Headers", ALLOW_HEADERS),
+                new PreEncodedHttpField("Access-Control-Expose-Headers", EXPOSE_HEADERS)));
         if (!config.corsOrigin().equals("*")) {
-            h.add("Vary", "Origin");
+            f.add(new PreEncodedHttpField("Vary", "Origin"));
+        }
+        return f.toArray(HttpField[]::new);
+    }
+
+    /** Adds {@code fields} (from {@link #fields}) to a response that has no CORS headers yet. */
+    static void apply(HttpField[] fields, HttpFields.Mutable h) {
+        for (HttpField f : fields) {
+            h.add(f);
         }
     }
 }

@@ -1,7 +1,10 @@
 package io.cairn.server.gateway;
 
 import io.cairn.cid.Cid;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -25,6 +28,11 @@ public final class Gateway {
     public static final String RAW = "application/vnd.ipld.raw";
     public static final String CAR = "application/vnd.ipld.car";
     static final String IMMUTABLE = "public, max-age=29030400, immutable";
+    static final String X_IPFS_PATH = "X-Ipfs-Path";
+    /** Headers every immutable content response carries, encoded once. */
+    static final HttpField IMMUTABLE_FIELD = new PreEncodedHttpField(HttpHeader.CACHE_CONTROL, IMMUTABLE);
+    static final HttpField VARY_ACCEPT = new PreEncodedHttpField(HttpHeader.VARY, "Accept");
+    static final HttpField NOSNIFF = new PreEncodedHttpField("X-Content-Type-Options", "nosniff");
 
     private final GatewayBackend backend;
     private final GatewayConfig config;
@@ -34,6 +42,8 @@ public final class Gateway {
     private final TarResponder tar;
     private final NameResolver names;
     private final Redirects redirects;
+    private final InlineRaw inline;
+    private final HttpField[] cors;
 
     public Gateway(GatewayBackend backend, GatewayConfig config) {
         this(backend, config, NameResolver.NONE);
@@ -49,16 +59,27 @@ public final class Gateway {
         this.deserialized = new DeserializedResponder(backend);
         this.tar = new TarResponder(backend);
         this.redirects = new Redirects(backend, this);
+        this.inline = new InlineRaw(backend, this);
+        this.cors = Cors.fields(config);
     }
 
     public GatewayConfig config() {
         return config;
     }
 
-    /** Serves one request and completes the callback; never throws. */
+    /**
+     * Serves a hot raw GET (a small block the content cache holds, see {@link InlineRaw}) without
+     * blocking, so on the calling I/O thread, and returns true; the callback completes with the write.
+     * Returns false, the response untouched, for every other request: serve those with {@link #handle}.
+     */
+    public boolean tryServeInline(Request request, Response response, Callback callback) {
+        return inline.tryServe(request, response, callback);
+    }
+
+    /** Serves one request and completes the callback; never throws. May block (a virtual thread's work). */
     public void handle(Request request, Response response, Callback callback) {
         boolean head = "HEAD".equals(request.getMethod());
-        Cors.apply(config, response.getHeaders());
+        cors(response.getHeaders());
         try {
             serve(request, response, head);
             callback.succeeded();
@@ -70,7 +91,7 @@ public final class Gateway {
     /** An OPTIONS request: the CORS preflight answer (204), or just Allow when CORS is off. */
     public void preflight(Request request, Response response, Callback callback) {
         try {
-            Cors.apply(config, response.getHeaders());
+            cors(response.getHeaders());
             if (config.cors()) {
                 response.getHeaders().put("Access-Control-Max-Age", 86400);
             }
@@ -142,12 +163,14 @@ public final class Gateway {
                 blankToNull(param(q, "filename")), download != null && download.trim().equalsIgnoreCase("true"));
 
         var h = response.getHeaders();
-        if (cache != null) {
+        if (IMMUTABLE.equals(cache)) {
+            h.put(IMMUTABLE_FIELD);
+        } else if (cache != null) {
             h.put(HttpHeader.CACHE_CONTROL, cache);
         }
-        h.put("X-Ipfs-Path", decoded);
-        h.put(HttpHeader.VARY, "Accept");
-        h.put("X-Content-Type-Options", "nosniff");
+        h.put(X_IPFS_PATH, decoded);
+        h.put(VARY_ACCEPT);
+        h.put(NOSNIFF);
         if (wanted.fromAccept()) {
             h.put(HttpHeader.CONTENT_LOCATION, contentLocation(request, wanted));
         }
@@ -195,9 +218,9 @@ public final class Gateway {
         if (ttl != null) {
             h.put(HttpHeader.CACHE_CONTROL, "public, max-age=" + ttl.toSeconds());
         }
-        h.put("X-Ipfs-Path", decoded);
-        h.put(HttpHeader.VARY, "Accept");
-        h.put("X-Content-Type-Options", "nosniff");
+        h.put(X_IPFS_PATH, decoded);
+        h.put(VARY_ACCEPT);
+        h.put(NOSNIFF);
         if (wanted.fromAccept()) {
             h.put(HttpHeader.CONTENT_LOCATION, contentLocation(request, wanted));
         }
@@ -206,8 +229,13 @@ public final class Gateway {
         Responses.send(response, 200, Negotiation.IPNS_RECORD, bytes, head);
     }
 
+    /** Adds the CORS headers of this gateway's configuration to a response that has none yet. */
+    void cors(HttpFields.Mutable h) {
+        Cors.apply(cors, h);
+    }
+
     /** The request's own URL with the format Accept chose spelled out as query parameters. */
-    private static String contentLocation(Request request, Wanted wanted) {
+    static String contentLocation(Request request, Wanted wanted) {
         StringBuilder b = new StringBuilder(request.getHttpURI().getPath());
         String query = request.getHttpURI().getQuery();
         b.append('?');

@@ -1,6 +1,7 @@
 package io.cairn.server.gateway;
 
 import io.cairn.blockstore.Block;
+import io.cairn.blockstore.BlockBytes;
 import io.cairn.blockstore.Viewer;
 import io.cairn.cid.Cid;
 
@@ -23,6 +24,15 @@ public interface GatewayBackend {
 
     /** Zero-copy reads, when the store offers them (see {@link Viewer}). */
     Optional<Viewer> viewer();
+
+    /**
+     * The block's bytes if they are in memory now (the content cache), lent without reading disk or
+     * network and pinned until the returned lease is closed, counted as a read; null when they are
+     * not (or the backend cannot tell). Close it once the bytes have been written.
+     */
+    default BlockBytes openResident(Cid cid) {
+        return null;
+    }
 
     /**
      * Resolves a content path, fetching only what proving each segment needs (for a UnixFS

@@ -27,8 +27,9 @@ import java.util.Optional;
  */
 final class RawResponder {
     /** Fixed headers, encoded once rather than per response. */
-    private static final HttpField ACCEPT_RANGES = new PreEncodedHttpField(HttpHeader.ACCEPT_RANGES, "bytes");
-    private static final HttpField CONTENT_TYPE = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, Gateway.RAW);
+    static final HttpField ACCEPT_RANGES = new PreEncodedHttpField(HttpHeader.ACCEPT_RANGES, "bytes");
+    static final HttpField CONTENT_TYPE = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, Gateway.RAW);
+    static final String X_IPFS_ROOTS = "X-Ipfs-Roots";
 
     private final GatewayBackend backend;
 
@@ -42,9 +43,9 @@ final class RawResponder {
         Response response = g.response();
         var h = response.getHeaders();
         String cidText = cid.toString();
-        String etag = "\"" + cidText + ".raw\"";
+        String etag = etag(cidText);
         h.put(HttpHeader.ETAG, etag);
-        h.put("X-Ipfs-Roots", rp.roots().size() == 1 ? rp.roots().getFirst().toString() : Gateway.roots(rp));
+        h.put(X_IPFS_ROOTS, rp.roots().size() == 1 ? rp.roots().getFirst().toString() : Gateway.roots(rp));
         // Only If-None-Match: * needs to know whether the block exists.
         if (g.header(HttpHeader.IF_NONE_MATCH) != null && g.notModified(etag, backend.has(cid))) {
             response.setStatus(304);
@@ -53,7 +54,7 @@ final class RawResponder {
         }
         h.put(HttpHeader.CONTENT_DISPOSITION, g.filename() != null
                 ? GatewayRequest.disposition("attachment", g.filename())
-                : "attachment; filename=\"" + cidText + ".bin\"");
+                : defaultDisposition(cidText));
         h.put(ACCEPT_RANGES);
         h.put(CONTENT_TYPE);
         if (g.head()) {
@@ -68,6 +69,16 @@ final class RawResponder {
             return;
         }
         BlockViews.write(viewer.get(), cid, buffer -> respond(g, buffer, buffer.remaining()));
+    }
+
+    /** The raw response's entity tag for a block whose CID prints as {@code cid}. */
+    static String etag(String cid) {
+        return "\"" + cid + ".raw\"";
+    }
+
+    /** Content-Disposition without a {@code filename} parameter: the CID with {@code .bin}. */
+    static String defaultDisposition(String cid) {
+        return "attachment; filename=\"" + cid + ".bin\"";
     }
 
     /** Status, length and range headers for a block of {@code size} bytes, then its bytes (none for HEAD). */

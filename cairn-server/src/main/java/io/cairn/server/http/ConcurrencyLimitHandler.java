@@ -63,11 +63,12 @@ public final class ConcurrencyLimitHandler extends Handler.Wrapper {
                 }
                 if (kuboErrors) {
                     Http.sendKuboError(response, p);
+                    callback.succeeded();
                 } else {
+                    // the gateway listener's handlers run on the I/O thread: answer without waiting for the client
                     response.getHeaders().put(HttpHeader.RETRY_AFTER, p.retryAfterSeconds());
-                    Http.sendText(response, 429, p.getMessage(), "HEAD".equals(request.getMethod()));
+                    Http.sendTextAsync(response, 429, p.getMessage(), "HEAD".equals(request.getMethod()), callback);
                 }
-                callback.succeeded();
             } catch (Throwable t) {
                 callback.failed(t);
             }

@@ -40,6 +40,18 @@ final class Http {
         }
     }
 
+    /**
+     * A plain-text answer written without blocking: the callback completes when the write does. For
+     * handlers that may run on an I/O thread (the gateway listener's), which must not wait for a client.
+     */
+    static void sendTextAsync(Response response, int status, String text, boolean head, org.eclipse.jetty.util.Callback callback) {
+        byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(body), callback);
+    }
+
     static void sendText(Response response, int status, String text, boolean head) throws IOException {
         send(response, status, "text/plain; charset=utf-8", (text + "\n").getBytes(StandardCharsets.UTF_8), head);
     }

@@ -35,10 +35,11 @@ public final class TransferCodingHandler extends Handler.Wrapper {
             response.getHeaders().put(HttpHeader.CONNECTION, "close");
             if (kuboErrors) {
                 Http.sendKuboError(response, p);
+                callback.succeeded();
             } else {
-                Http.sendText(response, 501, p.getMessage(), "HEAD".equals(request.getMethod()));
+                // the gateway listener's handlers run on the I/O thread: answer without waiting for the client
+                Http.sendTextAsync(response, 501, p.getMessage(), "HEAD".equals(request.getMethod()), callback);
             }
-            callback.succeeded();
         } catch (Throwable t) {
             callback.failed(t);
         }

@@ -82,6 +82,11 @@ public final class MeteredBlockstore extends ForwardingBlockstore {
         }
     }
 
+    /** A read served from a layer below without passing through here (a lease from the content cache): a hit. */
+    public void countHit() {
+        getHits.increment();
+    }
+
     @Override
     public void put(Block block) {
         long start = System.nanoTime();
