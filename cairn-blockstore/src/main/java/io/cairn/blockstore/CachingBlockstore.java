@@ -505,6 +505,21 @@ public final class CachingBlockstore extends ForwardingBlockstore {
     }
 
     /**
+     * A block the content cache holds, lent from native memory and pinned until the returned lease is
+     * closed, counted as a hit; {@code null} when the cache does not hold it (no miss counted: the
+     * caller's fallback read counts it). Never touches the store,
+     * so it never blocks on I/O (the gateway answers hot reads on its I/O thread with it).
+     */
+    public BlockBytes openIfCached(Cid cid) {
+        checkOpen();
+        if (content == null) {
+            return null;
+        }
+        OffHeapBlockCache.Lease lease = content.acquireIfPresent(cid.multihash());
+        return lease == null ? null : new BlockBytes(lease.buffer(), lease);
+    }
+
+    /**
      * Copies a block just read into the content cache, unless a write to its stripe began since
      * {@code epoch} was read or is in progress: checked and inserted as one step under the stripe's
      * lock (see {@link #remember}), so the cache never holds, even briefly, bytes of a block whose

@@ -218,6 +218,18 @@ final class OffHeapBlockCache implements AutoCloseable {
         return lease;
     }
 
+    /**
+     * As {@link #acquire}, counting a hit but not a miss: for a caller that, finding nothing, hands the
+     * read to a path that looks again (and counts the miss there).
+     */
+    Lease acquireIfPresent(Multihash key) {
+        Lease lease = lend(key);
+        if (lease != null) {
+            hits.increment();
+        }
+        return lease;
+    }
+
     /** As {@link #acquire}, counting neither a hit nor a miss (a lookup right after a counted miss). */
     Lease lend(Multihash key) {
         byte[] k = keyBytes(key);

@@ -26,8 +26,8 @@ import java.util.Locale;
  *
  * <p><b>No copies.</b> The block is lent from the cache's native memory and stays pinned until the
  * write has completed or failed (the write's callback closes the lease), so eviction and trims cannot
- * free it under the socket; the I/O thread never waits for a slow client. A block evicted between
- * the residency check and the lease (microseconds) is read from the store on this thread.
+ * free it under the socket; the I/O thread never waits for a slow client. The residency check and the
+ * lease are one step ({@code CachingBlockstore.openIfCached}), so the store is never read on this thread.
  */
 final class InlineRaw {
     private final GatewayBackend backend;

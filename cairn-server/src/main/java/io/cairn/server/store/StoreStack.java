@@ -184,16 +184,12 @@ public final class StoreStack implements AutoCloseable {
     /**
      * The block's bytes if the content cache holds them now, pinned until the lease is closed and
      * counted as a read hit; null otherwise, with nothing read or counted. For callers that must not
-     * block (the gateway's I/O threads): only a block evicted between the check and the lease, a
-     * matter of microseconds, is read from the store.
+     * block (the gateway's I/O threads): the store is never read.
      */
     public io.cairn.blockstore.BlockBytes openCached(io.cairn.cid.Cid cid) {
         CachingBlockstore caching = memoryAware.cachingLayer();
-        if (caching == null || !caching.contentCached(cid)) {
-            return null;
-        }
-        io.cairn.blockstore.BlockBytes bytes = caching.open(cid);
-        if (top instanceof MeteredBlockstore metered) {
+        io.cairn.blockstore.BlockBytes bytes = caching == null ? null : caching.openIfCached(cid);
+        if (bytes != null && top instanceof MeteredBlockstore metered) {
             metered.countHit();
         }
         return bytes;
