@@ -256,19 +256,48 @@ public final class BlockAllocator implements AutoCloseable {
         }
     }
 
-    /** Frees every region, whatever is still allocated. Idempotent. */
+    /** How long {@link #close} waits for an I/O call still using a region (a socket write) to return. */
+    private static final long CLOSE_WAIT_NANOS = 2_000_000_000L;
+
+    /**
+     * Frees every region, whatever is still allocated. Idempotent. A region whose memory an I/O call
+     * is still using at that moment (the JDK holds the arena while a read or write on its bytes is in
+     * the kernel) is waited for, up to 2 s, and is left mapped if it is still busy then: closing the
+     * store under a request in flight must not fail the close, nor free bytes a write is sending.
+     */
     @Override
     public void close() {
         synchronized (lock) {
             if (closed) {
                 return;
             }
+            long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
             for (Region r : regions) {
                 if (r != null) {
-                    closeRegion(r);
+                    closeWhenIdle(r, deadline);
                 }
             }
             closed = true;
+        }
+    }
+
+    private void closeWhenIdle(Region r, long deadline) {
+        while (true) {
+            try {
+                closeRegion(r);
+                return;
+            } catch (IllegalStateException busy) {
+                if (System.nanoTime() - deadline >= 0) {
+                    return; // left mapped: the process is shutting the store down
+                }
+                Thread.onSpinWait();
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 
@@ -356,6 +385,8 @@ public final class BlockAllocator implements AutoCloseable {
     }
 
     private void closeRegion(Region r) {
+        // First, so that a region still in use (IllegalStateException) leaves the books unchanged.
+        r.arena.close();
         if (r.empty()) {
             emptyRegions--;
         }
@@ -374,7 +405,6 @@ public final class BlockAllocator implements AutoCloseable {
         }
         mappedBytes -= r.bytes;
         regionsClosed++;
-        r.arena.close();
     }
 
     private void list(Slab s) {
