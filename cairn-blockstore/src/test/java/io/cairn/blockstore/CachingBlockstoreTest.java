@@ -29,6 +29,7 @@ class CachingBlockstoreTest {
         final AtomicInteger has = new AtomicInteger();
         final AtomicInteger get = new AtomicInteger();
         final AtomicInteger getSize = new AtomicInteger();
+        final AtomicInteger view = new AtomicInteger();
 
         CountingBlockstore(Blockstore delegate) {
             super(delegate);
@@ -50,6 +51,12 @@ class CachingBlockstoreTest {
         public int getSize(Cid cid) {
             getSize.incrementAndGet();
             return super.getSize(cid);
+        }
+
+        @Override
+        public <T> T view(Cid cid, java.util.function.Function<java.nio.ByteBuffer, T> reader) {
+            view.incrementAndGet();
+            return super.view(cid, reader);
         }
     }
 
